@@ -1,0 +1,1 @@
+"""Alembic migrations: the only way newsdesk's schema changes (run with `newsdesk migrate`)."""

@@ -1,0 +1,256 @@
+"""Idempotent writes: one transaction per article, entities upserted on their folded keys.
+
+Running twice loads nothing new: documents are unique on their content hash, people and
+organisations on their name key, and an article is only written with its document.
+"""
+
+from __future__ import annotations
+
+import logging
+from collections.abc import Iterable, Sequence
+from dataclasses import asdict, dataclass, field
+from datetime import UTC, datetime
+
+from sqlalchemy import Connection, Engine, Table, case, delete, func, select, update
+from sqlalchemy.dialects.postgresql import insert
+
+import models as m
+from newsdesk import PIPELINE_VERSION
+from newsdesk.records import Article, EntityKind, Mention, RawDocument, Rejected
+
+log = logging.getLogger(__name__)
+
+
+@dataclass
+class LoadCounts:
+    """What a batch (or a run) did to the database."""
+
+    loaded: int = 0
+    already_loaded: int = 0
+    rejected: int = 0
+    mentions: int = 0
+    rejected_by_reason: dict[str, int] = field(default_factory=dict)
+
+    def add(self, other: LoadCounts) -> None:
+        """Fold another batch's counts into these."""
+        self.loaded += other.loaded
+        self.already_loaded += other.already_loaded
+        self.rejected += other.rejected
+        self.mentions += other.mentions
+        for reason, n in other.rejected_by_reason.items():
+            self.rejected_by_reason[reason] = self.rejected_by_reason.get(reason, 0) + n
+
+
+def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
+    """The content hashes among `hashes` whose documents are already loaded."""
+    wanted = sorted(set(hashes))
+    if not wanted:
+        return set()
+    with engine.connect() as conn:
+        rows = conn.execute(
+            select(m.Document.content_sha256).where(m.Document.content_sha256.in_(wanted))
+        )
+        return {row[0] for row in rows}
+
+
+def load_article(
+    engine: Engine, doc: RawDocument, article: Article, mentions: Sequence[Mention]
+) -> int | None:
+    """Write one article with its document, entities and mentions in one transaction.
+
+    Returns the article id, or None when the document was already there (another run won).
+    """
+    with engine.begin() as conn:
+        document_id = conn.execute(
+            insert(m.Document)
+            .values(
+                source_uri=doc.source_uri,
+                content_sha256=doc.content_sha256,
+                media_type=doc.media_type,
+                raw=doc.raw,
+            )
+            .on_conflict_do_nothing(index_elements=["content_sha256"])
+            .returning(m.Document.id)
+        ).scalar()
+        if document_id is None:
+            return None
+        article_id = conn.execute(
+            insert(m.Article).values(**_article_row(document_id, article)).returning(m.Article.id)
+        ).scalar_one()
+        _write_mentions(conn, article_id, mentions)
+        conn.execute(delete(m.Reject).where(m.Reject.content_sha256 == doc.content_sha256))
+        return article_id
+
+
+def _article_row(document_id: int, article: Article) -> dict[str, object]:
+    return {
+        "document_id": document_id,
+        "source_uri": article.source_uri,
+        "url": article.url,
+        "publisher": article.publisher,
+        "title": article.title,
+        "standfirst": article.standfirst,
+        "authors": list(article.authors),
+        "section": article.section,
+        "published_at": article.published_at,
+        "language": article.language,
+        "body": article.body,
+        "word_count": article.word_count,
+        "removed": [asdict(r) for r in article.removed],
+        "pipeline_version": PIPELINE_VERSION,
+    }
+
+
+def _write_mentions(conn: Connection, article_id: int, mentions: Sequence[Mention]) -> None:
+    people = entity_ids(conn, "person", [x for x in mentions if x.kind == "person"])
+    orgs = entity_ids(conn, "organisation", [x for x in mentions if x.kind == "organisation"])
+    rows = [
+        {
+            "article_id": article_id,
+            "person_id": people.get(x.key) if x.kind == "person" else None,
+            "organisation_id": orgs.get(x.key) if x.kind == "organisation" else None,
+            "field": x.field,
+            "start_char": x.start,
+            "end_char": x.end,
+            "surface": x.surface,
+            "sentence": x.sentence,
+        }
+        for x in mentions
+    ]
+    if rows:
+        conn.execute(insert(m.Mention), rows)
+
+
+def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) -> dict[str, int]:
+    """Entity id per folded key: an alias (an analyst's merge) first, else upsert on the key."""
+    if not mentions:
+        return {}
+    _, alias_table, alias_fk = _entity_tables(kind)
+    best: dict[str, Mention] = {}
+    for x in mentions:
+        # The longest well-formed name seen becomes the display name.
+        if x.key not in best or len(x.name) > len(best[x.key].name):
+            best[x.key] = x
+    keys = sorted(best)  # a fixed order keeps concurrent upserts from deadlocking
+    ids = dict(
+        conn.execute(
+            select(alias_table.c.alias_key, alias_table.c[alias_fk]).where(
+                alias_table.c.alias_key.in_(keys)
+            )
+        ).tuples()
+    )
+    missing = [k for k in keys if k not in ids]
+    if missing:
+        ids.update(_upsert_entities(conn, kind, [best[k] for k in missing]))
+        conn.execute(
+            insert(alias_table)
+            .values([{"alias_key": k, "alias": best[k].name, alias_fk: ids[k]} for k in missing])
+            .on_conflict_do_nothing(index_elements=["alias_key"])
+        )
+    return ids
+
+
+def _upsert_entities(conn: Connection, kind: EntityKind, best: list[Mention]) -> dict[str, int]:
+    table = _entity_tables(kind)[0]
+    values: list[dict[str, object]] = [{"name": x.name, "name_key": x.key} for x in best]
+    if kind == "organisation":
+        for row, x in zip(values, best, strict=True):
+            row["acronym"] = x.acronym
+    stmt = insert(table).values(values)
+    longer = func.char_length(stmt.excluded.name) > func.char_length(table.c.name)
+    set_: dict[str, object] = {"name": case((longer, stmt.excluded.name), else_=table.c.name)}
+    if kind == "organisation":
+        set_["acronym"] = func.coalesce(table.c.acronym, stmt.excluded.acronym)
+    stmt = stmt.on_conflict_do_update(index_elements=["name_key"], set_=set_)
+    return dict(conn.execute(stmt.returning(table.c.name_key, table.c.id)).tuples())
+
+
+def _entity_tables(kind: EntityKind) -> tuple[Table, Table, str]:
+    """The entity table, its alias table and the alias table's foreign-key column."""
+    if kind == "person":
+        return m.Person.__table__, m.PersonAlias.__table__, "person_id"  # type: ignore[return-value]
+    return (
+        m.Organisation.__table__,  # type: ignore[return-value]
+        m.OrganisationAlias.__table__,
+        "organisation_id",
+    )
+
+
+def record_rejects(engine: Engine, rejects: Sequence[Rejected], run_id: int | None) -> None:
+    """Write rejects; an input rejected again updates its row instead of adding one."""
+    if not rejects:
+        return
+    with engine.begin() as conn:
+        for r in _dedupe_rejects(rejects):
+            stmt = insert(m.Reject).values(
+                source_uri=r.source_uri,
+                content_sha256=r.content_sha256,
+                stage=r.stage,
+                reason=r.reason,
+                detail=r.detail,
+                run_id=run_id,
+            )
+            if r.content_sha256 is not None:
+                stmt = stmt.on_conflict_do_update(
+                    index_elements=["content_sha256"],
+                    set_={
+                        "source_uri": stmt.excluded.source_uri,
+                        "stage": stmt.excluded.stage,
+                        "reason": stmt.excluded.reason,
+                        "detail": stmt.excluded.detail,
+                        "run_id": stmt.excluded.run_id,
+                        "created_at": func.now(),
+                    },
+                )
+            conn.execute(stmt)
+
+
+def _dedupe_rejects(rejects: Sequence[Rejected]) -> list[Rejected]:
+    """One row per content hash: the same bytes twice in a batch would conflict with itself."""
+    seen: dict[str | None, Rejected] = {}
+    out = []
+    for r in rejects:
+        if r.content_sha256 is None:
+            out.append(r)
+        elif r.content_sha256 not in seen:
+            seen[r.content_sha256] = r
+            out.append(r)
+    return out
+
+
+def start_run(engine: Engine, flow_run_id: str | None) -> int:
+    """A `pipeline_runs` row for this run; its id tags the run's rejects."""
+    with engine.begin() as conn:
+        return conn.execute(
+            insert(m.PipelineRun)
+            .values(flow_run_id=flow_run_id, pipeline_version=PIPELINE_VERSION)
+            .returning(m.PipelineRun.id)
+        ).scalar_one()
+
+
+def finish_run(
+    engine: Engine, run_id: int, counts: LoadCounts, status: str, error: str | None = None
+) -> dict[str, int]:
+    """Close the run's row with its counts; returns the table totals for the summary."""
+    with engine.begin() as conn:
+        totals = {
+            "people": conn.scalar(select(func.count()).select_from(m.Person)) or 0,
+            "organisations": conn.scalar(select(func.count()).select_from(m.Organisation)) or 0,
+        }
+        conn.execute(
+            update(m.PipelineRun)
+            .where(m.PipelineRun.id == run_id)
+            .values(
+                finished_at=datetime.now(UTC),
+                status=status,
+                inputs_seen=counts.loaded + counts.already_loaded + counts.rejected,
+                loaded=counts.loaded,
+                already_loaded=counts.already_loaded,
+                rejected=counts.rejected,
+                mentions=counts.mentions,
+                people=totals["people"],
+                organisations=totals["organisations"],
+                error=error,
+            )
+        )
+    return totals

@@ -1,0 +1,260 @@
+"""Discover and read inputs: files and folders of .txt/.html/.htm and .json/.jsonl records.
+
+Reading never raises for a bad input: each input yields a `RawDocument` or a `Rejected`.
+"""
+
+from __future__ import annotations
+
+import codecs
+import hashlib
+import json
+import os
+from collections.abc import Iterable, Iterator
+from dataclasses import dataclass
+from pathlib import Path
+
+from charset_normalizer import from_bytes
+
+from newsdesk.records import RawDocument, Rejected
+
+TEXT_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
+RECORD_SUFFIXES = {".json", ".jsonl"}
+SUFFIXES = frozenset(TEXT_SUFFIXES) | RECORD_SUFFIXES
+
+# Signatures of common binary formats a scraper folder picks up by mistake.
+BINARY_MAGIC = {
+    b"\x89PNG": "a PNG image",
+    b"\xff\xd8\xff": "a JPEG image",
+    b"GIF8": "a GIF image",
+    b"%PDF": "a PDF document",
+    b"PK\x03\x04": "a ZIP archive (or an Office document)",
+    b"\x1f\x8b": "a gzip archive",
+    b"RIFF": "a RIFF media file",
+    b"\x7fELF": "an executable",
+}
+BOMS = (
+    (codecs.BOM_UTF32_LE, "utf-32"),
+    (codecs.BOM_UTF32_BE, "utf-32"),
+    (codecs.BOM_UTF8, "utf-8-sig"),
+    (codecs.BOM_UTF16_LE, "utf-16"),
+    (codecs.BOM_UTF16_BE, "utf-16"),
+)
+# Share of control characters above which decoded "text" is really binary. Real text,
+# even badly decoded, has almost none; random bytes decoded as cp1252 have ~12%.
+MAX_CONTROL_SHARE = 0.01
+# How much of the input the binary sniffers look at.
+SNIFF_BYTES = 8192
+# Keys a JSON record may hold its text under, in order of preference.
+RECORD_TEXT_KEYS = ("html", "text", "body", "content", "articleBody")
+
+
+@dataclass(frozen=True)
+class ReadOptions:
+    """Limits for reading; a larger input is rejected before it is decoded."""
+
+    max_input_bytes: int = 10_000_000
+
+
+def discover(paths: Iterable[str | Path]) -> list[Path]:
+    """Files with a known suffix under `paths`, sorted, each once; link loops not followed."""
+    found: set[Path] = set()
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            found.update(_walk(path))
+        else:
+            # A named file is taken whatever its suffix: the user asked for it.
+            found.add(path)
+    return sorted(found)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    """Files under folder; links to folders are not followed, so a link loop cannot recurse."""
+    for root, dirs, files in os.walk(folder, followlinks=False):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            path = Path(root) / name
+            if path.suffix.lower() in SUFFIXES and not name.startswith("."):
+                yield path
+
+
+def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument | Rejected]:
+    """The documents in one file (one, or one per record of a .json/.jsonl file)."""
+    options = options or ReadOptions()
+    uri = str(path)
+    try:
+        size = path.stat().st_size
+        if size > options.max_input_bytes:
+            yield _reject(
+                uri,
+                None,
+                "too_large",
+                f"{uri} is {size:,} bytes, over the limit of {options.max_input_bytes:,} "
+                "(raise NEWSDESK_MAX_INPUT_BYTES to accept it)",
+            )
+            return
+        data = path.read_bytes()
+    except OSError as exc:
+        yield _reject(uri, None, "unreadable", f"{uri} could not be read: {exc.strerror or exc}")
+        return
+    if path.suffix.lower() in RECORD_SUFFIXES:
+        yield from _read_records(uri, data, path.suffix.lower() == ".jsonl")
+        return
+    media_type = TEXT_SUFFIXES.get(path.suffix.lower(), "text/plain")
+    yield decode_document(uri, data, media_type)
+
+
+def decode_document(
+    uri: str, data: bytes, media_type: str, metadata: dict[str, object] | None = None
+) -> RawDocument | Rejected:
+    """Hash, sniff and decode one input's bytes."""
+    sha = hashlib.sha256(data).hexdigest()
+    if not data.strip():
+        return _reject(uri, sha, "empty", f"{uri} is empty or holds only whitespace")
+    kind = sniff_binary(data)
+    if kind:
+        return _reject(uri, sha, "binary", f"{uri} is {kind}, not text or HTML; remove it")
+    text, encoding = decode(data)
+    if _control_share(text) > MAX_CONTROL_SHARE:
+        return _reject(
+            uri,
+            sha,
+            "binary",
+            f"{uri} looks like binary data, not text (decoded as {encoding}, mostly "
+            "control characters)",
+        )
+    if not text.strip():
+        return _reject(uri, sha, "empty", f"{uri} holds no visible text")
+    if media_type == "text/plain" and _looks_like_html(text):
+        media_type = "text/html"
+    return RawDocument(
+        source_uri=uri,
+        content_sha256=sha,
+        media_type=media_type,
+        raw=data,
+        text=text,
+        encoding=encoding,
+        metadata=dict(metadata or {}),
+    )
+
+
+def sniff_binary(data: bytes) -> str | None:
+    """What binary format the bytes are, or None when they may be text."""
+    for magic, kind in BINARY_MAGIC.items():
+        if data.startswith(magic):
+            return kind
+    head = data[:SNIFF_BYTES]
+    if any(head.startswith(bom) for bom, _ in BOMS):
+        return None  # UTF-16/32 text carries NUL bytes legitimately
+    if head.count(b"\x00") > len(head) // 10:
+        return "binary data (many NUL bytes)"
+    return None
+
+
+def decode(data: bytes) -> tuple[str, str]:
+    """Text and the encoding used: BOM, then UTF-8, then a detected charset, then cp1252."""
+    text, encoding = _decode_raw(data)
+    return _tidy(text), encoding
+
+
+def _decode_raw(data: bytes) -> tuple[str, str]:
+    for bom, encoding in BOMS:
+        if data.startswith(bom):
+            return data.decode(encoding, errors="replace"), encoding
+    try:
+        return data.decode("utf-8"), "utf-8"
+    except UnicodeDecodeError:
+        pass
+    best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
+    if best is not None and best.encoding:
+        try:
+            return data.decode(best.encoding, errors="replace"), best.encoding
+        except LookupError:
+            pass
+    return data.decode("cp1252", errors="replace"), "cp1252"
+
+
+def _tidy(text: str) -> str:
+    """Drop NULs (Postgres text cannot hold them) and normalise newlines."""
+    return text.replace("\x00", "").replace("\r\n", "\n").replace("\r", "\n")
+
+
+def _control_share(text: str) -> float:
+    sample = text[:SNIFF_BYTES]
+    if not sample:
+        return 0.0
+    controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
+    return controls / len(sample)
+
+
+def _looks_like_html(text: str) -> bool:
+    head = text.lstrip()[:512].lower()
+    return head.startswith(("<!doctype html", "<html")) or ("<body" in head and "</" in head)
+
+
+def _read_records(uri: str, data: bytes, lines: bool) -> Iterator[RawDocument | Rejected]:
+    """One document per JSON record; a record that cannot be used is rejected on its own."""
+    text, _ = decode(data)
+    if lines:
+        entries = [(n, line) for n, line in enumerate(text.split("\n"), 1) if line.strip()]
+    else:
+        entries = [(0, text)]
+    for number, chunk in entries:
+        record_uri = f"{uri}#{number}" if lines else uri
+        yield from _records_from_json(record_uri, chunk)
+
+
+def _records_from_json(uri: str, chunk: str) -> Iterator[RawDocument | Rejected]:
+    try:
+        value = json.loads(chunk)
+    except ValueError as exc:
+        sha = hashlib.sha256(chunk.encode()).hexdigest()
+        yield _reject(uri, sha, "bad_json", f"{uri} is not valid JSON: {exc}")
+        return
+    records = value if isinstance(value, list) else [value]
+    for index, record in enumerate(records):
+        record_uri = f"{uri}[{index}]" if isinstance(value, list) else uri
+        yield _record_document(record_uri, record)
+
+
+def _record_document(uri: str, record: object) -> RawDocument | Rejected:
+    canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
+    sha = hashlib.sha256(canonical).hexdigest()
+    if not isinstance(record, dict):
+        return _reject(
+            uri,
+            sha,
+            "bad_record",
+            f"{uri} is a JSON {type(record).__name__}, not an object with a text or html field",
+        )
+    key = next((k for k in RECORD_TEXT_KEYS if isinstance(record.get(k), str)), None)
+    if key is None:
+        return _reject(
+            uri,
+            sha,
+            "bad_record",
+            f"{uri} has none of the fields {', '.join(RECORD_TEXT_KEYS)} holding the article",
+        )
+    media_type = "text/html" if key == "html" else "text/plain"
+    metadata = {k: v for k, v in record.items() if k != key}
+    doc = decode_document(uri, canonical, media_type, metadata)
+    if isinstance(doc, Rejected):
+        return doc
+    body = _tidy(record[key])
+    if not body.strip():
+        return _reject(uri, sha, "empty", f"{uri} has an empty '{key}' field")
+    if media_type == "text/plain" and _looks_like_html(body):
+        media_type = "text/html"
+    return RawDocument(
+        source_uri=uri,
+        content_sha256=sha,
+        media_type=media_type,
+        raw=canonical,
+        text=body,
+        encoding="utf-8",
+        metadata=metadata,
+    )
+
+
+def _reject(uri: str, sha: str | None, reason: str, detail: str) -> Rejected:
+    return Rejected(source_uri=uri, content_sha256=sha, stage="read", reason=reason, detail=detail)

@@ -1,0 +1,7 @@
+"""Entities stage: people and organisations mentioned in articles, resolved within each one."""
+
+from newsdesk.entities.extract import EntityOptions, extract, mentions_from_docs
+from newsdesk.entities.keys import fold_key
+from newsdesk.entities.model import load_model
+
+__all__ = ["EntityOptions", "extract", "fold_key", "load_model", "mentions_from_docs"]

@@ -1,0 +1,73 @@
+"""Load the spaCy model once, check it is the one newsdesk was measured with, add the ruler."""
+
+from __future__ import annotations
+
+import importlib.util
+from collections.abc import Iterable
+from pathlib import Path
+
+import spacy
+import srsly
+from spacy.language import Language
+
+from newsdesk.errors import ConfigError
+
+# Shipped EntityRuler patterns; every *.jsonl file in this folder is loaded, so users extend
+# the ruler by adding a file beside organisations.jsonl.
+PATTERNS_DIR = Path(__file__).parent / "patterns"
+# Components the entities stage never reads. The parser is replaced by the cheaper "senter"
+# for sentence boundaries; the tagger stays because the ruler's patterns may use POS.
+EXCLUDED = ("lemmatizer",)
+DISABLED = ("parser",)
+
+
+def _installed_package(name: str) -> None:
+    """Raise ConfigError naming the pip package when the model package is missing."""
+    if importlib.util.find_spec(name) is None and not Path(name).exists():
+        pip_name = name.replace("_", "-")
+        raise ConfigError(
+            f"spaCy model {name!r} is not installed. Install it with "
+            f"`pip install {pip_name}` or set NEWSDESK_SPACY_MODEL to an installed model."
+        )
+
+
+def check_meta(nlp: Language, name: str, version: str) -> None:
+    """Raise ConfigError unless the loaded model is `name` at `version`."""
+    meta = nlp.meta
+    installed = f"{meta.get('lang')}_{meta.get('name')}"
+    if installed != name or meta.get("version") != version:
+        raise ConfigError(
+            f"spaCy model mismatch: installed {installed} {meta.get('version')}, configured "
+            f"{name} {version}. Set NEWSDESK_SPACY_MODEL={installed} and "
+            f"NEWSDESK_SPACY_MODEL_VERSION={meta.get('version')}, or install {name}=={version}."
+        )
+
+
+def read_patterns(paths: Iterable[Path]) -> list[dict[str, object]]:
+    """EntityRuler patterns from JSONL files, one pattern object per line."""
+    patterns: list[dict[str, object]] = []
+    for path in sorted(paths):
+        patterns.extend(dict(line) for line in srsly.read_jsonl(path))
+    return patterns
+
+
+def add_ruler(nlp: Language, patterns: list[dict[str, object]]) -> None:
+    """Add an EntityRuler before "ner" that keeps spaCy's own entities where they don't clash."""
+    ruler = nlp.add_pipe(
+        "entity_ruler", name="newsdesk_ruler", before="ner", config={"overwrite_ents": False}
+    )
+    ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+def load_model(name: str, version: str, patterns_dir: Path = PATTERNS_DIR) -> Language:
+    """Load and check the NER model, with unused components off and the ruler added."""
+    _installed_package(name)
+    try:
+        nlp = spacy.load(name, exclude=list(EXCLUDED), disable=list(DISABLED))
+    except OSError as exc:
+        raise ConfigError(f"Cannot load spaCy model {name!r}: {exc}") from exc
+    check_meta(nlp, name, version)
+    if "senter" in nlp.disabled:
+        nlp.enable_pipe("senter")
+    add_ruler(nlp, read_patterns(patterns_dir.glob("*.jsonl")))
+    return nlp

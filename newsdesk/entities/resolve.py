@@ -1,0 +1,229 @@
+"""Within one article: short names to full names, acronyms to long forms, one key per entity."""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Mapping, Sequence
+from dataclasses import replace
+
+from newsdesk.entities.keys import fold_key, fold_words, initials, names_similar
+from newsdesk.entities.spans import Candidate
+from newsdesk.records import Field, Mention
+
+# An acronym: one word of 2-10 upper-case letters (digits, "&" and dots allowed after the
+# first letter), e.g. "KCNA", "U.N.", "G7"; at least two letters so "A" or "I" never qualify.
+_ACRONYM = re.compile(r"[A-Z](?:[A-Z0-9&]|\.(?=[A-Z]))+\.?")
+# A parenthesised acronym right after a long name defines it: "Korean Central News Agency (KCNA)".
+_DEFINITION = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z0-9.&]{1,11})\s*[)\]]")
+
+
+def acronym_of(surface: str) -> str | None:
+    """The acronym (dots removed) when the surface is one, else None."""
+    if not _ACRONYM.fullmatch(surface):
+        return None
+    letters = surface.replace(".", "")
+    return letters if sum(ch.isalpha() for ch in letters) >= 2 else None
+
+
+def well_formed(surface: str) -> bool:
+    """A display-worthy variant: mixed case (not a shouted headline or lower-case text)."""
+    return any(ch.isupper() for ch in surface) and any(ch.islower() for ch in surface)
+
+
+def best_display(surfaces: Sequence[str]) -> str:
+    """The longest well-formed variant, earliest on ties; any variant when none is well-formed."""
+    ranked = sorted(
+        enumerate(surfaces),
+        key=lambda item: (not well_formed(item[1]), -len(item[1].split()), -len(item[1]), item[0]),
+    )
+    return ranked[0][1]
+
+
+def sentence_id(candidate: Candidate) -> tuple[Field, str]:
+    """Identifies the sentence a candidate sits in."""
+    return (candidate.field, candidate.sentence)
+
+
+def word_set(candidate: Candidate) -> frozenset[str]:
+    """The folded words of a candidate's surface, as a set."""
+    return frozenset(fold_words(candidate.surface))
+
+
+def person_targets(people: Sequence[Candidate]) -> list[int]:
+    """For each person, the index of the full name it resolves to (itself when none fits)."""
+    sets = [word_set(c) for c in people]
+    full = [not any(s < other for other in sets) for s in sets]
+    targets = []
+    for index, words in enumerate(sets):
+        fits = [j for j, other in enumerate(sets) if full[j] and words < other]
+        targets.append(index if full[index] else _pick_full_name(people, index, fits))
+    return targets
+
+
+def _pick_full_name(people: Sequence[Candidate], index: int, fits: list[int]) -> int:
+    """The most recent fitting full name before `index`, else the first after; ambiguity: none."""
+    before = [j for j in fits if j < index]
+    after = [j for j in fits if j > index]
+    if not before and not after:
+        return index
+    chosen = before[-1] if before else after[0]
+    rivals = {
+        fold_key(people[j].surface)
+        for j in fits
+        if sentence_id(people[j]) == sentence_id(people[chosen])
+    }
+    return chosen if len(rivals) == 1 else index
+
+
+def resolve_people(people: Sequence[Candidate]) -> list[tuple[str, str]]:
+    """(display name, key) for each person candidate, in order."""
+    targets = person_targets(people)
+    keys = [fold_key(people[t].surface) for t in targets]
+    return _display_by_key(keys, [c.surface for c in people])
+
+
+def _display_by_key(
+    keys: list[str], surfaces: list[str], fold: Callable[[str], str] = fold_key
+) -> list[tuple[str, str]]:
+    """Pair each key with the best variant among the surfaces that fold to it."""
+    variants: dict[str, list[str]] = {}
+    for surface in surfaces:
+        variants.setdefault(fold(surface), []).append(surface)
+    return [(best_display(variants.get(key, [key])), key) for key in keys]
+
+
+def acronym_definitions(orgs: Sequence[Candidate], texts: Mapping[Field, str]) -> dict[str, str]:
+    """Acronyms defined in parentheses right after a long name: {"KCNA": "Korean Central ..."}."""
+    defined: dict[str, str] = {}
+    for org in orgs:
+        if acronym_of(org.surface):
+            continue
+        match = _DEFINITION.match(texts.get(org.field, ""), org.end)
+        acronym = acronym_of(match.group(1)) if match else None
+        if acronym and acronym[0] == initials(org.surface)[:1]:
+            defined.setdefault(acronym, org.canonical or org.surface)
+    return defined
+
+
+def _expand_acronym(
+    orgs: Sequence[Candidate], index: int, defined: Mapping[str, str]
+) -> str | None:
+    """The long form an acronym stands for in this article, if one is known."""
+    acronym = acronym_of(orgs[index].surface)
+    if acronym is None:
+        return None
+    if acronym in defined:
+        return defined[acronym]
+    if orgs[index].canonical:
+        return orgs[index].canonical
+    longs = [
+        j
+        for j, c in enumerate(orgs)
+        if not acronym_of(c.surface) and initials(c.surface) == acronym
+    ]
+    before = [j for j in longs if j < index]
+    if before or longs:
+        return orgs[before[-1] if before else longs[0]].surface
+    return None
+
+
+def resolve_organisations(
+    orgs: Sequence[Candidate], texts: Mapping[Field, str]
+) -> list[tuple[str, str, str | None]]:
+    """(display name, key, acronym) for each organisation candidate, in order."""
+    defined = acronym_definitions(orgs, texts)
+    names: list[str] = []
+    acronyms: list[str | None] = []
+    for index, org in enumerate(orgs):
+        expanded = _expand_acronym(orgs, index, defined)
+        names.append(expanded or org.canonical or org.surface)
+        acronyms.append(acronym_of(org.surface) if expanded else None)
+    groups = group_variants(names)
+    by_group: dict[int, list[str]] = {}
+    acronym_by_group: dict[int, str] = {}
+    for group, name, acronym in zip(groups, names, acronyms, strict=True):
+        by_group.setdefault(group, []).append(name)
+        if acronym:
+            acronym_by_group.setdefault(group, acronym)
+    for acronym, long_form in defined.items():
+        if long_form in names:
+            acronym_by_group.setdefault(groups[names.index(long_form)], acronym)
+    display = {group: best_display(variants) for group, variants in by_group.items()}
+    return [
+        (
+            display[g],
+            fold_key(display[g], "organisation"),
+            acronym_by_group.get(g) or _own_acronym(display[g]),
+        )
+        for g in groups
+    ]
+
+
+def _own_acronym(name: str) -> str | None:
+    """An organisation named by an acronym carries it as its acronym ("NATO")."""
+    return acronym_of(name)
+
+
+def group_variants(names: Sequence[str]) -> list[int]:
+    """Group numbers for names: same organisation key, or similar words with the same initials."""
+    representatives: list[str] = []
+    groups = []
+    for name in names:
+        key = fold_key(name, "organisation")
+        for number, rep in enumerate(representatives):
+            if fold_key(rep, "organisation") == key or names_similar(rep, name):
+                groups.append(number)
+                break
+        else:
+            representatives.append(name)
+            groups.append(len(representatives) - 1)
+    return groups
+
+
+def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
+    """Fix spaCy's kind where the article settles it.
+
+    A one-word organisation that is part of a person's full name in the same article is that
+    person ("Wang" after "Wang Huning"); a one-word all-capitals person that is a defined or
+    initial-matched organisation acronym is that organisation.
+    """
+    person_sets = [word_set(c) for c in found if c.kind == "person" and len(c.words) > 1]
+    org_initials = {initials(c.surface) for c in found if c.kind == "organisation"}
+    fixed = []
+    for c in found:
+        words = word_set(c)
+        if (
+            c.kind == "organisation"
+            and len(c.words) == 1
+            and not c.canonical
+            and any(words < s for s in person_sets)
+        ):
+            c = replace(c, kind="person")
+        elif (
+            c.kind == "person"
+            and acronym_of(c.surface)
+            and c.surface.replace(".", "") in org_initials
+        ):
+            c = replace(c, kind="organisation")
+        fixed.append(c)
+    return fixed
+
+
+def resolve(found: Sequence[Candidate], texts: Mapping[Field, str]) -> list[Mention]:
+    """Mentions for one article's candidates (in article order), resolved within the article."""
+    found = reconcile_kinds(found)
+    people = [c for c in found if c.kind == "person"]
+    orgs = [c for c in found if c.kind == "organisation"]
+    person_names = iter(resolve_people(people))
+    org_names = iter(resolve_organisations(orgs, texts))
+    mentions = []
+    for c in found:
+        if c.kind == "person":
+            name, key = next(person_names)
+            acronym = None
+        else:
+            name, key, acronym = next(org_names)
+        mentions.append(
+            Mention(c.kind, name, key, c.surface, c.field, c.start, c.end, c.sentence, acronym)
+        )
+    return mentions

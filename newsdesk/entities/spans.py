@@ -1,0 +1,226 @@
+"""From a spaCy `Doc` to candidate name spans: trim titles and possessives, drop junk.
+
+Trimming moves offsets and never edits text, so `text[start:end] == surface` always holds.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from spacy.tokens import Doc, Span
+
+from newsdesk.records import EntityKind, Field
+
+# Word lists shipped as data (one word a line, "#" comments), so users can extend them.
+WORDS_DIR = Path(__file__).parent / "words"
+
+
+def read_words(name: str) -> frozenset[str]:
+    """A word list from words/<name>.txt, lower-cased, comments and blank lines skipped."""
+    lines = (WORDS_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines()
+    return frozenset(line.strip().casefold() for line in lines if line.strip()[:1] not in {"", "#"})
+
+
+# spaCy labels kept, and the kind each becomes. NORP and GPE are left out: nationalities and
+# places are not organisations, and their rare organisational uses are ambiguous.
+LABEL_KINDS: dict[str, EntityKind] = {"PERSON": "person", "ORG": "organisation"}
+
+# Titles, honorifics and roles that precede a person's name in news copy. Hyphenated titles
+# ("Vice-Premier") are split on hyphens and match when every part is listed here.
+TITLE_WORDS = read_words("titles")
+# Lower-case words that belong inside names ("Ludwig van Beethoven", "Osama bin Laden").
+NAME_PARTICLES = read_words("particles")
+# Generational suffixes: a title word before one is a surname ("Martin Luther King Jr.").
+SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
+# Single words that spaCy tags as PERSON/ORG but that name nobody here.
+JUNK_NAMES = read_words("junk")
+# Nationalities and regional adjectives spaCy sometimes tags as ORG.
+DEMONYMS = read_words("demonyms")
+# Possessive endings removed from the last word ("Zhao’s", "Workers’" -> kept, see below).
+_POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
+# Punctuation that never ends a name (quotes, brackets, commas...).
+_EDGE_PUNCT = "\"'“”‘’«»()[]{},;:!?*•|/\\-–—"
+# Abbreviations whose final full stop is part of the name.
+_KEEP_DOT = frozenset({"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "st.", "bros."})
+_WORD = re.compile(r"\S+")
+_HAS_LETTER = re.compile(r"[^\W\d_]")
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """A trimmed name span in one field, before resolution."""
+
+    kind: EntityKind
+    field: Field
+    start: int
+    end: int
+    surface: str
+    sentence: str
+    canonical: str = ""  # a canonical name given by an EntityRuler pattern id
+
+    @property
+    def words(self) -> list[str]:
+        """The whitespace-separated words of the surface."""
+        return self.surface.split()
+
+
+def bare(word: str) -> str:
+    """A word without edge punctuation, lower-cased, for vocabulary checks."""
+    return word.strip(_EDGE_PUNCT + ".").casefold()
+
+
+def is_title(word: str) -> bool:
+    """True for a title or role word, hyphenated ones included ("Vice-Premier")."""
+    folded = bare(word)
+    if not folded:
+        return False
+    parts = [p for p in re.split(r"[-‐–]", folded) if p]
+    return folded in TITLE_WORDS or (bool(parts) and all(p in TITLE_WORDS for p in parts))
+
+
+def is_capitalised(word: str) -> bool:
+    """True when the first letter of the word is upper case."""
+    letters = _HAS_LETTER.findall(word)
+    return bool(letters) and letters[0].isupper()
+
+
+def word_spans(text: str, start: int, end: int) -> list[tuple[int, int]]:
+    """Offsets of the whitespace-separated words of text[start:end]."""
+    return [(start + m.start(), start + m.end()) for m in _WORD.finditer(text[start:end])]
+
+
+def drop_leading(
+    text: str, words: list[tuple[int, int]], kind: EntityKind
+) -> list[tuple[int, int]]:
+    """Drop titles, roles, articles and lower-case words in front of a name."""
+    if kind == "person":
+        cut = _after_last_title(text, words)
+        words = words[cut:]
+    while words:
+        word = text[slice(*words[0])]
+        droppable = bare(word) in {"the", "a", "an"} or not _HAS_LETTER.search(word)
+        if kind == "person":
+            droppable = droppable or is_title(word)
+        if not is_capitalised(word) and (kind != "person" or bare(word) not in NAME_PARTICLES):
+            droppable = True
+        if not droppable:
+            break
+        words = words[1:]
+    return words
+
+
+def _after_last_title(text: str, words: list[tuple[int, int]]) -> int:
+    """Index after the last title word that is followed by a capitalised word, else 0."""
+    cut = 0
+    for index, (start, end) in enumerate(words[:-1]):
+        following = text[slice(*words[index + 1])]
+        if (
+            is_title(text[start:end])
+            and is_capitalised(following)
+            and bare(following) not in SUFFIXES
+        ):
+            cut = index + 1
+    return cut
+
+
+def drop_trailing(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
+    """Drop lower-case words after a name (but not particles inside it)."""
+    while len(words) > 1:
+        word = text[slice(*words[-1])]
+        if is_capitalised(word) or not _HAS_LETTER.search(word):
+            break
+        words = words[:-1]
+    return words
+
+
+def trim_end(text: str, start: int, end: int) -> int:
+    """Move the end back over possessives and trailing punctuation."""
+    while end > start:
+        word_start = text.rfind(" ", start, end) + 1 or start
+        word = text[max(word_start, start) : end]
+        possessive = _POSSESSIVE.search(word)
+        if possessive and len(word) > len(possessive.group()):
+            end -= len(possessive.group())
+        elif (
+            text[end - 1] in _EDGE_PUNCT
+            or text[end - 1].isspace()
+            or (text[end - 1] == "." and word.casefold() not in _KEEP_DOT and not _is_initial(word))
+        ):
+            end -= 1
+        else:
+            break
+    return end
+
+
+def _is_initial(word: str) -> bool:
+    """True for an initial such as "J." or "U.S."."""
+    return bool(re.fullmatch(r"(?:[^\W\d_]\.)+", word))
+
+
+def trim_start(text: str, start: int, end: int) -> int:
+    """Move the start forward over opening punctuation."""
+    while start < end and (text[start] in _EDGE_PUNCT or text[start].isspace()):
+        start += 1
+    return start
+
+
+def trim(text: str, start: int, end: int, kind: EntityKind) -> tuple[int, int] | None:
+    """Offsets of the name inside text[start:end], or None when nothing name-like is left."""
+    words = word_spans(text, start, end)
+    words = drop_trailing(text, drop_leading(text, words, kind))
+    if not words:
+        return None
+    new_start, new_end = words[0][0], words[-1][1]
+    new_end = trim_end(text, new_start, new_end)
+    new_start = trim_start(text, new_start, new_end)
+    if new_end <= new_start:
+        return None
+    # A title word may be exposed again once the trailing text is gone ("Mr Kim's").
+    return (new_start, new_end) if text[new_start:new_end].strip() else None
+
+
+def is_junk(surface: str, kind: EntityKind) -> bool:
+    """True for spans that are not names: roles, labels, dates, pronouns, lower-case text."""
+    words = surface.split()
+    folded = [bare(w) for w in words]
+    if not _HAS_LETTER.search(surface) or not any(is_capitalised(w) for w in words):
+        return True
+    if all(
+        is_title(w) or f in JUNK_NAMES or f in DEMONYMS for w, f in zip(words, folded, strict=True)
+    ):
+        return True
+    if kind == "person" and any(ch.isdigit() for ch in surface):
+        return True
+    return len(surface) < 2
+
+
+def sentence_of(span: Span) -> str:
+    """The sentence holding the span; the line holding it when the Doc has no sentences."""
+    doc = span.doc
+    if doc.has_annotation("SENT_START"):
+        return span.sent.text.strip()
+    text = doc.text
+    start = text.rfind("\n", 0, span.start_char) + 1
+    end = text.find("\n", span.end_char)
+    return text[start : end if end >= 0 else len(text)].strip()
+
+
+def candidates(doc: Doc, field: Field) -> list[Candidate]:
+    """The trimmed, filtered person and organisation spans of one field's Doc."""
+    found = []
+    for ent in doc.ents:
+        kind = LABEL_KINDS.get(ent.label_)
+        if kind is None:
+            continue
+        offsets = trim(doc.text, ent.start_char, ent.end_char, kind)
+        if offsets is None:
+            continue
+        surface = doc.text[offsets[0] : offsets[1]]
+        if is_junk(surface, kind):
+            continue
+        found.append(
+            Candidate(kind, field, *offsets, surface, sentence_of(ent), canonical=ent.ent_id_)
+        )
+    return found

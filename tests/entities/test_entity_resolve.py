@@ -1,0 +1,181 @@
+"""Within-article resolution: short names, acronyms, variants and display names."""
+
+from __future__ import annotations
+
+from conftest import MakeDoc, build_doc
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from spacy.tokens import Span
+from spacy.util import filter_spans
+
+from newsdesk.entities import mentions_from_docs
+from newsdesk.records import Mention
+
+
+def _names(mentions: list[Mention]) -> list[tuple[str, str]]:
+    return [(m.surface, m.name) for m in mentions]
+
+
+def test_short_name_takes_most_recent_full_name_before_it(make_doc: MakeDoc) -> None:
+    text = (
+        "Kim Song-nam greeted the guests. Kim said the talks went well. "
+        "Later Kim Jong-un arrived. Kim spoke for an hour."
+    )
+    doc = make_doc(
+        text,
+        [
+            ("Kim Song-nam", "PERSON"),
+            ("Kim", "PERSON", 1),
+            ("Kim Jong-un", "PERSON"),
+            ("Kim", "PERSON", 3),
+        ],
+    )
+    assert _names(mentions_from_docs({"body": doc})) == [
+        ("Kim Song-nam", "Kim Song-nam"),
+        ("Kim", "Kim Song-nam"),
+        ("Kim Jong-un", "Kim Jong-un"),
+        ("Kim", "Kim Jong-un"),
+    ]
+
+
+def test_short_name_before_any_full_name_takes_the_first_after() -> None:
+    title = build_doc("Zhao lands in Pyongyang", [("Zhao", "PERSON")])
+    body = build_doc(
+        "Zhao Leji, the visitor, was met by Ri Il.", [("Zhao Leji", "PERSON"), ("Ri Il", "PERSON")]
+    )
+    mentions = mentions_from_docs({"title": title, "body": body})
+    assert [(m.field, m.surface, m.name, m.key) for m in mentions] == [
+        ("title", "Zhao", "Zhao Leji", "zhao leji"),
+        ("body", "Zhao Leji", "Zhao Leji", "zhao leji"),
+        ("body", "Ri Il", "Ri Il", "ri il"),
+    ]
+
+
+def test_short_name_without_full_name_stays_itself(make_doc: MakeDoc) -> None:
+    doc = make_doc(
+        "Zhao Leji met Choe in the capital.", [("Zhao Leji", "PERSON"), ("Choe", "PERSON")]
+    )
+    assert _names(mentions_from_docs({"body": doc}))[1] == ("Choe", "Choe")
+
+
+def test_short_name_is_left_alone_when_ambiguous(make_doc: MakeDoc) -> None:
+    text = "Kim Jong-un hosted Kim Yo-jong at dinner. Kim said little."
+    doc = make_doc(
+        text, [("Kim Jong-un", "PERSON"), ("Kim Yo-jong", "PERSON"), ("Kim", "PERSON", 2)]
+    )
+    mention = mentions_from_docs({"body": doc})[2]
+    assert (mention.name, mention.key) == ("Kim", "kim")
+
+
+def test_partial_name_and_headline_case_share_the_full_entity(make_doc: MakeDoc) -> None:
+    text = "KIM JONG-UN SPEAKS. Kim Jong Un spoke. Kim Jong said more."
+    doc = make_doc(
+        text, [("KIM JONG-UN", "PERSON"), ("Kim Jong Un", "PERSON"), ("Kim Jong", "PERSON", 1)]
+    )
+    mentions = mentions_from_docs({"body": doc})
+    assert {m.name for m in mentions} == {"Kim Jong Un"}
+    assert {m.key for m in mentions} == {"kim jong un"}
+
+
+def test_parenthesised_acronym_defines_the_long_form(make_doc: MakeDoc) -> None:
+    text = "The state-held Korean Central News Agency (KCNA) said so. KCNA added more."
+    doc = make_doc(
+        text,
+        [("Korean Central News Agency", "ORG"), ("KCNA", "ORG"), ("KCNA", "ORG", 1)],
+    )
+    mentions = mentions_from_docs({"body": doc})
+    assert {(m.name, m.acronym) for m in mentions} == {("Korean Central News Agency", "KCNA")}
+    assert [m.surface for m in mentions] == ["Korean Central News Agency", "KCNA", "KCNA"]
+
+
+def test_acronym_matches_initials_of_a_variant_long_form(make_doc: MakeDoc) -> None:
+    text = (
+        "The Korea Central News Agency reported it. "
+        "KCNA said the Korean Central News Agency was right."
+    )
+    doc = make_doc(
+        text,
+        [
+            ("Korea Central News Agency", "ORG"),
+            ("KCNA", "ORG"),
+            ("Korean Central News Agency", "ORG"),
+        ],
+    )
+    mentions = mentions_from_docs({"body": doc})
+    assert len({m.key for m in mentions}) == 1
+    assert {m.name for m in mentions} == {"Korean Central News Agency"}
+    assert {m.acronym for m in mentions} == {"KCNA"}
+
+
+def test_unknown_acronym_stays_itself(make_doc: MakeDoc) -> None:
+    doc = make_doc("The WFP sent food.", [("WFP", "ORG")])
+    mention = mentions_from_docs({"body": doc})[0]
+    assert (mention.name, mention.key, mention.acronym) == ("WFP", "wfp", "WFP")
+
+
+def test_kind_follows_the_article(make_doc: MakeDoc) -> None:
+    text = "Wang Huning spoke. Wang then left. The NPC met; National People's Congress rules apply."
+    doc = make_doc(
+        text,
+        [
+            ("Wang Huning", "PERSON"),
+            ("Wang", "ORG", 1),
+            ("NPC", "PERSON"),
+            ("National People's Congress", "ORG"),
+        ],
+    )
+    mentions = mentions_from_docs({"body": doc})
+    assert [(m.kind, m.name) for m in mentions] == [
+        ("person", "Wang Huning"),
+        ("person", "Wang Huning"),
+        ("organisation", "National People's Congress"),
+        ("organisation", "National People's Congress"),
+    ]
+
+
+_WORDS = st.sampled_from(
+    [
+        "Kim",
+        "Jong-un",
+        "Zhao’s",
+        "President",
+        "the",
+        "Ministry",
+        "of",
+        "KCNA",
+        "(",
+        ")",
+        "’s",
+        "Mr.",
+        "“",
+        "”",
+        ",",
+        ".",
+        "2024",
+        "é",
+        "Ré",
+        "-",
+        "'",
+        "State",
+        "van",
+        "\n",
+    ]
+)
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_WORDS, min_size=1, max_size=30), st.data())
+def test_offsets_always_point_at_the_surface(words: list[str], data: st.DataObject) -> None:
+    text = " ".join(words)
+    doc = build_doc(text, [])
+    spans = []
+    for _ in range(data.draw(st.integers(0, 5))):
+        start = data.draw(st.integers(0, len(doc) - 1))
+        end = data.draw(st.integers(start + 1, len(doc)))
+        spans.append(doc[start:end])
+    labels = st.sampled_from(["PERSON", "ORG"])
+    doc.ents = [Span(doc, s.start, s.end, label=data.draw(labels)) for s in filter_spans(spans)]
+    for mention in mentions_from_docs({"body": doc}):
+        assert text[mention.start : mention.end] == mention.surface
+        assert mention.surface == mention.surface.strip() and mention.surface
+        assert mention.key

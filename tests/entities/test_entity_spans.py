@@ -1,0 +1,84 @@
+"""Span trimming and false-positive filtering on hand-built Docs."""
+
+from __future__ import annotations
+
+import pytest
+from conftest import MakeDoc
+
+from newsdesk.entities.spans import candidates, is_junk, trim
+
+
+def _trimmed(text: str, kind: str = "person") -> str | None:
+    offsets = trim(text, 0, len(text), kind)  # type: ignore[arg-type]
+    return None if offsets is None else text[offsets[0] : offsets[1]]
+
+
+@pytest.mark.parametrize(
+    ("span", "name"),
+    [
+        ("President Xi Jinping", "Xi Jinping"),
+        ("Vice-Premier Liu Guozhong", "Liu Guozhong"),
+        ("foreign vice-minister Sun Weidong", "Sun Weidong"),
+        ("NPC vice-chairman Li Hongzhong", "Li Hongzhong"),
+        ("Culture and Tourism Minister Sun Yeli", "Sun Yeli"),
+        ("Mr Rathbun", "Rathbun"),
+        ("Dr. Ana Lopes", "Ana Lopes"),
+        ("North Korean leader Kim Jong-un", "Kim Jong-un"),
+        ("Zhao’s", "Zhao"),
+        ("Zhao's", "Zhao"),
+        ("Jenkins'", "Jenkins"),
+        ("“Kim Jong-un,", "Kim Jong-un"),
+        ("Ludwig van Beethoven", "Ludwig van Beethoven"),
+        ("John Major", "John Major"),
+        ("Martin Luther King Jr.", "Martin Luther King Jr."),
+        ("President", None),
+    ],
+)
+def test_person_titles_and_possessives_are_trimmed(span: str, name: str | None) -> None:
+    assert _trimmed(span) == name
+
+
+@pytest.mark.parametrize(
+    ("span", "name"),
+    [
+        ("the Foreign Ministry", "Foreign Ministry"),
+        ("state-run Korean Central News Agency", "Korean Central News Agency"),
+        ("the Communist Party’s", "Communist Party"),
+        ("Workers’ Party of Korea", "Workers’ Party of Korea"),
+    ],
+)
+def test_organisation_spans_are_trimmed(span: str, name: str) -> None:
+    assert _trimmed(span, "organisation") == name
+
+
+@pytest.mark.parametrize(
+    ("surface", "kind"),
+    [
+        ("State", "organisation"),
+        ("Chinese", "organisation"),
+        ("North Korean", "organisation"),
+        ("Diplomacy", "organisation"),
+        ("Monday", "person"),
+        ("He", "person"),
+        ("2024", "organisation"),
+        ("the ministry", "organisation"),
+        ("Premier", "person"),
+        ("Agent 47", "person"),
+    ],
+)
+def test_junk_is_filtered(surface: str, kind: str) -> None:
+    assert is_junk(surface, kind)  # type: ignore[arg-type]
+
+
+def test_candidates_keep_offsets_and_sentence(make_doc: MakeDoc) -> None:
+    text = "Talks ended. Vice-Premier Liu Guozhong met President Xi’s envoy in Beijing."
+    doc = make_doc(text, [("Vice-Premier Liu Guozhong", "PERSON"), ("President Xi’s", "PERSON")])
+    found = candidates(doc, "body")
+    assert [c.surface for c in found] == ["Liu Guozhong", "Xi"]
+    assert all(text[c.start : c.end] == c.surface for c in found)
+    assert found[0].sentence == "Vice-Premier Liu Guozhong met President Xi’s envoy in Beijing."
+
+
+def test_other_labels_are_ignored(make_doc: MakeDoc) -> None:
+    doc = make_doc("Chinese troops left Seoul.", [("Chinese", "NORP"), ("Seoul", "GPE")])
+    assert candidates(doc, "body") == []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -93,6 +94,26 @@ def make_engine(url: str) -> Engine:
     return create_engine(url, pool_size=POOL_SIZE, max_overflow=2, pool_pre_ping=True)
 
 
+_engines: dict[str, Engine] = {}
+_engines_lock = threading.Lock()
+
+
+def engine_for(url: str) -> Engine:
+    """One shared engine (one connection pool) per database per process."""
+    with _engines_lock:
+        if url not in _engines:
+            _engines[url] = make_engine(url)
+        return _engines[url]
+
+
+def dispose_engines() -> None:
+    """Close every shared pool (tests do this before dropping their database)."""
+    with _engines_lock:
+        for engine in _engines.values():
+            engine.dispose()
+        _engines.clear()
+
+
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic configured in code: works from any working directory and from an install."""
     cfg = Config()
@@ -131,4 +152,19 @@ def ensure_migrated(engine: Engine) -> bool:
     if current_revision(engine) == head_revision():
         return False
     migrate(engine)
+    return True
+
+
+def stop_embedded(data_dir: Path) -> bool:
+    """Stop the embedded PostgreSQL in `data_dir`; False when it was not running."""
+    import os
+
+    from pgserver._commands import pg_ctl
+
+    pgdata = data_dir / "pgdata"
+    if not (pgdata / "postmaster.pid").exists():
+        return False
+    # pgserver runs the server as its own system user when started by root.
+    user = "pgserver" if os.geteuid() == 0 else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=pgdata, user=user)
     return True

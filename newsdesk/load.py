@@ -132,13 +132,15 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
         if x.key not in best or len(x.name) > len(best[x.key].name):
             best[x.key] = x
     keys = sorted(best)  # a fixed order keeps concurrent upserts from deadlocking
-    ids = dict(
-        conn.execute(
-            select(alias_table.c.alias_key, alias_table.c[alias_fk]).where(
-                alias_table.c.alias_key.in_(keys)
-            )
-        ).tuples()
-    )
+    known = conn.execute(
+        select(alias_table.c.alias_key, alias_table.c[alias_fk], alias_table.c.alias).where(
+            alias_table.c.alias_key.in_(keys)
+        )
+    ).all()
+    ids = {key: entity_id for key, entity_id, _ in known}
+    longer = [best[key] for key, _, alias in known if len(best[key].name) > len(alias)]
+    if longer:
+        _rename(conn, kind, longer)
     missing = [k for k in keys if k not in ids]
     if missing:
         ids.update(_upsert_entities(conn, kind, [best[k] for k in missing]))
@@ -148,6 +150,21 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
             .on_conflict_do_nothing(index_elements=["alias_key"])
         )
     return ids
+
+
+def _rename(conn: Connection, kind: EntityKind, longer: list[Mention]) -> None:
+    """A longer well-formed variant of a known name becomes its display name."""
+    table, alias_table, _ = _entity_tables(kind)
+    for x in longer:
+        conn.execute(
+            update(alias_table).where(alias_table.c.alias_key == x.key).values(alias=x.name)
+        )
+        # Only the entity that owns the key: a merged alias must not rename its new entity.
+        conn.execute(
+            update(table)
+            .where(table.c.name_key == x.key, func.char_length(table.c.name) < len(x.name))
+            .values(name=x.name)
+        )
 
 
 def _upsert_entities(conn: Connection, kind: EntityKind, best: list[Mention]) -> dict[str, int]:
@@ -162,7 +179,7 @@ def _upsert_entities(conn: Connection, kind: EntityKind, best: list[Mention]) ->
     if kind == "organisation":
         set_["acronym"] = func.coalesce(table.c.acronym, stmt.excluded.acronym)
     stmt = stmt.on_conflict_do_update(index_elements=["name_key"], set_=set_)
-    return dict(conn.execute(stmt.returning(table.c.name_key, table.c.id)).tuples())
+    return dict(conn.execute(stmt.returning(table.c.name_key, table.c.id)).tuples().all())
 
 
 def _entity_tables(kind: EntityKind) -> tuple[Table, Table, str]:

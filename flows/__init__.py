@@ -1,0 +1,1 @@
+"""Prefect flows and thin task wrappers around the stages in `newsdesk`."""

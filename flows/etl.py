@@ -1,0 +1,363 @@
+"""The ETL flow: discover -> read -> clean -> normalise -> extract entities -> load.
+
+Tasks are thin wrappers over the pure stages in `newsdesk`; each handles a batch of articles
+(a Prefect task costs milliseconds, so one task per article would dominate the run).
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import asdict, dataclass, field
+from functools import lru_cache
+from pathlib import Path
+from typing import Any
+
+from newsdesk.normalise import normalise
+from prefect import flow, get_run_logger, task
+from prefect.artifacts import create_markdown_artifact
+from prefect.cache_policies import NONE
+from prefect.runtime import flow_run
+from prefect.task_runners import ThreadPoolTaskRunner
+
+from flows.retry import call_with_retries, is_transient
+from newsdesk import entities, load, sources
+from newsdesk.clean import CleanOptions, clean
+from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
+from newsdesk.errors import RejectError
+from newsdesk.records import Article, Cleaned, Mention, RawDocument, Rejected
+from newsdesk.settings import Settings, get_settings
+
+# Below the SQLAlchemy pool size, so concurrent tasks never queue for a connection.
+MAX_TASK_WORKERS = max(1, POOL_SIZE // 2)
+DB_RETRIES = 3
+DB_RETRY_DELAYS = [1, 4, 10]
+
+ProgressHook = Callable[[int, int], None]
+_progress: list[ProgressHook] = []
+
+
+def on_progress(hook: ProgressHook | None) -> None:
+    """Let the CLI draw a progress bar: `hook(inputs_done, inputs_total)` after each batch."""
+    _progress.clear()
+    if hook is not None:
+        _progress.append(hook)
+
+
+@dataclass
+class StageTimer:
+    """Seconds spent per stage, to name the slowest one in the summary."""
+
+    seconds: dict[str, float] = field(default_factory=dict)
+
+    def add(self, stage: str, started: float) -> None:
+        self.seconds[stage] = self.seconds.get(stage, 0.0) + time.perf_counter() - started
+
+    def slowest(self) -> str | None:
+        return max(self.seconds, key=self.seconds.__getitem__) if self.seconds else None
+
+
+@lru_cache(maxsize=4)
+def get_nlp(name: str, version: str) -> Any:
+    """The spaCy pipeline, loaded once per process (it takes about a second)."""
+    return entities.load_model(name, version)
+
+
+def _db_task(fn: Callable[..., Any]) -> Any:
+    """A task that only does database I/O: retried with backoff on transient errors."""
+    return task(
+        fn,
+        retries=DB_RETRIES,
+        retry_delay_seconds=DB_RETRY_DELAYS,
+        retry_condition_fn=lambda _task, _run, state: is_transient(state),
+        cache_policy=NONE,
+    )
+
+
+@_db_task
+def prepare_database(url: str) -> bool:
+    """Apply pending migrations; True when any were applied."""
+    return ensure_migrated(engine_for(url))
+
+
+@_db_task
+def start_run(url: str, flow_run_id: str | None) -> int:
+    """Open this run's `pipeline_runs` row."""
+    return load.start_run(engine_for(url), flow_run_id)
+
+
+@_db_task
+def skip_known(url: str, docs: list[RawDocument]) -> tuple[list[RawDocument], int]:
+    """Drop documents already loaded (by content hash) before any NLP; returns the rest."""
+    known = load.known_hashes(engine_for(url), (d.content_sha256 for d in docs))
+    seen: set[str] = set()
+    fresh = []
+    for doc in docs:
+        if doc.content_sha256 in known or doc.content_sha256 in seen:
+            continue
+        seen.add(doc.content_sha256)
+        fresh.append(doc)
+    return fresh, len(docs) - len(fresh)
+
+
+@task(cache_policy=NONE)
+def read_batch(paths: list[str], max_input_bytes: int) -> tuple[list[RawDocument], list[Rejected]]:
+    """Read and decode one batch of files."""
+    options = sources.ReadOptions(max_input_bytes=max_input_bytes)
+    docs: list[RawDocument] = []
+    rejects: list[Rejected] = []
+    for path in paths:
+        for item in sources.read(Path(path), options):
+            (rejects if isinstance(item, Rejected) else docs).append(item)  # type: ignore[arg-type]
+    return docs, rejects
+
+
+@task(cache_policy=NONE)
+def clean_batch(
+    docs: list[RawDocument], options: CleanOptions
+) -> tuple[list[tuple[RawDocument, Cleaned]], list[Rejected]]:
+    """Remove boilerplate from each document."""
+    return _each(docs, "clean", lambda doc: (doc, clean(doc, options)))
+
+
+@task(cache_policy=NONE)
+def normalise_batch(
+    cleaned: list[tuple[RawDocument, Cleaned]],
+) -> tuple[list[tuple[RawDocument, Article]], list[Rejected]]:
+    """Title, standfirst, authors, publisher, date and body for each document."""
+    return _each(cleaned, "normalise", lambda pair: (pair[0], normalise(pair[0], pair[1])))
+
+
+@task(cache_policy=NONE)
+def extract_batch(
+    articles: list[Article], model: str, version: str, batch_size: int, processes: int
+) -> list[list[Mention]]:
+    """People and organisations in each article, resolved within the article."""
+    options = entities.EntityOptions(batch_size=batch_size, processes=processes)
+    return entities.extract(get_nlp(model, version), articles, options)
+
+
+@task(cache_policy=NONE)
+def load_batch(
+    url: str, pairs: list[tuple[RawDocument, Article]], mentions: list[list[Mention]]
+) -> tuple[load.LoadCounts, list[Rejected]]:
+    """Write each article in its own transaction; transient errors are retried per article."""
+    engine = engine_for(url)
+    counts = load.LoadCounts()
+    rejects: list[Rejected] = []
+    for (doc, article), found in zip(pairs, mentions, strict=True):
+        try:
+            article_id = call_with_retries(
+                lambda d=doc, a=article, f=found: load.load_article(engine, d, a, f),
+                attempts=DB_RETRIES + 1,
+                delays=DB_RETRY_DELAYS,
+            )
+        except Exception as exc:
+            if is_transient(exc):
+                raise
+            rejects.append(_rejected(doc, "load", "database_refused", f"{doc.source_uri}: {exc}"))
+            continue
+        if article_id is None:
+            counts.already_loaded += 1
+        else:
+            counts.loaded += 1
+            counts.mentions += len(found)
+    return counts, rejects
+
+
+@_db_task
+def record_rejects(url: str, rejects: list[Rejected], run_id: int) -> None:
+    """Write this batch's rejects."""
+    load.record_rejects(engine_for(url), rejects, run_id)
+
+
+@_db_task
+def finish_run(
+    url: str, run_id: int, counts: load.LoadCounts, status: str, error: str | None
+) -> dict[str, int]:
+    """Close the run's row; returns the database totals."""
+    return load.finish_run(engine_for(url), run_id, counts, status, error)
+
+
+def _each(
+    items: Sequence[Any], stage: str, fn: Callable[[Any], Any]
+) -> tuple[list[Any], list[Rejected]]:
+    """Apply a stage to each item; a RejectError (or a crash) rejects that item only."""
+    done: list[Any] = []
+    rejects: list[Rejected] = []
+    for item in items:
+        doc: RawDocument = item if isinstance(item, RawDocument) else item[0]
+        try:
+            done.append(fn(item))
+        except RejectError as exc:
+            rejects.append(_rejected(doc, exc.stage, exc.reason, exc.detail))
+        except RecursionError:
+            rejects.append(
+                _rejected(doc, stage, "too_deep", f"{doc.source_uri} is nested too deeply to parse")
+            )
+        except Exception as exc:  # a bug in a stage must not stop the run: record it
+            rejects.append(
+                _rejected(
+                    doc,
+                    stage,
+                    "internal_error",
+                    f"{doc.source_uri}: {type(exc).__name__}: {exc} (please report this input)",
+                )
+            )
+    return done, rejects
+
+
+def _rejected(doc: RawDocument, stage: str, reason: str, detail: str) -> Rejected:
+    return Rejected(doc.source_uri, doc.content_sha256, stage, reason, detail)
+
+
+def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])
+
+
+@flow(name="newsdesk-etl", task_runner=ThreadPoolTaskRunner(max_workers=MAX_TASK_WORKERS))
+def etl(
+    paths: list[str],
+    batch_size: int | None = None,
+    database_url: str | None = None,
+) -> dict[str, Any]:
+    """Load the articles under `paths` into Postgres; returns the run summary."""
+    settings = get_settings()
+    if database_url:
+        settings = Settings(**{**settings.model_dump(), "database_url": database_url})
+    batch_size = batch_size or settings.batch_size
+    logger = get_run_logger()
+    started = time.perf_counter()
+    location = locate(settings)
+    url = location.url
+    if prepare_database(url):
+        logger.info("Database migrated to the newest schema")
+    get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
+    run_id = start_run(url, flow_run.get_id())
+    files = [str(p) for p in sources.discover(paths)]
+    logger.info("%d input files under %s; data in %s", len(files), paths, location.describe())
+    counts = load.LoadCounts()
+    timer = StageTimer()
+    status, error = "completed", None
+    try:
+        for done, batch in enumerate(_chunks(files, batch_size), 1):
+            batch_counts = _run_batch(url, batch, run_id, settings, timer)
+            counts.add(batch_counts)
+            for hook in _progress:
+                hook(min(done * batch_size, len(files)), len(files))
+            logger.info(
+                "batch %d: %d loaded, %d already loaded, %d rejected",
+                done,
+                batch_counts.loaded,
+                batch_counts.already_loaded,
+                batch_counts.rejected,
+            )
+    except BaseException as exc:
+        status, error = "failed", f"{type(exc).__name__}: {exc}"
+        raise
+    finally:
+        totals = finish_run(url, run_id, counts, status, error)
+        summary = _summary(counts, totals, timer, time.perf_counter() - started, location)
+        summary["run_id"] = run_id
+        summary["status"] = status
+        _publish(summary)
+    return summary
+
+
+def _run_batch(
+    url: str, batch: list[str], run_id: int, settings: Settings, timer: StageTimer
+) -> load.LoadCounts:
+    """One batch through every stage; returns its counts."""
+    t = time.perf_counter()
+    docs, rejects = read_batch(batch, settings.max_input_bytes)
+    timer.add("read", t)
+    t = time.perf_counter()
+    fresh, already = skip_known(url, docs)
+    timer.add("skip_known", t)
+    t = time.perf_counter()
+    options = CleanOptions(max_html_depth=settings.max_html_depth)
+    cleaned, bad = clean_batch(fresh, options)
+    rejects += bad
+    timer.add("clean", t)
+    t = time.perf_counter()
+    pairs, bad = normalise_batch(cleaned)
+    rejects += bad
+    timer.add("normalise", t)
+    t = time.perf_counter()
+    found = (
+        extract_batch(
+            [a for _, a in pairs],
+            settings.spacy_model,
+            settings.spacy_model_version,
+            settings.nlp_batch_size,
+            settings.nlp_processes,
+        )
+        if pairs
+        else []
+    )
+    timer.add("entities", t)
+    t = time.perf_counter()
+    counts, bad = load_batch(url, pairs, found) if pairs else (load.LoadCounts(), [])
+    rejects += bad
+    record_rejects(url, rejects, run_id)
+    timer.add("load", t)
+    counts.already_loaded += already
+    counts.rejected += len(rejects)
+    for r in rejects:
+        counts.rejected_by_reason[r.reason] = counts.rejected_by_reason.get(r.reason, 0) + 1
+    return counts
+
+
+def _summary(
+    counts: load.LoadCounts,
+    totals: dict[str, int],
+    timer: StageTimer,
+    elapsed: float,
+    location: Location,
+) -> dict[str, Any]:
+    return {
+        **asdict(counts),
+        "inputs_seen": counts.loaded + counts.already_loaded + counts.rejected,
+        "people_total": totals["people"],
+        "organisations_total": totals["organisations"],
+        "elapsed_seconds": round(elapsed, 2),
+        "stage_seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
+        "slowest_stage": timer.slowest(),
+        "database": location.describe(),
+    }
+
+
+def _publish(summary: dict[str, Any]) -> None:
+    """The run summary as a Prefect markdown artifact (shown in the UI)."""
+    reasons = summary["rejected_by_reason"] or {}
+    lines = [
+        "# newsdesk run",
+        "",
+        "| count | value |",
+        "| --- | --- |",
+        *[
+            f"| {k.replace('_', ' ')} | {summary[k]} |"
+            for k in (
+                "status",
+                "inputs_seen",
+                "loaded",
+                "already_loaded",
+                "rejected",
+                "mentions",
+                "people_total",
+                "organisations_total",
+                "elapsed_seconds",
+                "slowest_stage",
+            )
+        ],
+        "",
+        "## Rejected by reason",
+        *([f"- {reason}: {n}" for reason, n in sorted(reasons.items())] or ["- none"]),
+    ]
+    try:
+        create_markdown_artifact(
+            key="newsdesk-run-summary", markdown="\n".join(lines), description="newsdesk run"
+        )
+    except Exception:  # the summary must never fail the run it describes
+        get_run_logger().warning("could not publish the run summary artifact", exc_info=True)

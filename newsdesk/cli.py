@@ -1,0 +1,273 @@
+"""The `newsdesk` command: run, inspect, migrate, db-url, db-stop."""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import sys
+from collections.abc import Iterator, Sequence
+from pathlib import Path
+from typing import Any
+
+from newsdesk.errors import ConfigError, NewsdeskError, RejectError
+from newsdesk.records import Article, Mention, RawDocument, Rejected
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Entry point; returns the process exit code."""
+    args = _parser().parse_args(argv)
+    try:
+        return int(args.func(args) or 0)
+    except ConfigError as exc:
+        print(f"newsdesk: configuration error: {exc}", file=sys.stderr)
+        return 2
+    except NewsdeskError as exc:
+        print(f"newsdesk: {exc}", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("newsdesk: interrupted", file=sys.stderr)
+        return 130
+
+
+def _parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="newsdesk",
+        description="Turn scraped news into clean Postgres tables of articles, people, "
+        "organisations and mentions.",
+        epilog="Database: NEWSDESK_DATABASE_URL, or unset for the embedded PostgreSQL.",
+    )
+    sub = parser.add_subparsers(dest="command", required=True)
+
+    run = sub.add_parser("run", help="load files or folders into the database (idempotent)")
+    run.add_argument("paths", nargs="+", help=".txt/.html/.htm/.json/.jsonl files or folders")
+    run.add_argument("--batch-size", type=int, default=None, help="articles per batch")
+    run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    run.set_defaults(func=cmd_run)
+
+    inspect = sub.add_parser("inspect", help="run every stage but loading and show the result")
+    inspect.add_argument("paths", nargs="+")
+    inspect.add_argument("--json", action="store_true", help="one JSON object per input a line")
+    inspect.set_defaults(func=cmd_inspect)
+
+    migrate = sub.add_parser("migrate", help="bring the database schema up to date")
+    migrate.set_defaults(func=cmd_migrate)
+
+    db_url = sub.add_parser("db-url", help="print a URL psql can connect to")
+    db_url.set_defaults(func=cmd_db_url)
+
+    db_stop = sub.add_parser("db-stop", help="stop the embedded PostgreSQL")
+    db_stop.set_defaults(func=cmd_db_stop)
+    return parser
+
+
+def cmd_run(args: argparse.Namespace) -> int:
+    """`newsdesk run PATH...`: the ETL flow with a progress bar and a summary."""
+    _check_paths(args.paths)
+    if not args.verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
+
+    from newsdesk.db import locate
+
+    console = Console(stderr=True)
+    location = locate()
+    console.print(f"newsdesk: data in {location.describe()}")
+    console.print("newsdesk: starting Prefect (a temporary local server takes a few seconds)…")
+    from flows.etl import etl, on_progress
+
+    with Progress(
+        "[progress.description]{task.description}",
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        console=console,
+        transient=True,
+    ) as bar:
+        task_id = bar.add_task("inputs", total=None)
+        on_progress(lambda done, total: bar.update(task_id, completed=done, total=total))
+        try:
+            summary = etl(args.paths, batch_size=args.batch_size, database_url=location.url)
+        finally:
+            on_progress(None)
+    _print_summary(summary, location.psql_url)
+    return 0 if summary.get("status") == "completed" else 1
+
+
+def _check_paths(paths: Sequence[str]) -> None:
+    missing = [p for p in paths if not Path(p).exists()]
+    if missing:
+        raise NewsdeskError(f"no such file or folder: {', '.join(missing)}")
+
+
+def _print_summary(summary: dict[str, Any], psql_url: str) -> None:
+    reasons = summary.get("rejected_by_reason") or {}
+    why = f" ({', '.join(f'{k}: {v}' for k, v in sorted(reasons.items()))})" if reasons else ""
+    rows = [
+        ("inputs seen", summary["inputs_seen"]),
+        ("loaded", summary["loaded"]),
+        ("already loaded", summary["already_loaded"]),
+        ("rejected", f"{summary['rejected']}{why}"),
+        ("mentions", summary["mentions"]),
+        ("people", f"{summary['people_total']} in the database"),
+        ("organisations", f"{summary['organisations_total']} in the database"),
+        (
+            "elapsed",
+            f"{summary['elapsed_seconds']:.1f} s (slowest stage: {summary.get('slowest_stage')})",
+        ),
+        ("data", summary["database"]),
+    ]
+    width = max(len(k) for k, _ in rows)
+    print(f"newsdesk run {summary.get('status')}")
+    for key, value in rows:
+        print(f"  {key:<{width}}  {value}")
+    if summary["rejected"]:
+        print("  see why:        SELECT source_uri, stage, reason, detail FROM rejects;")
+    print(f"  query it:       psql '{psql_url}'")
+
+
+def cmd_inspect(args: argparse.Namespace) -> int:
+    """`newsdesk inspect [--json] PATH...`: every stage but loading, per input."""
+    _check_paths(args.paths)
+    for result in inspect_paths(args.paths):
+        if args.json:
+            print(json.dumps(result, ensure_ascii=False))
+        else:
+            print(_readable(result))
+    return 0
+
+
+def inspect_paths(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
+    """The contract's inspect record for each input (or its rejection)."""
+    from newsdesk import entities, sources
+    from newsdesk.clean import CleanOptions, clean
+    from newsdesk.normalise import normalise
+    from newsdesk.settings import get_settings
+
+    settings = get_settings()
+    nlp = entities.load_model(settings.spacy_model, settings.spacy_model_version)
+    read_options = sources.ReadOptions(max_input_bytes=settings.max_input_bytes)
+    clean_options = CleanOptions(max_html_depth=settings.max_html_depth)
+    for path in sources.discover(paths):
+        for item in sources.read(path, read_options):
+            if isinstance(item, Rejected):
+                yield _rejected_record(item)
+                continue
+            try:
+                article = normalise(item, clean(item, clean_options))
+                found = entities.extract(nlp, [article])[0]
+            except RejectError as exc:
+                yield _rejected_record(
+                    Rejected(item.source_uri, item.content_sha256, exc.stage, exc.reason, str(exc))
+                )
+                continue
+            yield inspect_record(item, article, found)
+
+
+def inspect_record(doc: RawDocument, article: Article, found: Sequence[Mention]) -> dict[str, Any]:
+    """The JSON object `inspect --json` prints for one article."""
+    return {
+        "source": doc.source_uri,
+        "title": article.title,
+        "standfirst": article.standfirst,
+        "authors": list(article.authors),
+        "publisher": article.publisher,
+        "published_at": article.published_at.isoformat() if article.published_at else None,
+        "language": article.language,
+        "body": article.body,
+        "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+        "mentions": [
+            {
+                "kind": x.kind,
+                "name": x.name,
+                "text": x.surface,
+                "field": x.field,
+                "start": x.start,
+                "end": x.end,
+            }
+            for x in found
+        ],
+    }
+
+
+def _rejected_record(r: Rejected) -> dict[str, Any]:
+    return {
+        "source": r.source_uri,
+        "rejected": {"stage": r.stage, "reason": r.reason, "detail": r.detail},
+    }
+
+
+def _readable(result: dict[str, Any]) -> str:
+    """A person's view of one inspect record."""
+    if "rejected" in result:
+        r = result["rejected"]
+        return f"== {result['source']}\nREJECTED at {r['stage']} ({r['reason']}): {r['detail']}\n"
+    out = [
+        f"== {result['source']}",
+        f"title:        {result['title']}",
+        f"standfirst:   {result['standfirst']}",
+        f"authors:      {', '.join(result['authors']) or '-'}",
+        f"publisher:    {result['publisher']}",
+        f"published at: {result['published_at']}",
+        f"language:     {result['language']}",
+        "",
+        result["body"],
+        "",
+        f"removed ({len(result['removed'])}):",
+        *[f"  [{r['reason']}] {r['text'][:100]}" for r in result["removed"]],
+        f"mentions ({len(result['mentions'])}):",
+        *[
+            f"  {x['kind']:<12} {x['name']:<32} '{x['text']}' {x['field']}[{x['start']}:{x['end']}]"
+            for x in result["mentions"]
+        ],
+        "",
+    ]
+    return "\n".join(out)
+
+
+def cmd_migrate(args: argparse.Namespace) -> int:
+    """`newsdesk migrate`: apply pending migrations."""
+    from newsdesk.db import current_revision, locate, make_engine, migrate
+
+    location = locate()
+    engine = make_engine(location.url)
+    before = current_revision(engine)
+    migrate(engine)
+    after = current_revision(engine)
+    state = "already up to date" if before == after else f"migrated {before or 'empty'} -> {after}"
+    print(f"newsdesk: {location.describe()}: {state}")
+    return 0
+
+
+def cmd_db_url(args: argparse.Namespace) -> int:
+    """`newsdesk db-url`: the psql URL; the embedded server is left running for it."""
+    from newsdesk.db import locate
+
+    location = locate(keep_running=True)
+    if location.embedded:
+        print(
+            f"newsdesk: embedded PostgreSQL running from {location.data_dir} "
+            "(stop it with `newsdesk db-stop`)",
+            file=sys.stderr,
+        )
+    print(location.psql_url)
+    return 0
+
+
+def cmd_db_stop(args: argparse.Namespace) -> int:
+    """`newsdesk db-stop`: stop the embedded PostgreSQL if it is running."""
+    from newsdesk.db import stop_embedded
+    from newsdesk.settings import get_settings
+
+    settings = get_settings()
+    if settings.database_url:
+        print("newsdesk: NEWSDESK_DATABASE_URL is set; nothing embedded to stop", file=sys.stderr)
+        return 0
+    stopped = stop_embedded(settings.data_dir)
+    print(f"newsdesk: embedded PostgreSQL {'stopped' if stopped else 'was not running'}")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MODEL_NAME
+from entity_docs import MODEL_NAME
 from spacy.language import Language
 
 from newsdesk.entities import EntityOptions, extract, load_model

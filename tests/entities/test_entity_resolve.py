@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from conftest import MakeDoc, build_doc
+from entity_docs import MakeDoc, build_doc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Span

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import pytest
-from conftest import MakeDoc
+from entity_docs import MakeDoc
 
 from newsdesk.entities.spans import candidates, is_junk, trim
 

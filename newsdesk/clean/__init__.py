@@ -1,0 +1,145 @@
+"""Clean stage: take the page furniture out of a scraped article and say why each line went.
+
+`clean(doc, options)` returns the kept lines (blank lines between paragraphs), every removed
+line with its reason, and metadata hints for normalise. It never raises on odd input; a
+document with no article text left raises `RejectError(stage="clean", ...)`.
+
+Removal reasons (short labels, stored in `articles.removed`):
+
+- ``advert``          ad-slot labels ("Advertisement", "- Advertisement -", "Sponsored content")
+- ``promo``           newsletter/app/membership boxes: opener, blurb and call to action
+- ``video_duration``  a video player's duration badge ("02:43")
+- ``video_headline``  the headline a video player prints (often twice), "Watch: ..." labels
+- ``photo_caption``   captions recognised by their credit ("... Photo: AFP", "... [YONHAP]")
+- ``weather_widget``  temperature, place and date of a weather widget
+- ``widget_label``    widget headings and buttons ("Must read", "Related posts", "Post"),
+                      and short label lines after the last paragraph
+- ``read_time``       "Estimated read time 3 min read"
+- ``share_prompt``    social sharing buttons ("Share", "Tweet", "Copy link")
+- ``byline``          bylines ("By Jane Roe", "- Jane Roe jane.roe@paper.com"); names -> authors
+- ``email``           contact lines with an e-mail and no name
+- ``masthead``        the publisher's name standing as a line before the headline or at the end
+- ``publisher_credit`` copyright, agency and reporting credits ("© 2024 ...", "— Reuters")
+- ``section_label``   a section name above the headline ("Diplomacy")
+- ``dateline``        a date line in the header ("Published: 3 March 2024"); -> published date
+- ``related_link``    a link to another story: a headline standing alone between paragraphs,
+                      "Read more: ..." lines, headline lists after a "Related" label, HTML
+                      blocks that are all link text
+- ``duplicate_line``  a repeat of an earlier kept line
+- ``learned``         a line the publisher repeats across articles
+                      (CleanOptions.learned_boilerplate)
+- ``html:<tag>``      an HTML container of page chrome (``html:nav``, ``html:aside``,
+                      ``html:figure``, ``html:footer``, ``html:form``, ``html:hidden``, ...)
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from dataclasses import dataclass
+from typing import Any
+
+from newsdesk.clean import html as html_stage
+from newsdesk.clean.encoding import normalise_text
+from newsdesk.clean.text import Page, apply_rules, fold, is_prose
+from newsdesk.errors import RejectError
+from newsdesk.records import Cleaned, RawDocument, Removed
+
+__all__ = ["CleanOptions", "clean", "fold"]
+
+# Text that starts with (or soon contains) one of these tags is HTML whatever the media type.
+LOOKS_LIKE_HTML = re.compile(
+    r"<(?:!doctype\s+html|html|head|body|article|div|p|section|main)[\s>]", re.I
+)
+HTML_SNIFF_CHARS = 2000
+# JSON record keys that may hold the article text or markup, in order of preference.
+JSON_TEXT_KEYS = ("text", "html", "body", "content", "articleBody", "raw_html")
+
+
+@dataclass(frozen=True)
+class CleanOptions:
+    """How to clean one document; the caller fills these from settings and the database."""
+
+    learned_boilerplate: frozenset[str] = frozenset()
+    """Lines this publisher repeats across many articles; a kept line equal to one after
+    folding case, quotes, punctuation and whitespace (see `fold`) is removed as "learned"."""
+    max_html_depth: int = 400
+    """HTML nested deeper than this is flattened to text before parsing."""
+
+
+def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
+    """Remove boilerplate from one document; raise RejectError when no article text is left."""
+    options = options or CleanOptions()
+    body, record = _body_text(doc)
+    is_html = doc.media_type == "text/html" or bool(LOOKS_LIKE_HTML.search(body[:HTML_SNIFF_CHARS]))
+    removed: list[Removed] = []
+    hints: dict[str, Any] = {}
+    if is_html:
+        result = html_stage.extract(body, options.max_html_depth)
+        lines, removed, hints = result.lines, result.removed, result.hints
+    else:
+        lines = body.split("\n")
+    page = apply_rules(Page(lines, plain=not is_html), options.learned_boilerplate)
+    hints = {
+        **page.hints,
+        **({"meta": hints} if hints else {}),
+        **({"record": record} if record else {}),
+    }
+    kept = page.kept()
+    _reject_if_empty(doc, page, kept, is_html)
+    removed += [Removed(page.lines[i], r) for i, r in enumerate(page.reasons) if r is not None]
+    return Cleaned(
+        lines=_with_paragraph_breaks([page.lines[i] for i in kept]), removed=removed, hints=hints
+    )
+
+
+def _body_text(doc: RawDocument) -> tuple[str, dict[str, Any]]:
+    """The text to clean, and the fields of a JSON record when doc.text is still one."""
+    text = normalise_text(doc.text)
+    if doc.media_type != "application/json" or not text.lstrip().startswith("{"):
+        return text, {}
+    try:
+        record = json.loads(text)
+    except (ValueError, RecursionError):
+        return text, {}
+    if not isinstance(record, dict):
+        return text, {}
+    for key in JSON_TEXT_KEYS:
+        value = record.get(key)
+        if isinstance(value, str) and value.strip():
+            return normalise_text(value), {k: v for k, v in record.items() if k != key}
+    return "", record
+
+
+def _reject_if_empty(doc: RawDocument, page: Page, kept: list[int], is_html: bool) -> None:
+    """Raise RejectError when nothing that reads as article text survived cleaning."""
+    if any(is_prose(page.lines[i]) for i in kept) or sum(len(page.lines[i]) for i in kept) >= 200:
+        return
+    if not any(page.lines):
+        kind = (
+            "HTML holds no visible text (only scripts, styles or markup)"
+            if is_html
+            else "text is empty"
+        )
+        raise RejectError(
+            "clean",
+            "no_article_text",
+            f"{doc.source_uri}: the {kind}. Check that the scraper saved the article page, "
+            "not a loader shell or an error page.",
+        )
+    if not kept:
+        raise RejectError(
+            "clean",
+            "only_boilerplate",
+            f"{doc.source_uri}: every line was page furniture (adverts, widgets, captions); no "
+            "article text is left. Check the scrape, or the learned boilerplate for this "
+            "publisher.",
+        )
+
+
+def _with_paragraph_breaks(lines: list[str]) -> list[str]:
+    """Kept lines with a blank line after each (every kept line is one paragraph)."""
+    out: list[str] = []
+    for line in lines:
+        out.extend([line, ""])
+    return out[:-1]

@@ -1,0 +1,516 @@
+"""HTML to lines: drop page chrome, pick the article's container, linearise it into lines.
+
+Parsing uses lxml.html directly (libxml2, the parser beautifulsoup4 would delegate to), because
+the tree walk here needs no soup features and lxml is several times faster per page; see
+`bench/extraction.py`. Nesting deeper than `max_html_depth` is flattened to text before parsing:
+libxml2 stops building the tree at depth 256 (silently losing text) and tree walks in Python
+must not recurse.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import Any
+
+from lxml import etree
+from lxml import html as lxml_html
+from lxml.html import HtmlElement
+
+from newsdesk.clean import metadata
+from newsdesk.records import Removed
+
+# Elements that never hold article prose, dropped wherever they are.
+ALWAYS_DROP = frozenset(
+    [
+        "script",
+        "style",
+        "noscript",
+        "template",
+        "svg",
+        "canvas",
+        "iframe",
+        "object",
+        "embed",
+        "button",
+        "select",
+        "option",
+        "input",
+        "textarea",
+        "label",
+        "dialog",
+        "map",
+        "audio",
+        "video",
+        "source",
+        "picture",
+        "track",
+        "link",
+        "meta",
+        "head",
+    ]
+)
+# Page chrome: dropped inside the chosen container too, each recorded as "html:<tag>".
+CHROME_TAGS = frozenset(["nav", "aside", "footer", "form", "figure", "figcaption", "menu"])
+# class/id tokens of furniture containers. Matched as whole tokens of class/id split on
+# non-letters, so "ad" matches "ad-slot" but not "header" or "read".
+JUNK_TOKENS = frozenset(
+    [
+        "ad",
+        "ads",
+        "adv",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "adslot",
+        "adunit",
+        "dfp",
+        "gpt",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "promotion",
+        "promos",
+        "newsletter",
+        "subscribe",
+        "subscription",
+        "paywall",
+        "signup",
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "socials",
+        "sociallinks",
+        "related",
+        "recommended",
+        "recommendations",
+        "recirc",
+        "more-stories",
+        "outbrain",
+        "taboola",
+        "comment",
+        "comments",
+        "disqus",
+        "respond",
+        "video",
+        "player",
+        "jwplayer",
+        "brightcove",
+        "sidebar",
+        "widget",
+        "widgets",
+        "breadcrumb",
+        "breadcrumbs",
+        "tags",
+        "tag-list",
+        "taglist",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "popup",
+        "modal",
+        "overlay",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "footer",
+        "masthead",
+        "toolbar",
+        "caption",
+        "credit",
+        "credits",
+        "figcaption",
+        "print-only",
+        "sr-only",
+        "visually-hidden",
+        "screen-reader-text",
+        "hidden",
+        "newsletter-signup",
+        "trending",
+        "popular",
+        "most-read",
+        "mostread",
+    ]
+)
+# Reasons for tokens, so "removed" says what kind of furniture went.
+TOKEN_REASON = {
+    "ad": "advert",
+    "ads": "advert",
+    "adv": "advert",
+    "advert": "advert",
+    "adverts": "advert",
+    "advertisement": "advert",
+    "advertising": "advert",
+    "adslot": "advert",
+    "adunit": "advert",
+    "dfp": "advert",
+    "gpt": "advert",
+    "sponsor": "advert",
+    "sponsored": "advert",
+    "outbrain": "related_link",
+    "taboola": "related_link",
+    "related": "related_link",
+    "recommended": "related_link",
+    "recommendations": "related_link",
+    "recirc": "related_link",
+    "share": "share_prompt",
+    "sharing": "share_prompt",
+    "sharebar": "share_prompt",
+    "social": "share_prompt",
+    "socials": "share_prompt",
+    "caption": "photo_caption",
+    "credit": "photo_caption",
+    "credits": "photo_caption",
+    "video": "video_headline",
+    "player": "video_headline",
+    "newsletter": "promo",
+    "subscribe": "promo",
+    "promo": "promo",
+    "promotion": "promo",
+    "paywall": "promo",
+    "comment": "widget_label",
+    "comments": "widget_label",
+}
+_TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
+# Containers named as the article body by common CMSs and schema.org.
+BODY_TOKENS = frozenset(
+    [
+        "articlebody",
+        "article-body",
+        "article__body",
+        "article-content",
+        "articlecontent",
+        "story-body",
+        "storybody",
+        "story-content",
+        "entry-content",
+        "post-content",
+        "post-body",
+        "postbody",
+        "body-text",
+        "bodytext",
+        "article-text",
+        "content-body",
+        "rich-text",
+        "richtext",
+        "main-content",
+        "story__body",
+        "article__content",
+        "c-entry-content",
+    ]
+)
+# Block-level elements: each starts a new line in the linearised text.
+BLOCK_TAGS = frozenset(
+    [
+        "p",
+        "div",
+        "section",
+        "article",
+        "main",
+        "h1",
+        "h2",
+        "h3",
+        "h4",
+        "h5",
+        "h6",
+        "li",
+        "ul",
+        "ol",
+        "dl",
+        "dt",
+        "dd",
+        "blockquote",
+        "pre",
+        "table",
+        "tr",
+        "td",
+        "th",
+        "br",
+        "hr",
+        "header",
+        "footer",
+        "address",
+        "center",
+        "details",
+        "summary",
+    ]
+)
+HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+PARAGRAPH_TAGS = frozenset(["p", "h2", "h3", "h4", "blockquote", "li", "pre", "td"])
+# A block whose text is at least this share link text is navigation, not prose.
+LINK_DENSITY_MAX = 0.6
+LINK_BLOCK_MIN_WORDS = 3
+# An <article>/body-class candidate must hold this share of the densest block's paragraph text
+# to be preferred over it (teaser <article>s in sidebars are short).
+CANDIDATE_SHARE = 0.5
+# Readability-style scoring: a paragraph credits its parent fully and its grandparent half.
+GRANDPARENT_SHARE = 0.5
+MIN_PARAGRAPH_CHARS = 25
+_TAG = re.compile(r"<(/?)([a-zA-Z][a-zA-Z0-9]*)[^>]*?(/?)>")
+VOID_TAGS = frozenset(
+    [
+        "area",
+        "base",
+        "br",
+        "col",
+        "embed",
+        "hr",
+        "img",
+        "input",
+        "link",
+        "meta",
+        "param",
+        "source",
+        "track",
+        "wbr",
+    ]
+)
+# Characters libxml2 refuses in a str (C0 controls, surrogates, U+FFFE/U+FFFF).
+NOT_XML_CHARS = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ud800-\udfff\ufffe\uffff]")
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*>", re.IGNORECASE)
+REMOVED_MAX_CHARS = 500
+
+
+@dataclass
+class HtmlResult:
+    """Lines of the article's container, with metadata hints and dropped chrome."""
+
+    lines: list[str]
+    hints: dict[str, Any] = field(default_factory=dict)
+    removed: list[Removed] = field(default_factory=list)
+
+
+def max_depth(markup: str) -> int:
+    """Deepest element nesting in markup, counted on tags without building a tree."""
+    depth = deepest = 0
+    for closing, name, selfclosing in _TAG.findall(markup):
+        if name.lower() in VOID_TAGS or selfclosing:
+            continue
+        depth = max(depth - 1, 0) if closing else depth + 1
+        deepest = max(deepest, depth)
+    return deepest
+
+
+def flatten(markup: str) -> list[str]:
+    """Text of markup too deep to parse: block tags become line breaks, other tags vanish."""
+    markup = re.sub(r"<(script|style)\b.*?</\1\s*>", " ", markup, flags=re.I | re.S)
+    block = "|".join(sorted(BLOCK_TAGS))
+    markup = re.sub(rf"</?(?:{block})\b[^>]*>", "\n", markup, flags=re.I)
+    text = lxml_html.fromstring(f"<div>{re.sub(r'<[^>]*>', ' ', markup)}</div>").text_content()
+    return [" ".join(line.split()) for line in text.split("\n")]
+
+
+def parse(markup: str) -> HtmlElement | None:
+    """The parsed document, or None when lxml finds no elements."""
+    markup = _XML_DECL.sub("", markup)
+    if not markup.strip():
+        return None
+    try:
+        return lxml_html.document_fromstring(markup)
+    except (etree.ParserError, ValueError):
+        return None
+
+
+def extract(markup: str, max_html_depth: int) -> HtmlResult:
+    """Lines of the article in markup, its metadata hints, and the chrome that was dropped."""
+    markup = NOT_XML_CHARS.sub("", markup)
+    if max_depth(markup) > max_html_depth:
+        return HtmlResult(flatten(markup), {"flattened": True})
+    tree = parse(markup)
+    if tree is None:
+        return HtmlResult([])
+    hints = metadata.from_tree(tree)
+    removed: list[Removed] = []
+    _drop_always(tree)
+    main = _main_container(tree)
+    _drop_chrome(main, removed)
+    lines = _linearise(main, removed)
+    return HtmlResult(lines, hints, removed)
+
+
+def _drop_always(tree: HtmlElement) -> None:
+    """Remove elements that never hold prose, and comments."""
+    for element in list(tree.iter(etree.Comment, etree.ProcessingInstruction)):
+        _remove(element)
+    for element in [e for e in tree.iter() if isinstance(e.tag, str) and e.tag in ALWAYS_DROP]:
+        _remove(element)
+
+
+def _remove(element: Any) -> None:
+    """Remove an element but keep its tail text in the tree."""
+    parent = element.getparent()
+    if parent is None:
+        return
+    tail = element.tail
+    if tail and tail.strip():
+        previous = element.getprevious()
+        if previous is not None:
+            previous.tail = (previous.tail or "") + tail
+        else:
+            parent.text = (parent.text or "") + tail
+    parent.remove(element)
+
+
+def _tokens(element: HtmlElement) -> set[str]:
+    """Lower-case tokens of an element's class, id and role."""
+    raw = " ".join(filter(None, (element.get("class"), element.get("id"), element.get("role"))))
+    lowered = raw.lower()
+    tokens = set(_TOKEN_SPLIT.split(lowered))
+    tokens.update(lowered.split())
+    return tokens - {""}
+
+
+def _junk_reason(element: HtmlElement) -> str | None:
+    """Why an element is chrome (e.g. "html:nav", "advert"), or None."""
+    tag = element.tag if isinstance(element.tag, str) else ""
+    if tag in CHROME_TAGS:
+        return f"html:{tag}"
+    if element.get("aria-hidden") == "true" or element.get("hidden") is not None:
+        return "html:hidden"
+    style = (element.get("style") or "").replace(" ", "").lower()
+    if "display:none" in style or "visibility:hidden" in style:
+        return "html:hidden"
+    tokens = _tokens(element)
+    if tokens & BODY_TOKENS or element.get("itemprop") == "articleBody":
+        return None
+    junk = tokens & JUNK_TOKENS
+    if not junk:
+        return None
+    token = sorted(junk)[0]
+    return TOKEN_REASON.get(token, f"html:{token}")
+
+
+def _spaced_text(element: HtmlElement) -> str:
+    """An element's text with a space between its pieces ("01:48 Headline")."""
+    return " ".join(" ".join(element.itertext()).split())
+
+
+def _text_length(element: HtmlElement) -> int:
+    """Characters of visible text under an element."""
+    return len(" ".join(element.text_content().split()))
+
+
+def _paragraph_scores(tree: HtmlElement) -> dict[HtmlElement, float]:
+    """Readability-style container scores from the paragraphs they hold."""
+    scores: dict[HtmlElement, float] = {}
+    for para in tree.iter("p", "pre", "blockquote", "h2", "h3"):
+        text = " ".join(para.text_content().split())
+        if len(text) < MIN_PARAGRAPH_CHARS or _link_density(para, len(text)) > LINK_DENSITY_MAX:
+            continue
+        score = len(text) * (1.0 + min(text.count(",") + text.count("."), 10) / 10)
+        parent = para.getparent()
+        if parent is None:
+            continue
+        scores[parent] = scores.get(parent, 0.0) + score
+        grandparent = parent.getparent()
+        if grandparent is not None:
+            scores[grandparent] = scores.get(grandparent, 0.0) + score * GRANDPARENT_SHARE
+    return scores
+
+
+def _link_density(element: HtmlElement, text_length: int) -> float:
+    """Share of an element's text that sits inside links."""
+    if text_length <= 0:
+        return 0.0
+    linked = sum(len(" ".join(a.text_content().split())) for a in element.iter("a"))
+    return linked / text_length
+
+
+def _main_container(tree: HtmlElement) -> HtmlElement:
+    """The element holding the article: a named body container, <article>, or the densest."""
+    body = tree.find("body")
+    root = body if body is not None else tree
+    scores = _paragraph_scores(root)
+    densest = max(scores, key=lambda e: scores[e]) if scores else root
+    best_score = scores.get(densest, 0.0)
+    for candidate in _named_candidates(root):
+        if _subtree_score(candidate, scores) >= CANDIDATE_SHARE * best_score:
+            return candidate
+    return densest
+
+
+def _named_candidates(root: HtmlElement) -> list[HtmlElement]:
+    """Containers that call themselves the article body, most specific first."""
+    named = root.xpath(".//*[@itemprop='articleBody']")
+    named += [e for e in root.iter() if isinstance(e.tag, str) and _tokens(e) & BODY_TOKENS]
+    articles = list(root.iter("article"))
+    articles.sort(key=_text_length, reverse=True)
+    return [*named, *articles[:1]]
+
+
+def _subtree_score(element: HtmlElement, scores: dict[HtmlElement, float]) -> float:
+    """The densest score at or under an element."""
+    return max((scores.get(e, 0.0) for e in element.iter()), default=0.0)
+
+
+def _drop_chrome(main: HtmlElement, removed: list[Removed]) -> None:
+    """Remove chrome inside the chosen container, recording what went and why."""
+    for element in list(main.iterdescendants()):
+        if element.getparent() is None or not isinstance(element.tag, str):
+            continue
+        if not _attached(element, main):
+            continue
+        reason = _junk_reason(element)
+        if reason is None:
+            continue
+        text = _spaced_text(element)
+        if text:
+            removed.append(Removed(text[:REMOVED_MAX_CHARS], reason))
+        _remove(element)
+
+
+def _attached(element: HtmlElement, root: HtmlElement) -> bool:
+    """True while element is still inside root (an ancestor may have been removed)."""
+    node: HtmlElement | None = element
+    while node is not None:
+        if node is root:
+            return True
+        node = node.getparent()
+    return False
+
+
+def _linearise(main: HtmlElement, removed: list[Removed]) -> list[str]:
+    """The container's text as lines: one per block, blank lines between paragraphs."""
+    lines: list[str] = []
+    current: list[str] = []
+
+    def flush() -> None:
+        text = " ".join("".join(current).split())
+        current.clear()
+        if text:
+            lines.extend([text, ""])
+
+    for event, element in etree.iterwalk(main, events=("start", "end")):
+        tag = element.tag if isinstance(element.tag, str) else ""
+        if event == "start":
+            if tag in BLOCK_TAGS:
+                flush()
+                if _is_link_block(element):
+                    removed.append(Removed(_spaced_text(element), "related_link"))
+                    element.clear(keep_tail=True)
+                    continue
+            if element.text:
+                current.append(element.text)
+        else:
+            if tag in BLOCK_TAGS:
+                flush()
+            if element.tail and element is not main:
+                current.append(element.tail)
+    flush()
+    return lines
+
+
+def _is_link_block(element: HtmlElement) -> bool:
+    """A paragraph or list item that is (almost) all link: a link to another page."""
+    if element.tag not in PARAGRAPH_TAGS and element.tag not in {"div", "li"}:
+        return False
+    if any(child.tag in BLOCK_TAGS for child in element if isinstance(child.tag, str)):
+        return False
+    text = " ".join(element.text_content().split())
+    if len(text.split()) < LINK_BLOCK_MIN_WORDS:
+        return False
+    return _link_density(element, len(text)) > LINK_DENSITY_MAX

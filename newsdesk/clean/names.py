@@ -1,0 +1,219 @@
+"""Author names from bylines, and a publisher name from an e-mail domain. Total functions."""
+
+from __future__ import annotations
+
+import re
+
+from newsdesk.clean import patterns as P
+
+# Names are split on commas, semicolons, "and", "&" and "|"; "with" joins contributors.
+_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|&|\bwith\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
+# Job titles and desks that follow a name in bylines ("Jane Roe, Political Editor").
+_ROLE = re.compile(
+    r"\b(?:editor|correspondent|reporter|writer|columnist|contributor|staff|desk|bureau|chief"
+    r"|senior|political|business|sports?|news|in\s+\w+|photographer|analyst|producer|intern"
+    r"|updated|published|special\s+to|for\s+the)\b",
+    re.IGNORECASE,
+)
+# Common romanised Korean surnames: hyphenated given names after them keep the second syllable
+# in lower case ("Lim Jeong-won"), as Korean newspapers print them in English.
+KOREAN_SURNAMES = frozenset(
+    [
+        "kim",
+        "lee",
+        "yi",
+        "rhee",
+        "park",
+        "pak",
+        "choi",
+        "choe",
+        "jung",
+        "chung",
+        "jeong",
+        "kang",
+        "cho",
+        "jo",
+        "yoon",
+        "yun",
+        "jang",
+        "chang",
+        "lim",
+        "im",
+        "han",
+        "oh",
+        "seo",
+        "shin",
+        "sin",
+        "kwon",
+        "hwang",
+        "ahn",
+        "an",
+        "song",
+        "yoo",
+        "yu",
+        "hong",
+        "jeon",
+        "chun",
+        "ko",
+        "go",
+        "moon",
+        "mun",
+        "yang",
+        "son",
+        "bae",
+        "baek",
+        "paik",
+        "heo",
+        "huh",
+        "nam",
+        "shim",
+        "sim",
+        "noh",
+        "roh",
+        "ha",
+        "kwak",
+        "sung",
+        "seong",
+        "cha",
+        "joo",
+        "ju",
+        "woo",
+        "koo",
+        "min",
+        "ryu",
+        "yoo",
+        "na",
+        "jin",
+        "ji",
+        "um",
+        "chae",
+        "won",
+        "cheon",
+        "bang",
+        "gong",
+        "hyun",
+        "ham",
+        "byun",
+        "yeom",
+        "yeo",
+        "chu",
+        "do",
+        "seok",
+        "seol",
+        "ma",
+        "gil",
+        "wi",
+        "pyo",
+        "myung",
+        "ki",
+        "ban",
+        "ra",
+        "geum",
+        "ok",
+        "yook",
+        "in",
+        "maeng",
+        "je",
+        "mo",
+        "tak",
+        "ri",
+    ]
+)
+# A name word: a capitalised token (allowing O'Neil, Jean-Paul, McDonald, initials "J.").
+_NAME_WORD = re.compile(r"^(?:[A-Z][\w'’.-]*|[a-z]{1,3}|de|van|von|der|da|di|du|la|le|bin|al-\w+)$")
+# "MCLEAN" -> "McLean"; "Mac" is left alone (Mack, Macy are names of their own).
+MC_MIN_LENGTH = 3
+NAME_MAX_WORDS = 5
+NAME_MIN_WORDS = 2
+# Mailbox domains that say nothing about the publisher.
+FREEMAIL = frozenset(
+    [
+        "gmail",
+        "yahoo",
+        "hotmail",
+        "outlook",
+        "aol",
+        "icloud",
+        "protonmail",
+        "proton",
+        "naver",
+        "daum",
+        "qq",
+        "163",
+    ]
+)
+# Second-level labels under country codes ("co.kr", "com.cn"), skipped to reach the name.
+_SLD = frozenset(["co", "com", "net", "org", "ac", "gov", "or", "ne", "go"])
+
+
+def proper_case(name: str) -> str:
+    """Title-case an ALL-CAPS name; leave mixed case as written."""
+    if not name.isupper():
+        return name
+    words = [_proper_word(w) for w in name.split()]
+    if len(words) >= 2 and words[0].casefold() in KOREAN_SURNAMES and "-" in words[-1]:
+        head, _, tail = words[-1].partition("-")
+        words[-1] = f"{head}-{tail.lower()}"
+    return " ".join(words)
+
+
+def _proper_word(word: str) -> str:
+    """One word in Proper Case, capitalising after hyphens, apostrophes and "Mc" (O'Neil)."""
+    parts = re.split(r"([-'’])", word.lower())
+    cased = "".join(p[:1].upper() + p[1:] if p not in {"-", "'", "’"} else p for p in parts)
+    if len(cased) > MC_MIN_LENGTH and cased.startswith("Mc"):
+        cased = "Mc" + cased[2].upper() + cased[3:]
+    return cased
+
+
+def looks_like_names(text: str) -> bool:
+    """True when text reads as one or more personal names and nothing else."""
+    parts = [p for p in _SPLIT.split(text) if p and p.strip()]
+    return bool(parts) and all(_is_name(p.strip()) for p in parts)
+
+
+def _is_name(part: str) -> bool:
+    """2..5 capitalised words with no digits: the shape of a personal name."""
+    words = part.split()
+    if not NAME_MIN_WORDS <= len(words) <= NAME_MAX_WORDS or re.search(r"\d", part):
+        return False
+    return words[0][0].isupper() and all(_NAME_WORD.match(w) for w in words)
+
+
+def authors_from_byline(text: str) -> list[str]:
+    """Clean author names from a byline's name part: no "By", e-mails, roles or brackets."""
+    text = P.EMAIL.sub(" ", text)
+    text = re.sub(r"[\[\](){}<>]", " ", text)
+    text = re.sub(r"^\s*(?:by|from)\s+", "", text, flags=re.IGNORECASE)
+    names: list[str] = []
+    for part in _SPLIT.split(text):
+        name = _clean_name(part)
+        if name and name not in names:
+            names.append(name)
+    return names
+
+
+def _clean_name(part: str) -> str | None:
+    """One name with roles and stray punctuation removed, or None if it is not a name."""
+    part = re.sub(r"^\s*(?:by|from)\s+", "", part.strip(" -–—:|.,"), flags=re.IGNORECASE)
+    role = _ROLE.search(part)
+    if role and role.start() == 0:
+        return None  # "Political Editor" after a comma is the previous name's title
+    if role:
+        part = part[: role.start()].strip(" -–—:|.,")
+    part = " ".join(part.split())
+    if not _is_name(part):
+        return None
+    return proper_case(part)
+
+
+def publisher_from_email(email: str) -> str | None:
+    """A publisher label from an e-mail's domain ("x@joongang.co.kr" -> "joongang.co.kr")."""
+    domain = email.rpartition("@")[2].lower().strip(".")
+    labels = domain.split(".")
+    if len(labels) < 2:
+        return None
+    name = labels[-3] if len(labels) >= 3 and labels[-2] in _SLD else labels[-2]
+    if name in FREEMAIL:
+        return None
+    return domain

@@ -1,0 +1,184 @@
+"""Compiled, module-level patterns for the line rules, each with how it was chosen.
+
+Every pattern describes a *class* of page furniture seen across news sites (ad slots, newsletter
+promos, video players, photo credits, widgets), never one publisher's exact string. Patterns
+match a whole line after `strip()`; the line rules in `text.py` add context (position, length,
+neighbours) before removing anything.
+"""
+
+from __future__ import annotations
+
+import re
+
+# Ad-slot labels that ad servers leave as a line of their own, optionally framed by dashes or
+# bullets ("- Advertisement -", "ADVERTISEMENT", "Story continues below advertisement").
+ADVERT = re.compile(
+    r"^[\W_]*(?:advertisement|advertising|advert|ads?|sponsored(?:\s+(?:content|links?|post))?"
+    r"|paid\s+(?:content|post|partnership)|promoted(?:\s+content)?|partner\s+content"
+    r"|story\s+continues\s+(?:below|after)(?:\s+(?:this\s+)?(?:advertisement|ad))?"
+    r"|(?:article\s+)?continues?\s+(?:reading\s+)?(?:below|after\s+(?:the\s+)?(?:ad|advertisement))"
+    r"|scroll\s+(?:down\s+)?to\s+continue(?:\s+(?:reading|with\s+content))?)[\W_]*$",
+    re.IGNORECASE,
+)
+
+# The first line of a newsletter / app / membership promo. Anchored imperative openers that
+# news sites use for these boxes; a length cap (PROMO_MAX_WORDS in text.py) keeps body
+# sentences that happen to start the same way.
+PROMO_HEAD = re.compile(
+    r"^(?:get\s+more\s+(?:with|from|of)|sign\s+up\s+(?:for|to|now|today|here)|subscribe\s+(?:to|for|now|today)"
+    r"|join\s+(?:our|the|us)|download\s+(?:our|the)|get\s+(?:our|the)\s+\w+(?:\s+\w+)?\s+(?:newsletter|app)"
+    r"|never\s+miss|don[’']?t\s+miss\s+(?:out|a\s+story)|stay\s+(?:informed|up\s+to\s+date|updated|in\s+the\s+know)"
+    r"|want\s+(?:more|the\s+latest)|enjoy\s+unlimited|unlock\s+(?:unlimited|full|more)"
+    r"|support\s+(?:our|independent|quality)\s+journalism|become\s+a\s+(?:member|subscriber|supporter)"
+    r"|(?:our|the)\s+\w+\s+newsletter|newsletter\s*(?:sign[-\s]?up)?\b|follow\s+us\s+on)\b",
+    re.IGNORECASE,
+)
+
+# Calls to action that close a promo box or stand alone as a button label.
+CALL_TO_ACTION = re.compile(
+    r"^(?:learn\s+more|read\s+more|find\s+out\s+more|sign\s+up(?:\s+(?:now|here|today|free))?"
+    r"|subscribe(?:\s+(?:now|here|today))?|register(?:\s+now)?|log\s*in|sign\s+in|try\s+(?:it\s+)?(?:now|free)"
+    r"|download(?:\s+(?:now|the\s+app))?|click\s+here(?:\s+.{0,40})?|see\s+more|show\s+more|load\s+more"
+    r"|view\s+more|continue\s+reading|more\s+info(?:rmation)?|get\s+started|start\s+(?:your\s+)?free\s+trial"
+    r"|explore\s+(?:more|now)|discover\s+more)[\W_]*$",
+    re.IGNORECASE,
+)
+
+# A video player's duration badge on its own line: "02:43", "1:02:15", "(3:10)".
+VIDEO_DURATION = re.compile(r"^[(\[]?\s*\d{1,2}:\d{2}(?::\d{2})?\s*[)\]]?$")
+
+# Player chrome that labels a video or audio block: "Watch: ...", "VIDEO: ...", "Now playing".
+VIDEO_LABEL = re.compile(
+    r"^(?:(?:watch|video|listen|audio|play\s+video|now\s+playing|up\s+next|replay|watch\s+now|"
+    r"watch\s+live|live\s+video)\b\s*(?:[:|–—-]|$))",
+    re.IGNORECASE,
+)
+
+# Photo credits that end a caption: "... Photo: AFP", "... Picture by Jane Roe", "... [YONHAP]",
+# "... (AP Photo/John Doe)", "... /Getty Images". The credit words are the generic vocabulary of
+# picture desks; bracketed credits must be capitals (agency style), so ordinary brackets in prose
+# do not match.
+PHOTO_CREDIT = re.compile(
+    r"(?:\b(?:Photos?|PHOTOS?|Photograph|Picture|PICTURE|Pic|Image|IMAGE|Illustration|Graphic"
+    r"|File\s+photo|FILE\s+PHOTO|Handout|Credit|CREDIT|Photo\s+credit)\s*(?::|by\b|/|\|)\s*[^.!?]{1,60}[.]?$"
+    r"|\[(?:[A-Z0-9][A-Z0-9 .,&/'’-]{1,40})\]$"
+    r"|\((?:[^()]{0,40}\b)?(?:Photos?|PHOTO|Picture|Image|File\s+photo|Handout)\b[^()]{0,60}\)$"
+    r"|(?:/|\bvia\s+|\b)(?:Getty\s+Images|Shutterstock|Alamy|AP\s+Photo|EPA-EFE|iStock)\b[^.!?]{0,40}$)"
+)
+# A weather widget's temperature reading: "68.7 F", "21°C", "-3 °C".
+TEMPERATURE = re.compile(r"^-?\d{1,3}(?:[.,]\d{1,2})?\s*°?\s*[FC]$")
+
+# Weather words a widget prints under the temperature.
+WEATHER_WORD = re.compile(
+    r"^(?:sunny|cloudy|partly\s+cloudy|mostly\s+(?:sunny|cloudy)|clear|rain|showers|light\s+rain"
+    r"|snow|fog|haze|overcast|thunderstorms?|windy|drizzle|mist|humid(?:ity)?[:\s\d%]*)$",
+    re.IGNORECASE,
+)
+
+_MONTH = (
+    r"(?:jan(?:uary)?|feb(?:ruary)?|mar(?:ch)?|apr(?:il)?|may|june?|july?|aug(?:ust)?"
+    r"|sep(?:t(?:ember)?)?|oct(?:ober)?|nov(?:ember)?|dec(?:ember)?)\.?"
+)
+_WEEKDAY = r"(?:mon|tue|wed|thu|fri|sat|sun)[a-z]*\.?"
+_TIME = (
+    r"(?:\s*[,|·-]?\s*(?:at\s+)?\d{1,2}[:.]\d{2}(?:\s*[ap]\.?m\.?)?"
+    r"(?:\s*[A-Z]{2,5}|\s*[+-]\d{2}:?\d{2})?)?"
+)
+
+# A line that is only a date (optionally "Published/Updated", a weekday and a time): a dateline,
+# or a widget's "today". Which one it is depends on its neighbours (text.py).
+DATE_LINE = re.compile(
+    r"^(?:(?:first\s+)?(?:published|updated|posted|last\s+updated|modified|date)\s*(?:on|at)?\s*:?\s*)?"
+    rf"(?:{_WEEKDAY}\s*,?\s*)?"
+    rf"(?:{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?\s*,?\s*\d{{4}}|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}\s*,?\s*\d{{4}}"
+    r"|\d{4}[-/.]\d{1,2}[-/.]\d{1,2}|\d{1,2}[/.]\d{1,2}[/.]\d{4})"
+    rf"{_TIME}\s*$",
+    re.IGNORECASE,
+)
+
+# "Estimated read time 3 min read", "5 min read", "Reading time: 4 minutes".
+READ_TIME = re.compile(
+    r"^(?:estimated\s+)?(?:read(?:ing)?\s+time\s*:?\s*)?(?:about\s+)?\d{1,3}\s*(?:-|–)?\s*"
+    r"(?:min|mins|minutes?)\b(?:\s+read)?\.?$|^(?:estimated\s+)?read(?:ing)?\s+time\s*:?\s*\d{1,3}\s*"
+    r"(?:min|mins|minutes?)\.?(?:\s+read)?$",
+    re.IGNORECASE,
+)
+
+# Widget headings and buttons: recirculation boxes, comment forms, paywall and print-edition
+# furniture. Built from the labels content-management systems print by default (WordPress,
+# Arc, PressReader); compared after folding case and punctuation.
+WIDGET_LABEL = re.compile(
+    r"^(?:(?:must|recommended|suggested|further|editor[’']?s?|top|popular|trending|latest|related|more|most)"
+    r"(?:\s+(?:read(?:s|ing)?|viewed|popular|shared|commented|picks?|stories|articles|posts|news|videos?"
+    r"|headlines|content|topics|links|for\s+you|on\s+\w+|in\s+\w+(?:\s+\w+)?|from\s+(?:the\s+)?\w+(?:\s+\w+)?"
+    r"|like\s+this|to\s+explore))*"
+    r"|you\s+(?:may|might|could|will)\s+(?:also\s+)?(?:like|enjoy|be\s+interested(?:\s+in)?)"
+    r"|(?:we\s+)?recommend(?:ed)?(?:\s+for\s+you)?|read\s+(?:next|also|this\s+next)|up\s+next|what\s+to\s+read\s+next"
+    r"|leave\s+a\s+(?:comment|reply)|(?:\d+\s+)?comments?|post\s+(?:a\s+)?comment|add\s+(?:a\s+)?comment"
+    r"|view\s+comments|show\s+comments|join\s+the\s+(?:conversation|discussion)|reply|post|submit|cancel(?:\s+reply)?"
+    r"|newspapers\s+(?:in|from)\s+\w+(?:\s+\w+)?|printed\s+and\s+distributed\s+by.*|(?:also\s+)?in\s+this\s+(?:section|issue)"
+    r"|tags?|topics?|keywords?|filed\s+under|categories|category|home|menu|search|close|back\s+to\s+top"
+    r"|skip\s+to\s+(?:main\s+)?content|next\s+(?:article|story|post)|previous\s+(?:article|story|post)|prev|next"
+    r"|loading|opens\s+in\s+new\s+window|listen\s+to\s+(?:this\s+)?article|save(?:\s+article)?|bookmark"
+    r"|gift\s+(?:this\s+)?article|follow|following|trending\s+now|breaking(?:\s+news)?|live|exclusive"
+    r"|view\s+all|see\s+all|all\s+stories|more\s+stories|show\s+all)$",
+    re.IGNORECASE,
+)
+
+# Social sharing buttons: one or more network / action names and nothing else.
+SHARE_PROMPT = re.compile(
+    r"^(?:(?:share|share\s+(?:this|the)\s+(?:article|story|post|page)|share\s+(?:on|via|to)\s+\w+"
+    r"|click\s+to\s+(?:share|email|print)[^.]{0,40}|tweet|email|e-mail|print|whatsapp|facebook|twitter|x"
+    r"|linkedin|reddit|telegram|pinterest|copy\s+link|copied|link\s+copied|pin\s+it|flipboard|messenger"
+    r"|line|sms|mail)[\s|,·•/]*)+$",
+    re.IGNORECASE,
+)
+
+EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
+
+# "By Jane Roe", "- Dewey Sim", "Words by ...", "BY LIM JEONG-WON, SHIN KYUNG-JIN": the byline
+# lead-in words newsrooms use, at the start of a short line.
+BYLINE = re.compile(
+    r"^[-–—•|]?\s*(?:by|words\s+by|written\s+by|reported\s+by|story\s+by|text\s+by|reporting\s+by"
+    r"|author|authors)\s*:?\s+(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
+
+# A dash-led name line with an e-mail ("- Dewey Sim dewey.sim@..."): the dash is how wire and
+# print layouts set a byline when there is no "By".
+DASH_NAME = re.compile(r"^[-–—]\s*(?P<names>[A-Z][^\d@]{1,80}?)\s*(?:$|[\[(<]?[\w.+-]+@)")
+
+# Copyright, agency and reporting credits. The agency alternatives ("— Reuters", "(AFP)") are a
+# single capitalised token, so a dash-led personal name is left for the byline rule.
+PUBLISHER_CREDIT = re.compile(
+    r"^(?:(?i:©|\(c\)|copyright\b|all\s+rights\s+reserved"
+    r"|\(?(?:additional\s+)?(?:reporting|writing|editing|compiled|edited)\s+by\b"
+    r"|this\s+(?:article|story|piece)\s+(?:was\s+)?(?:first\s+|originally\s+)?(?:appeared|published|ran)"
+    r"|(?:source|sources|via|credit)\s*:)"
+    r"|[-–—]\s*[A-Z][\w.&]*$|\([A-Z][\w.&]*\)$)|(?i:\ball\s+rights\s+reserved\b)",
+)
+
+# News-outlet nouns: a short Title Case line that ends in one of these, standing before the
+# headline or after the last paragraph, is a masthead (the publisher's name).
+OUTLET_WORD = re.compile(
+    r"\b(?:post|times|news|daily|herald|journal|tribune|gazette|telegraph|guardian|observer|chronicle"
+    r"|review|star|mail|express|press|agency|reporter|standard|independent|courier|today|insider|wire"
+    r"|monitor|globe|sun|mirror|bulletin|magazine|weekly|online|media|network|broadcasting|radio|tv"
+    r"|television|ilbo|shimbun|sinmun|nikkei|xinhua|yonhap|kcna|reuters)$",
+    re.IGNORECASE,
+)
+
+# "Read more: ...", "ALSO READ | ...": a lead-in that marks a link to another story.
+RELATED_PREFIX = re.compile(
+    r"^(?:read\s+more|also\s+read|read\s+also|related|see\s+also|more\s+on\s+this|recommended"
+    r"|must\s+read|don[’']?t\s+miss|click\s+here|read)\s*[:|»>–—-]\s*\S",
+    re.IGNORECASE,
+)
+
+# A list bullet that scrapers keep as text: "•", "·", "*", "-" then the item.
+BULLET = re.compile(r"^\s*[•·▪●◦*‣-]\s+")
+
+# Sentence-final punctuation, allowing closing quotes/brackets after it.
+TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”]$")
+
+WORD = re.compile(r"\w+(?:[’'-]\w+)*")

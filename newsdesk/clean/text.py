@@ -1,0 +1,478 @@
+"""Line rules: mark every line of scraped text as article text or furniture, with a reason.
+
+The rules run as a cascade over a `Page` (lines plus one reason slot per line). Each rule only
+looks at lines no earlier rule has claimed, so the order below is the order of confidence:
+exact furniture classes first, then blocks that need context (promos, video players, weather
+widgets), then position (the header before the first paragraph, the trailer after the last).
+"""
+
+from __future__ import annotations
+
+import re
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from newsdesk.clean import patterns as P
+from newsdesk.clean.names import authors_from_byline, looks_like_names, publisher_from_email
+
+# A paragraph of article prose: at least this many words and sentence-final punctuation, or
+# long enough that no widget would print it. 12/30 separate one-sentence paragraphs from
+# headlines (median 10-12 words) and captions without credits.
+PROSE_MIN_WORDS = 12
+PROSE_ALWAYS_WORDS = 30
+# Headlines and decks: 3..35 words, the range of print and web headlines.
+HEADLINE_MIN_WORDS = 3
+HEADLINE_MAX_WORDS = 35
+# Lines of furniture are short; no rule removes a line longer than this many words unless the
+# whole line matches a furniture class (a caption with a credit, say).
+SHORT_LINE_WORDS = 12
+CAPTION_MAX_WORDS = 70
+# A promo box is its opener, at most this many short lines and a call to action.
+PROMO_BLURB_LINES = 3
+PROMO_MAX_WORDS = 25
+# A link to another story standing between paragraphs is headline-sized: 6..25 words. Shorter
+# lines are more often subheadings, which articles keep.
+RELATED_MIN_WORDS = 6
+RELATED_MAX_WORDS = 25
+# A section label is one to three capitalised words before the headline.
+SECTION_MAX_WORDS = 3
+MASTHEAD_MAX_WORDS = 6
+# Duplicates: repeated lines of at least this many words (shorter repeats are labels, which
+# their own rules catch, or legitimate one-word answers in an interview).
+DUPLICATE_MIN_WORDS = 3
+
+_QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "′": "'", "`": "'"})
+_NON_WORD = re.compile(r"[\W_]+")
+_TRAILER_RELATED_LABEL = re.compile(
+    r"related|more|also|recommend|popular|trending|read|like|latest|top", re.IGNORECASE
+)
+
+
+def fold(line: str) -> str:
+    """The comparison key for a line: case, quotes, punctuation and whitespace folded."""
+    return " ".join(_NON_WORD.sub(" ", line.translate(_QUOTES).casefold()).split())
+
+
+def word_count(line: str) -> int:
+    """Words in a line."""
+    return len(P.WORD.findall(line))
+
+
+def is_prose(line: str) -> bool:
+    """True for a line that reads as a paragraph of article text."""
+    words = word_count(line)
+    if words >= PROSE_ALWAYS_WORDS:
+        return True
+    return words >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line))
+
+
+def is_headline_like(line: str) -> bool:
+    """True for a headline-sized line that does not end like a sentence."""
+    words = word_count(line)
+    if not HEADLINE_MIN_WORDS <= words <= HEADLINE_MAX_WORDS:
+        return False
+    return not line.rstrip("\"'”’)").endswith((".", ",", ";", ":"))
+
+
+def _is_label_like(line: str, max_words: int) -> bool:
+    """1..max_words capitalised words and no sentence punctuation (a label or a name)."""
+    words = P.WORD.findall(line)
+    if not 1 <= len(words) <= max_words or re.search(r"[.,:;!?\"“”]", line):
+        return False
+    return all(
+        w[0].isupper() or w[0].isdigit() or w in {"of", "the", "and", "&", "in"} for w in words
+    )
+
+
+@dataclass
+class Page:
+    """Lines of one document and, per line, the reason it was removed (None = kept)."""
+
+    lines: list[str]
+    reasons: list[str | None] = field(default_factory=list)
+    hints: dict[str, Any] = field(default_factory=dict)
+    plain: bool = True
+
+    def __post_init__(self) -> None:
+        self.lines = [line.strip() for line in self.lines]
+        if not self.reasons:
+            self.reasons = [None] * len(self.lines)
+
+    def open(self) -> Iterable[int]:
+        """Indices of non-blank lines no rule has claimed yet."""
+        return (i for i, line in enumerate(self.lines) if line and self.reasons[i] is None)
+
+    def mark(self, i: int, reason: str) -> None:
+        """Claim line i for a reason (first rule wins)."""
+        if self.reasons[i] is None and self.lines[i]:
+            self.reasons[i] = reason
+
+    def next_open(self, i: int, *, cross_blank: bool = True) -> int | None:
+        """The next unclaimed non-blank line after i (None when a blank ends the block)."""
+        for j in range(i + 1, len(self.lines)):
+            if not self.lines[j]:
+                if not cross_blank:
+                    return None
+                continue
+            if self.reasons[j] is None:
+                return j
+        return None
+
+    def kept(self) -> list[int]:
+        """Indices of kept non-blank lines."""
+        return list(self.open())
+
+
+def _mark_by_pattern(page: Page) -> None:
+    """Step 1: whole-line furniture classes that need no context."""
+    for i in list(page.open()):
+        line = page.lines[i]
+        short = word_count(line) <= SHORT_LINE_WORDS
+        reason = _pattern_reason(line, short)
+        if reason:
+            page.mark(i, reason)
+
+
+def _pattern_reason(line: str, short: bool) -> str | None:
+    """The reason a single line is furniture on its own, if any."""
+    if P.ADVERT.match(line):
+        return "advert"
+    if P.VIDEO_DURATION.match(line):
+        return "video_duration"
+    if P.READ_TIME.match(line):
+        return "read_time"
+    if not short:
+        return None
+    checks: list[tuple[re.Pattern[str], str]] = [
+        (P.SHARE_PROMPT, "share_prompt"),
+        (P.WIDGET_LABEL, "widget_label"),
+        (P.RELATED_PREFIX, "related_link"),
+        (P.VIDEO_LABEL, "video_headline"),
+    ]
+    for pattern, reason in checks:
+        if pattern.match(line):
+            return reason
+    if P.CALL_TO_ACTION.match(line):
+        return "promo"
+    if P.PUBLISHER_CREDIT.search(line) and not is_prose(line):
+        return "publisher_credit"
+    return None
+
+
+def _mark_promos(page: Page) -> None:
+    """Step 2: a promo opener, its blurb and its call to action."""
+    for i in list(page.open()):
+        line = page.lines[i]
+        if word_count(line) > PROMO_MAX_WORDS or not P.PROMO_HEAD.match(line):
+            continue
+        if is_prose(line) and not re.search(r"newsletter|subscri|sign up|app\b", line, re.I):
+            continue
+        page.mark(i, "promo")
+        _mark_promo_blurb(page, i)
+
+
+def _mark_promo_blurb(page: Page, head: int) -> None:
+    """Mark the short lines after a promo opener when a call to action closes them."""
+    blurb: list[int] = []
+    j: int | None = head
+    for _ in range(PROMO_BLURB_LINES + 1):
+        j = _next_line(page, j) if j is not None else None
+        if j is None:
+            return
+        if page.reasons[j] == "promo" or P.CALL_TO_ACTION.match(page.lines[j]):
+            for k in [*blurb, j]:
+                page.reasons[k] = None
+                page.mark(k, "promo")
+            return
+        if word_count(page.lines[j]) > PROMO_MAX_WORDS:
+            return
+        blurb.append(j)
+
+
+def _next_line(page: Page, i: int) -> int | None:
+    """The next non-blank line after i, claimed or not."""
+    for j in range(i + 1, len(page.lines)):
+        if page.lines[j]:
+            return j
+    return None
+
+
+def _prev_line(page: Page, i: int) -> int | None:
+    """The previous non-blank line before i, claimed or not."""
+    for j in range(i - 1, -1, -1):
+        if page.lines[j]:
+            return j
+    return None
+
+
+def _mark_video_blocks(page: Page) -> None:
+    """Step 3: after a duration badge, the video's headline (often printed twice)."""
+    for i, reason in enumerate(page.reasons):
+        if reason != "video_duration":
+            continue
+        j = page.next_open(i)
+        if j is None or not is_headline_like(page.lines[j]):
+            continue  # a paragraph after the badge is article text, not the video's title
+        headline = fold(page.lines[j])
+        page.mark(j, "video_headline")
+        k = page.next_open(j)
+        while k is not None and fold(page.lines[k]) == headline:
+            page.mark(k, "video_headline")
+            k = page.next_open(k)
+
+
+def _mark_weather(page: Page) -> None:
+    """Step 4: a temperature reading and the place, conditions and date printed with it."""
+    for i in list(page.open()):
+        if not P.TEMPERATURE.match(page.lines[i]):
+            continue
+        page.mark(i, "weather_widget")
+        j = page.next_open(i, cross_blank=False)
+        for _ in range(3):
+            if j is None or not _is_weather_companion(page.lines[j]):
+                break
+            page.mark(j, "weather_widget")
+            j = page.next_open(j, cross_blank=False)
+        prev = _prev_line(page, i)
+        if prev is not None and _is_weather_companion(page.lines[prev]):
+            page.mark(prev, "weather_widget")
+
+
+def _is_weather_companion(line: str) -> bool:
+    """A place name, weather word or date line as a weather widget prints them."""
+    if P.DATE_LINE.match(line) or P.WEATHER_WORD.match(line):
+        return True
+    return _is_label_like(line.replace(",", " "), 4)
+
+
+def _mark_captions(page: Page) -> None:
+    """Step 5: photo captions, recognised by the credit that ends them."""
+    for i in list(page.open()):
+        line = page.lines[i]
+        if word_count(line) > CAPTION_MAX_WORDS or not P.PHOTO_CREDIT.search(line):
+            continue
+        if P.EMAIL.search(line):
+            continue  # "[name@paper.com]" ends a byline, not a caption
+        page.mark(i, "photo_caption")
+
+
+def _mark_bylines(page: Page) -> None:
+    """Step 6: bylines and contact lines; their names and domains become hints."""
+    for i in list(page.open()):
+        line = page.lines[i]
+        if word_count(line) > SHORT_LINE_WORDS + 4:
+            continue
+        email = P.EMAIL.search(line)
+        byline = P.BYLINE.match(line) or P.DASH_NAME.match(line) if email else P.BYLINE.match(line)
+        if byline:
+            names = authors_from_byline(byline.group("names"))
+            if names or email:
+                page.mark(i, "byline")
+                _add_authors(page, names)
+        elif email:
+            rest = P.EMAIL.sub(" ", line).strip(" -–—[]()<>|,;:")
+            names = authors_from_byline(rest) if looks_like_names(rest) else []
+            page.mark(i, "byline" if names else "email")
+            _add_authors(page, names)
+        if email and page.reasons[i] in {"byline", "email"}:
+            page.hints.setdefault("emails", []).extend(P.EMAIL.findall(line))
+
+
+def _add_authors(page: Page, names: list[str]) -> None:
+    """Append names to the authors hint, keeping order and dropping repeats."""
+    authors: list[str] = page.hints.setdefault("byline_authors", [])
+    for name in names:
+        if name not in authors:
+            authors.append(name)
+
+
+def _first_prose(page: Page) -> int | None:
+    """Index of the first kept prose line."""
+    return next((i for i in page.open() if is_prose(page.lines[i])), None)
+
+
+def _last_prose(page: Page) -> int | None:
+    """Index of the last kept prose line."""
+    found = None
+    for i in page.open():
+        if is_prose(page.lines[i]):
+            found = i
+    return found
+
+
+def _mark_header(page: Page) -> None:
+    """Step 7: before the first paragraph: sections, mastheads, datelines, title, deck."""
+    first = _first_prose(page)
+    header = [i for i in page.open() if first is None or i < first]
+    title = _find_title(page, header)
+    for i in header:
+        line = page.lines[i]
+        if i == title:
+            continue
+        if _is_masthead(line):
+            page.mark(i, "masthead")
+            page.hints.setdefault("masthead", line)
+        elif P.DATE_LINE.match(line):
+            page.mark(i, "dateline")
+            page.hints.setdefault("dateline", line)
+        elif (title is None or i < title) and _is_label_like(line, SECTION_MAX_WORDS):
+            page.mark(i, "section_label")
+            page.hints.setdefault("section", line)
+        elif _repeats_section(page, line):
+            page.mark(i, "section_label")
+    if title is not None:
+        page.hints["title"] = page.lines[title]
+        _find_standfirst(page, title, first)
+
+
+def _repeats_section(page: Page, line: str) -> bool:
+    """True for a repeat of the section label found above the headline."""
+    section = page.hints.get("section")
+    return section is not None and fold(line) == fold(str(section))
+
+
+def _find_title(page: Page, header: list[int]) -> int | None:
+    """The headline: the first headline-like header line that is not a label or masthead."""
+    for i in header:
+        line = page.lines[i]
+        if _is_masthead(line) or P.DATE_LINE.match(line) or P.BULLET.match(line):
+            continue
+        if is_headline_like(line) and not (
+            _is_label_like(line, SECTION_MAX_WORDS) and word_count(line) <= SECTION_MAX_WORDS
+        ):
+            return i
+    return None
+
+
+def _find_standfirst(page: Page, title: int, first: int | None) -> None:
+    """The deck: bullets or a sentence-sized line between the headline and the body."""
+    end = first if first is not None else len(page.lines)
+    between = [i for i in page.open() if title < i < end]
+    bullets = [i for i in between if P.BULLET.match(page.lines[i])]
+    if bullets:
+        page.hints["standfirst"] = "\n".join(P.BULLET.sub("", page.lines[i]) for i in bullets)
+        page.hints["standfirst_lines"] = bullets
+        return
+    if first is None:
+        return
+    candidates = [i for i in between if word_count(page.lines[i]) >= RELATED_MIN_WORDS]
+    byline_after = any(page.reasons[k] == "byline" for k in range(title, end))
+    if len(candidates) == 1 and (byline_after or is_headline_like(page.lines[candidates[0]])):
+        page.hints["standfirst"] = page.lines[candidates[0]]
+        page.hints["standfirst_lines"] = candidates
+
+
+def _is_masthead(line: str) -> bool:
+    """A short Title Case name ending in a news-outlet noun ("The Daily Courier")."""
+    return _is_label_like(line, MASTHEAD_MAX_WORDS) and bool(P.OUTLET_WORD.search(line))
+
+
+def _mark_trailer(page: Page) -> None:
+    """Step 8: after the last paragraph: mastheads, labels and lists of related headlines."""
+    last = _last_prose(page)
+    if last is None:
+        return
+    in_related = False
+    for i in [i for i in page.open() if i > last]:
+        line = page.lines[i]
+        if _is_masthead(line):
+            page.mark(i, "masthead")
+            page.hints.setdefault("masthead", line)
+        elif in_related and is_headline_like(line):
+            page.mark(i, "related_link")
+        elif word_count(line) <= MASTHEAD_MAX_WORDS and not P.TERMINAL.search(line):
+            page.mark(i, "widget_label")
+    for i in range(last + 1, len(page.lines)):
+        if page.reasons[i] == "widget_label" and _TRAILER_RELATED_LABEL.search(page.lines[i]):
+            in_related = True
+        elif in_related and page.reasons[i] is None and is_headline_like(page.lines[i]):
+            page.mark(i, "related_link")
+
+
+def _mark_related_inline(page: Page) -> None:
+    """Step 9 (plain text): a headline standing alone between two paragraphs links elsewhere."""
+    for i in list(page.open()):
+        line = page.lines[i]
+        words = word_count(line)
+        if not RELATED_MIN_WORDS <= words <= RELATED_MAX_WORDS or not is_headline_like(line):
+            continue
+        if line.rstrip("\"'”’").endswith(("?", "!")):
+            continue
+        if i == 0 or page.lines[i - 1] or i + 1 >= len(page.lines) or page.lines[i + 1]:
+            continue  # must stand alone, with a blank line each side
+        prev, nxt = _prev_kept(page, i), page.next_open(i)
+        if prev is None or nxt is None:
+            continue
+        if is_prose(page.lines[prev]) and is_prose(page.lines[nxt]) and prev > _title_index(page):
+            page.mark(i, "related_link")
+
+
+def _prev_kept(page: Page, i: int) -> int | None:
+    """The previous unclaimed non-blank line before i."""
+    for j in range(i - 1, -1, -1):
+        if page.lines[j] and page.reasons[j] is None:
+            return j
+    return None
+
+
+def _title_index(page: Page) -> int:
+    """Index of the title line (-1 when none was found)."""
+    title = page.hints.get("title")
+    return next((i for i, line in enumerate(page.lines) if line == title), -1)
+
+
+def _mark_duplicates(page: Page) -> None:
+    """Step 10: a line that repeats an earlier kept line."""
+    seen: set[str] = set()
+    for i in list(page.open()):
+        key = fold(page.lines[i])
+        if key in seen and word_count(page.lines[i]) >= DUPLICATE_MIN_WORDS:
+            page.mark(i, "duplicate_line")
+        seen.add(key)
+
+
+def mark_learned(page: Page, learned: frozenset[str]) -> None:
+    """Lines a publisher repeats across articles, learned by the caller."""
+    if not learned:
+        return
+    keys = {fold(line) for line in learned}
+    for i in list(page.open()):
+        if fold(page.lines[i]) in keys:
+            page.mark(i, "learned")
+
+
+RULES: list[Callable[[Page], None]] = [
+    _mark_by_pattern,
+    _mark_promos,
+    _mark_video_blocks,
+    _mark_weather,
+    _mark_captions,
+    _mark_bylines,
+    _mark_header,
+    _mark_trailer,
+]
+
+
+def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
+    """Run the cascade of line rules over a page, in order of confidence."""
+    mark_learned(page, learned)
+    for rule in RULES:
+        rule(page)
+    if page.plain:
+        _mark_related_inline(page)
+    _mark_duplicates(page)
+    _publisher_hint(page)
+    return page
+
+
+def _publisher_hint(page: Page) -> None:
+    """Publisher from a masthead, else from the domain of a byline e-mail."""
+    if "masthead" in page.hints:
+        page.hints.setdefault("publisher", page.hints["masthead"])
+        return
+    for email in page.hints.get("emails", []):
+        publisher = publisher_from_email(email)
+        if publisher:
+            page.hints.setdefault("publisher", publisher)
+            return

@@ -1,0 +1,410 @@
+"""Normalise stage: a RawDocument and its cleaned lines -> one typed Article.
+
+Each field is taken from the most reliable source that has it: the record's own fields (JSON
+input), then markup metadata (JSON-LD, meta tags), then what the clean stage read off the text
+(headline, deck, byline, masthead, dateline). The field normalisers are total: any messy value
+in, one clean type out.
+"""
+
+from __future__ import annotations
+
+import re
+from datetime import UTC, datetime
+from typing import Any
+
+from dateutil import parser as date_parser
+
+from newsdesk.clean.metadata import clean_title
+from newsdesk.clean.names import authors_from_byline, proper_case
+from newsdesk.clean.text import fold
+from newsdesk.errors import RejectError
+from newsdesk.records import Article, Cleaned, RawDocument
+
+# Record keys per field, in order of preference.
+RECORD_KEYS: dict[str, tuple[str, ...]] = {
+    "title": ("title", "headline"),
+    "standfirst": ("standfirst", "subtitle", "deck", "summary"),
+    "authors": ("authors", "author", "byline"),
+    "publisher": ("publisher", "site", "source", "site_name"),
+    "published": ("published_at", "published", "date", "datePublished", "pubdate"),
+    "section": ("section", "category"),
+    "url": ("url", "link", "canonical_url"),
+    "language": ("language", "lang"),
+}
+# The headline leads the text; a copy after this many paragraphs is a quotation of it.
+TITLE_MAX_POSITION = 2
+# Dates outside this range are parsing accidents (a year read from a phone number, say).
+MIN_YEAR, MAX_YEAR = 1990, 2100
+# Language guess: the share of tokens that are the language's commonest function words. 0.2 is
+# well below what running prose scores (0.35-0.5 in English news) and well above other
+# languages' accidental overlap.
+STOPWORDS: dict[str, frozenset[str]] = {
+    "en": frozenset(
+        [
+            "the",
+            "of",
+            "and",
+            "to",
+            "in",
+            "a",
+            "is",
+            "that",
+            "for",
+            "on",
+            "with",
+            "as",
+            "was",
+            "by",
+            "it",
+            "at",
+            "from",
+            "he",
+            "said",
+            "are",
+            "has",
+            "have",
+            "be",
+        ]
+    ),
+    "de": frozenset(
+        [
+            "der",
+            "die",
+            "das",
+            "und",
+            "in",
+            "den",
+            "von",
+            "zu",
+            "mit",
+            "sich",
+            "des",
+            "ist",
+            "im",
+            "dem",
+            "nicht",
+            "ein",
+            "eine",
+            "auf",
+            "für",
+        ]
+    ),
+    "fr": frozenset(
+        [
+            "le",
+            "la",
+            "les",
+            "de",
+            "des",
+            "et",
+            "en",
+            "un",
+            "une",
+            "du",
+            "est",
+            "que",
+            "pour",
+            "dans",
+            "qui",
+            "sur",
+            "au",
+            "par",
+            "pas",
+        ]
+    ),
+    "es": frozenset(
+        [
+            "el",
+            "la",
+            "de",
+            "que",
+            "y",
+            "en",
+            "los",
+            "del",
+            "las",
+            "un",
+            "por",
+            "con",
+            "una",
+            "para",
+            "es",
+            "se",
+            "al",
+            "como",
+        ]
+    ),
+    "it": frozenset(
+        [
+            "il",
+            "di",
+            "che",
+            "la",
+            "e",
+            "in",
+            "un",
+            "per",
+            "del",
+            "della",
+            "con",
+            "non",
+            "una",
+            "sono",
+            "alla",
+            "dei",
+            "le",
+            "da",
+        ]
+    ),
+    "pt": frozenset(
+        [
+            "o",
+            "a",
+            "de",
+            "que",
+            "e",
+            "do",
+            "da",
+            "em",
+            "um",
+            "para",
+            "com",
+            "não",
+            "uma",
+            "os",
+            "no",
+            "se",
+            "na",
+            "por",
+        ]
+    ),
+    "nl": frozenset(
+        [
+            "de",
+            "het",
+            "een",
+            "en",
+            "van",
+            "in",
+            "is",
+            "dat",
+            "op",
+            "te",
+            "zijn",
+            "met",
+            "voor",
+            "niet",
+            "aan",
+            "er",
+        ]
+    ),
+}
+LANGUAGE_MIN_SHARE = 0.2
+LANGUAGE_MIN_TOKENS = 20
+SCRIPTS = (
+    ("ko", re.compile(r"[\uac00-\ud7af]")),
+    ("ja", re.compile(r"[\u3040-\u30ff]")),
+    ("zh", re.compile(r"[\u4e00-\u9fff]")),
+    ("ru", re.compile(r"[\u0400-\u04ff]")),
+    ("ar", re.compile(r"[\u0600-\u06ff]")),
+)
+# A script must cover this share of letters to decide the language on its own.
+SCRIPT_MIN_SHARE = 0.3
+_TOKEN = re.compile(r"[^\W\d_]+")
+_ISO_LANGUAGE = re.compile(r"^([a-zA-Z]{2,3})(?:[-_][A-Za-z0-9]+)*$")
+
+
+def normalise(doc: RawDocument, cleaned: Cleaned) -> Article:
+    """Build the Article from a document and its cleaned lines."""
+    sources = _sources(doc, cleaned)
+    title = _title(sources)
+    standfirst = _standfirst(sources, cleaned)
+    body = _body(cleaned, title, standfirst)
+    if not body:
+        raise RejectError(
+            "normalise",
+            "empty_body",
+            f"{doc.source_uri}: after the headline and deck nothing is left for the body. "
+            "Check that the scrape holds the article text, not only its teaser.",
+        )
+    return Article(
+        source_uri=doc.source_uri,
+        title=title,
+        standfirst=standfirst,
+        authors=_authors(sources),
+        publisher=_first_text(sources, "publisher"),
+        published_at=_published(sources),
+        body=body,
+        removed=list(cleaned.removed),
+        url=_first_text(sources, "url"),
+        section=_first_text(sources, "section"),
+        language=_language(sources, body),
+    )
+
+
+def _sources(doc: RawDocument, cleaned: Cleaned) -> list[dict[str, Any]]:
+    """Field values by source, most reliable first: record, markup, text hints."""
+    record = {**cleaned.hints.get("record", {}), **doc.metadata}
+    from_record = {f: _pick(record, keys) for f, keys in RECORD_KEYS.items()}
+    meta = dict(cleaned.hints.get("meta", {}))
+    if meta.get("title"):
+        meta["title"] = clean_title(meta["title"], meta.get("h1"), meta.get("publisher"))
+    hints = cleaned.hints
+    from_text = {
+        "title": hints.get("title"),
+        "standfirst": hints.get("standfirst"),
+        "authors": hints.get("byline_authors"),
+        "publisher": hints.get("publisher"),
+        "published": hints.get("dateline"),
+        "section": hints.get("section"),
+    }
+    from_markup_text = {"authors": meta.pop("byline_text", None), "title": meta.get("h1")}
+    return [from_record, meta, from_text, from_markup_text]
+
+
+def _pick(record: dict[str, Any], keys: tuple[str, ...]) -> Any:
+    """The first present value among keys."""
+    return next((record[k] for k in keys if record.get(k)), None)
+
+
+def _first_text(sources: list[dict[str, Any]], name: str) -> str | None:
+    """The first non-empty string value of a field across sources."""
+    for source in sources:
+        value = source.get(name)
+        if isinstance(value, list):
+            value = value[0] if value else None
+        if isinstance(value, str) and value.strip():
+            return " ".join(value.split())
+    return None
+
+
+def _title(sources: list[dict[str, Any]]) -> str | None:
+    """The headline, whitespace folded."""
+    return _first_text(sources, "title")
+
+
+def _standfirst(sources: list[dict[str, Any]], cleaned: Cleaned) -> str | None:
+    """The deck: from the record, the text's deck or bullets, or a markup description."""
+    for source in (sources[0], sources[2]):
+        value = source.get("standfirst")
+        if isinstance(value, str) and value.strip():
+            return value.strip()
+    description = sources[1].get("description")
+    if isinstance(description, str) and description.strip():
+        key = fold(description)
+        body_keys = {fold(line) for line in cleaned.lines if line}
+        if key and key not in body_keys and not any(key in k for k in body_keys):
+            return " ".join(description.split())
+    return None
+
+
+def _body(cleaned: Cleaned, title: str | None, standfirst: str | None) -> str:
+    """Paragraphs joined by blank lines, without the headline and the deck's lines."""
+    title_key = fold(title) if title else None
+    deck_keys = {fold(_strip_bullet(line)) for line in (standfirst or "").split("\n") if line}
+    paragraphs: list[str] = []
+    for line in filter(None, cleaned.lines):
+        text = _strip_bullet(line)
+        key = fold(text)
+        if key == title_key and len(paragraphs) <= TITLE_MAX_POSITION:
+            title_key = None  # only the first, leading copy is the headline
+            continue
+        if key not in deck_keys:
+            paragraphs.append(text)
+    return "\n\n".join(paragraphs)
+
+
+def _strip_bullet(line: str) -> str:
+    """A line without a leading list bullet."""
+    return re.sub(r"^\s*[•·▪●◦‣]\s+", "", line)
+
+
+def normalise_authors(value: Any) -> list[str]:
+    """Author names from any byline shape: a string, a list, names with "By", e-mails, roles."""
+    items = value if isinstance(value, list) else [value]
+    names: list[str] = []
+    for item in items:
+        if isinstance(item, dict):
+            item = item.get("name")
+        if not isinstance(item, str):
+            continue
+        found = authors_from_byline(item) or _single_name(item)
+        names.extend(n for n in found if n not in names)
+    return names
+
+
+def _single_name(text: str) -> list[str]:
+    """A lone one-word or unusual name kept as written (JSON-LD "author": "Reuters")."""
+    text = " ".join(text.split()).strip(" ,;|")
+    if 0 < len(text) <= 60 and not re.search(r"[@/\d]|https?:", text):
+        return [proper_case(text)]
+    return []
+
+
+def _authors(sources: list[dict[str, Any]]) -> list[str]:
+    """Authors from the first source that names any."""
+    for source in sources:
+        names = normalise_authors(source.get("authors"))
+        if names:
+            return names
+    return []
+
+
+def parse_date(value: Any) -> datetime | None:
+    """A tz-aware datetime from a date value; no timezone given means UTC; junk means None."""
+    if isinstance(value, datetime):
+        parsed = value
+    elif isinstance(value, str) and value.strip():
+        text = re.sub(
+            r"^\s*(?:first\s+)?(?:published|updated|posted|date)\s*(?:on|at)?\s*:?",
+            "",
+            value.strip(),
+            flags=re.IGNORECASE,
+        )
+        try:
+            parsed = date_parser.parse(text, fuzzy=True)
+        except (ValueError, OverflowError, TypeError):
+            return None
+    else:
+        return None
+    if not MIN_YEAR <= parsed.year <= MAX_YEAR:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _published(sources: list[dict[str, Any]]) -> datetime | None:
+    """The publication date from the first source whose value parses."""
+    for source in sources:
+        parsed = parse_date(source.get("published"))
+        if parsed:
+            return parsed
+    return None
+
+
+def _language(sources: list[dict[str, Any]], body: str) -> str | None:
+    """An ISO 639-1 code: declared by the record or markup, else guessed from the body."""
+    declared = _first_text(sources, "language")
+    if declared:
+        match = _ISO_LANGUAGE.match(declared)
+        if match:
+            return match.group(1).lower()
+    return guess_language(body)
+
+
+def guess_language(text: str) -> str | None:
+    """A cheap guess: dominant non-Latin script, else the best stopword share (or None)."""
+    letters = [ch for ch in text[:5000] if ch.isalpha()]
+    if not letters:
+        return None
+    sample = "".join(letters)
+    for code, script in SCRIPTS:
+        if len(script.findall(sample)) / len(sample) >= SCRIPT_MIN_SHARE:
+            return code
+    tokens = [t.lower() for t in _TOKEN.findall(text[:5000])]
+    if len(tokens) < LANGUAGE_MIN_TOKENS:
+        return None
+    share = {
+        code: sum(t in words for t in tokens) / len(tokens) for code, words in STOPWORDS.items()
+    }
+    best = max(share, key=lambda code: share[code])
+    return best if share[best] >= LANGUAGE_MIN_SHARE else None

@@ -1,0 +1,80 @@
+"""HTML: chrome containers dropped, the article container chosen, metadata read, depth guarded."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+from helpers import doc
+
+from newsdesk.clean import CleanOptions, clean
+from newsdesk.errors import RejectError
+
+PROSE = (
+    "The harbour authority confirmed on Friday that dredging of the main channel will begin in "
+    "May, allowing larger container ships to dock at the eastern quay for the first time."
+)
+
+
+def page(body: str, head: str = "") -> str:
+    """A minimal HTML page."""
+    return f"<html><head>{head}</head><body>{body}</body></html>"
+
+
+def test_chrome_is_dropped_and_article_kept() -> None:
+    html = page(
+        "<nav><a href='/'>Home</a> <a href='/news'>News</a></nav>"
+        f"<article><h1>Dredging to start</h1><p>{PROSE}</p>"
+        "<figure><img src='x.jpg'><figcaption>The quay at dawn.</figcaption></figure>"
+        "<div class='ad-container'>Advertisement</div>"
+        "<p><a href='/other'>Ten things to do in the harbour this weekend</a></p>"
+        f"<p>{PROSE.replace('Friday', 'Monday')}</p></article>"
+        "<footer>About us Contact Careers</footer>"
+    )
+    cleaned = clean(doc(html, "text/html"))
+    kept = " ".join(cleaned.lines)
+    assert PROSE in kept and "Home" not in kept and "About us" not in kept
+    assert "The quay at dawn" not in kept and "Advertisement" not in kept
+    reasons = {r.reason for r in cleaned.removed}
+    assert {"html:figure", "advert", "related_link"} <= reasons
+
+
+def test_json_ld_and_meta_become_hints() -> None:
+    head = (
+        '<script type="application/ld+json">{"@context":"https://schema.org","@graph":['
+        '{"@type":"NewsArticle","headline":"Dredging to start",'
+        '"datePublished":"2025-04-04T08:00:00Z",'
+        '"author":{"@type":"Person","name":"Nils Berg"},"publisher":{"name":"Harbour News"}}]}'
+        '</script><meta property="og:site_name" content="HN">'
+    )
+    cleaned = clean(doc(page(f"<p>{PROSE}</p>", head), "text/html"))
+    meta = cleaned.hints["meta"]
+    assert meta["title"] == "Dredging to start" and meta["authors"] == ["Nils Berg"]
+    assert meta["publisher"] == "Harbour News" and meta["published"].startswith("2025-04-04")
+
+
+def test_script_only_html_is_rejected_with_reason() -> None:
+    html = page("<script>var app = {};</script><style>body{}</style><noscript></noscript>")
+    with pytest.raises(RejectError) as error:
+        clean(doc(html, "text/html"))
+    assert error.value.reason == "no_article_text" and "HTML" in str(error.value)
+
+
+def test_ten_thousand_levels_deep_does_not_blow_the_stack() -> None:
+    html = page("<div>" * 10_000 + f"<p>{PROSE}</p>" + "</div>" * 10_000)
+    started = time.perf_counter()
+    cleaned = clean(doc(html, "text/html"))
+    assert PROSE in cleaned.lines
+    assert time.perf_counter() - started < 5
+
+
+def test_depth_limit_is_an_option() -> None:
+    html = page("<div>" * 50 + f"<p>{PROSE}</p>" + "</div>" * 50)
+    cleaned = clean(doc(html, "text/html"), CleanOptions(max_html_depth=20))
+    assert cleaned.hints.get("meta", {}).get("flattened") is True
+    assert PROSE in cleaned.lines
+
+
+def test_json_record_with_html_text() -> None:
+    cleaned = clean(doc(page(f"<p>{PROSE}</p>"), "application/json", title="Dredging"))
+    assert PROSE in cleaned.lines

@@ -1,0 +1,129 @@
+"""Line rules on plain text: each furniture class removed with its reason, prose kept."""
+
+from __future__ import annotations
+
+import dataclasses
+
+import pytest
+from helpers import doc
+
+from newsdesk.clean import CleanOptions, clean
+from newsdesk.errors import RejectError
+
+PARA_1 = (
+    "The regional council approved a new budget on Monday that raises spending on road repairs "
+    "by a fifth, after a winter of potholes drew hundreds of complaints from drivers."
+)
+PARA_2 = (
+    "Council leader Ines Barros said the money would come from reserves and from a new levy on "
+    "large car parks, which business groups have opposed since it was first proposed."
+)
+PARA_3 = "Opposition councillors said the levy would hurt small shops in the town centre."
+
+
+def reasons(text: str, **options: object) -> dict[str, str]:
+    """Removed line -> reason for a text wrapped between two article paragraphs."""
+    cleaned = clean(doc(f"{PARA_1}\n\n{text}\n\n{PARA_2}\n\n{PARA_3}"), CleanOptions(**options))  # type: ignore[arg-type]
+    assert PARA_1 in cleaned.lines and PARA_2 in cleaned.lines and PARA_3 in cleaned.lines
+    return {r.text: r.reason for r in cleaned.removed}
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Advertisement", "advert"),
+        ("- Advertisement -", "advert"),
+        ("STORY CONTINUES BELOW ADVERTISEMENT", "advert"),
+        ("Sponsored content", "advert"),
+        ("12:07", "video_duration"),
+        ("Estimated read time 3 min read", "read_time"),
+        ("5 min read", "read_time"),
+        ("Share this article", "share_prompt"),
+        ("Facebook Twitter WhatsApp", "share_prompt"),
+        ("Must read", "widget_label"),
+        ("You might also like", "widget_label"),
+        ("Leave a Reply", "widget_label"),
+        ("Newspapers in English", "widget_label"),
+        ("More from the Business desk", "widget_label"),
+        ("Read more: Mayor defends parking charges", "related_link"),
+        ("© 2025 Example Media Ltd", "publisher_credit"),
+        ("— Reuters", "publisher_credit"),
+        ("The mayor visits the new depot on Friday. Photo: Kai Ito", "photo_caption"),
+        ("Workers repair a road in the old town. [AGENCY POOL]", "photo_caption"),
+        ("A crane lifts a beam into place. (AP Photo/Jo Smith)", "photo_caption"),
+        ("By Jane Roe", "byline"),
+        ("Contact the desk at desk@paper.example", "email"),
+    ],
+)
+def test_furniture_line_removed_with_reason(line: str, reason: str) -> None:
+    assert reasons(line).get(line) == reason
+
+
+def test_promo_block_removed_as_a_whole() -> None:
+    block = "Sign up for The Morning Brief\nThe five stories you need, every weekday\nSubscribe now"
+    removed = reasons(block)
+    assert set(removed.values()) == {"promo"} and len(removed) == 3
+
+
+def test_video_duration_takes_its_headline_twice() -> None:
+    block = "03:10\n\nFloods close the coastal road\n\nFloods close the coastal road"
+    removed = [r.reason for r in clean(doc(f"{PARA_1}\n\n{block}\n\n{PARA_2}")).removed]
+    assert removed == ["video_duration", "video_headline", "video_headline"]
+
+
+def test_weather_widget_date_is_not_the_published_date() -> None:
+    cleaned = clean(doc(f"21°C\nLisbon\nMonday, June 2, 2025\n\n{PARA_1}\n\n{PARA_2}"))
+    assert [r.reason for r in cleaned.removed] == ["weather_widget"] * 3
+    assert "dateline" not in cleaned.hints
+
+
+def test_inline_headline_between_paragraphs_is_a_related_link() -> None:
+    link = "Mayor faces fresh questions over budget for new bus depot"
+    assert reasons(link) == {link: "related_link"}
+
+
+def test_short_subheading_between_paragraphs_is_kept() -> None:
+    assert reasons("What happens next") == {}
+
+
+def test_repeated_line_is_a_duplicate() -> None:
+    cleaned = clean(doc(f"{PARA_1}\n{PARA_2}\n{PARA_2}\n{PARA_3}"))
+    assert [r.reason for r in cleaned.removed] == ["duplicate_line"]
+
+
+def test_learned_boilerplate_matches_after_folding() -> None:
+    learned = frozenset({"Thanks for reading the  TOWN crier!"})
+    assert reasons("thanks for reading the town crier", learned_boilerplate=learned) == {
+        "thanks for reading the town crier": "learned"
+    }
+
+
+def test_header_title_section_masthead_deck_and_byline() -> None:
+    text = (
+        "The Riverside Herald\n\nEducation\n\nSchools to get new science labs\n\n"
+        "Ministry says every secondary school will be refitted by 2028\n\n"
+        "- ANNA DE SOUZA, MARK LEE [anna.desouza@riversideherald.example]\n\n"
+        f"{PARA_1}\n\n{PARA_2}"
+    )
+    cleaned = clean(doc(text))
+    assert cleaned.hints["title"] == "Schools to get new science labs"
+    assert cleaned.hints["standfirst"].startswith("Ministry says")
+    assert cleaned.hints["masthead"] == "The Riverside Herald"
+    assert cleaned.hints["section"] == "Education"
+    assert cleaned.hints["byline_authors"] == ["Anna De Souza", "Mark Lee"]
+
+
+def test_options_are_frozen_with_defaults() -> None:
+    options = CleanOptions()
+    assert options.learned_boilerplate == frozenset() and options.max_html_depth == 400
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        options.max_html_depth = 3  # type: ignore[misc]
+
+
+@pytest.mark.parametrize("text", ["", "   \n\n  ", "Advertisement\nShare\nMust read"])
+def test_nothing_left_is_a_reject(text: str) -> None:
+    with pytest.raises(RejectError) as error:
+        clean(doc(text))
+    assert error.value.stage == "clean"
+    assert error.value.reason in {"no_article_text", "only_boilerplate"}
+    assert "test://doc" in str(error.value)

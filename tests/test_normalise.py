@@ -1,0 +1,110 @@
+"""normalise: field sources in order, total normalisers for authors, dates and language."""
+
+from __future__ import annotations
+
+import sys
+from datetime import UTC, datetime, timedelta, timezone
+from pathlib import Path
+
+import pytest
+
+sys.path.insert(0, str(Path(__file__).resolve().parent / "clean"))
+from helpers import doc
+
+from newsdesk.clean import clean
+from newsdesk.errors import RejectError
+from newsdesk.normalise import guess_language, normalise, normalise_authors, parse_date
+from newsdesk.records import Cleaned
+
+PROSE = (
+    "The national weather service said on Tuesday that the spring had been the wettest on "
+    "record in the north, with rainfall more than twice the average in some valleys."
+)
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        ("By JANE ROE and JOHN DOE", ["Jane Roe", "John Doe"]),
+        (
+            "BY LIM JEONG-WON, SHIN KYUNG-JIN [lim@paper.example]",
+            ["Lim Jeong-won", "Shin Kyung-jin"],
+        ),
+        ("Jane Roe, Political Editor", ["Jane Roe"]),
+        (["Ann Lee", {"name": "Bo Chan"}, None, 3], ["Ann Lee", "Bo Chan"]),
+        ("Reuters", ["Reuters"]),
+        ("https://example.com/authors/x", []),
+        (None, []),
+        (42, []),
+        ("SEAN O'NEIL & MARY MCDONALD", ["Sean O'Neil", "Mary McDonald"]),
+    ],
+)
+def test_normalise_authors(value: object, expected: list[str]) -> None:
+    assert normalise_authors(value) == expected
+
+
+@pytest.mark.parametrize(
+    ("value", "expected"),
+    [
+        (
+            "2025-03-09T06:40:00+02:00",
+            datetime(2025, 3, 9, 6, 40, tzinfo=timezone(timedelta(hours=2))),
+        ),
+        ("2025-03-09 06:40", datetime(2025, 3, 9, 6, 40, tzinfo=UTC)),
+        ("Published: 12 February 2025", datetime(2025, 2, 12, tzinfo=UTC)),
+        ("not a date", None),
+        ("", None),
+        (None, None),
+        ("1066-10-14", None),
+    ],
+)
+def test_parse_date(value: object, expected: datetime | None) -> None:
+    assert parse_date(value) == expected
+
+
+GERMAN = (
+    "Der Wetterdienst sagte am Dienstag, dass der Frühling in dem Norden der nasseste war und "
+    "es nicht aufhörte zu regnen, mit der doppelten Menge für die Täler."
+)
+
+
+def test_guess_language() -> None:
+    assert guess_language(PROSE) == "en"
+    assert guess_language(GERMAN) == "de"
+    assert guess_language("北京今天天气很好，很多人去公园散步。") == "zh"
+    assert guess_language("12 34 56") is None
+
+
+def test_record_fields_win_over_text_hints() -> None:
+    text = f"Wettest spring on record in the north\n\nBy Ann Lee\n\n{PROSE}"
+    document = doc(
+        text,
+        "application/json",
+        title="Record rain",
+        url="https://x.example/a",
+        author="Bo Chan",
+        published_at="2025-06-01T10:00:00Z",
+        language="en-GB",
+    )
+    article = normalise(document, clean(document))
+    assert article.title == "Record rain" and article.authors == ["Bo Chan"]
+    assert article.url == "https://x.example/a" and article.language == "en"
+    assert article.published_at == datetime(2025, 6, 1, 10, tzinfo=UTC)
+
+
+def test_title_and_deck_leave_the_body() -> None:
+    deck = "• Rain twice the average\n• Valleys flooded"
+    text = f"Wettest spring on record in the north\n\n{deck}\n\n{PROSE}"
+    article = normalise(doc(text), clean(doc(text)))
+    assert article.title == "Wettest spring on record in the north"
+    assert article.standfirst == "Rain twice the average\nValleys flooded"
+    assert article.body == PROSE and article.word_count == len(PROSE.split())
+
+
+def test_only_a_headline_is_a_reject() -> None:
+    cleaned = Cleaned(
+        lines=["Wettest spring on record"], removed=[], hints={"title": "Wettest spring on record"}
+    )
+    with pytest.raises(RejectError) as error:
+        normalise(doc("x"), cleaned)
+    assert error.value.stage == "normalise" and error.value.reason == "empty_body"

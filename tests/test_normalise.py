@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).resolve().parent / "clean"))
-from helpers import doc
+from clean_docs import doc
 
 from newsdesk.clean import clean
 from newsdesk.errors import RejectError

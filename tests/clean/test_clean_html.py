@@ -5,7 +5,7 @@ from __future__ import annotations
 import time
 
 import pytest
-from helpers import doc
+from clean_docs import doc
 
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.errors import RejectError

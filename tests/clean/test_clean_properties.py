@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import contextlib
 
-from helpers import doc
+from clean_docs import doc
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 

@@ -10,7 +10,7 @@ import re
 from pathlib import Path
 
 import pytest
-from helpers import doc
+from clean_docs import doc
 
 from newsdesk.clean import clean
 from newsdesk.clean import patterns as P

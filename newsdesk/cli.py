@@ -6,6 +6,7 @@ import argparse
 import json
 import os
 import sys
+import warnings
 from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Any
@@ -16,6 +17,8 @@ from newsdesk.records import Article, Mention, RawDocument, Rejected
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
+    # platformdirs warns when XDG_RUNTIME_DIR is unset (containers, CI); the fallback is fine.
+    warnings.filterwarnings("ignore", message=".*XDG_RUNTIME_DIR.*")
     args = _parser().parse_args(argv)
     try:
         return int(args.func(args) or 0)
@@ -64,8 +67,7 @@ def _parser() -> argparse.ArgumentParser:
 def cmd_run(args: argparse.Namespace) -> int:
     """`newsdesk run PATH...`: the ETL flow with a progress bar and a summary."""
     _check_paths(args.paths)
-    if not args.verbose:
-        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    _quiet_prefect(args.verbose)
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TimeElapsedColumn
 
@@ -91,8 +93,19 @@ def cmd_run(args: argparse.Namespace) -> int:
             summary = etl(args.paths, batch_size=args.batch_size, database_url=location.url)
         finally:
             on_progress(None)
+    summary["database"] = location.describe()
     _print_summary(summary, location.psql_url)
     return 0 if summary.get("status") == "completed" else 1
+
+
+def _quiet_prefect(verbose: bool) -> None:
+    """Defaults for Prefect's temporary local server when no PREFECT_API_URL is set."""
+    if not verbose:
+        os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    # Its first start migrates its own SQLite database, which can exceed the 20 s default.
+    os.environ.setdefault("PREFECT_SERVER_EPHEMERAL_STARTUP_TIMEOUT_SECONDS", "120")
+    # No telemetry from a batch tool (and no SQLite lock contention from its heartbeat).
+    os.environ.setdefault("PREFECT_SERVER_ANALYTICS_ENABLED", "false")
 
 
 def _check_paths(paths: Sequence[str]) -> None:

@@ -159,7 +159,7 @@ def stop_embedded(data_dir: Path) -> bool:
     """Stop the embedded PostgreSQL in `data_dir`; False when it was not running."""
     import os
 
-    from pgserver._commands import pg_ctl
+    from pgserver._commands import pg_ctl  # type: ignore[attr-defined]  # made at import
 
     pgdata = data_dir / "pgdata"
     if not (pgdata / "postmaster.pid").exists():

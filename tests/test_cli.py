@@ -1,0 +1,106 @@
+"""The command line as a user meets it: inspect's JSON contract, the embedded default, errors."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import psycopg
+import pytest
+
+from newsdesk.cli import main
+
+CONTRACT_FIELDS = {
+    "source",
+    "title",
+    "standfirst",
+    "authors",
+    "publisher",
+    "published_at",
+    "language",
+    "body",
+    "removed",
+    "mentions",
+}
+ARTICLE = """Lakeside school wins robotics prize
+
+By Mara Quinn
+
+Students from Lakeside High School won the national robotics final on Sunday, head teacher Paul Greer said.
+
+Greer said the team had practised every weekend since March.
+
+Advertisement
+"""
+
+
+@pytest.mark.slow
+def test_inspect_json_prints_the_contract_fields(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_text("")
+    assert main(["inspect", "--json", str(tmp_path)]) == 0
+    lines = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    good, bad = lines
+    assert set(good) == CONTRACT_FIELDS
+    assert good["title"] == "Lakeside school wins robotics prize"
+    assert good["authors"] == ["Mara Quinn"]
+    assert {"text": "Advertisement", "reason": "advert"} in good["removed"]
+    assert "Advertisement" not in good["body"]
+    greer = [x for x in good["mentions"] if x["name"] == "Paul Greer"]
+    assert {x["text"] for x in greer} == {"Paul Greer", "Greer"}
+    for x in good["mentions"]:
+        field_text = good[x["field"]]
+        assert field_text[x["start"] : x["end"]] == x["text"]
+        assert x["kind"] in {"person", "organisation"}
+    assert bad["rejected"]["reason"] == "empty"
+
+
+def test_missing_path_is_a_clear_error(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["inspect", "/no/such/folder"]) == 1
+    assert "no such file or folder: /no/such/folder" in capsys.readouterr().err
+
+
+def test_non_postgres_url_is_refused(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsdesk.settings import get_settings
+
+    monkeypatch.setenv("NEWSDESK_DATABASE_URL", "sqlite:///x.db")
+    get_settings.cache_clear()
+    try:
+        assert main(["migrate"]) == 2
+    finally:
+        get_settings.cache_clear()
+    assert "newsdesk needs PostgreSQL" in capsys.readouterr().err
+
+
+def test_embedded_default_migrates_and_prints_a_psql_url(tmp_path: Path) -> None:
+    """With no NEWSDESK_DATABASE_URL, the CLI starts its own PostgreSQL in the data dir."""
+    env = {k: v for k, v in os.environ.items() if not k.startswith("NEWSDESK_")}
+    env["NEWSDESK_DATA_DIR"] = str(tmp_path / "data")
+    cli = [sys.executable, "-m", "newsdesk.cli"]
+    try:
+        migrated = subprocess.run(
+            [*cli, "migrate"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert migrated.returncode == 0, migrated.stderr
+        assert "embedded PostgreSQL" in migrated.stdout and "migrated empty ->" in migrated.stdout
+        again = subprocess.run(
+            [*cli, "migrate"], env=env, capture_output=True, text=True, timeout=120
+        )
+        assert "already up to date" in again.stdout  # the data persisted between runs
+        url = subprocess.run([*cli, "db-url"], env=env, capture_output=True, text=True, timeout=120)
+        assert url.returncode == 0, url.stderr
+        with psycopg.connect(url.stdout.strip()) as conn:
+            tables = {
+                r[0]
+                for r in conn.execute("SELECT tablename FROM pg_tables WHERE schemaname = 'public'")
+            }
+        assert {"articles", "people", "organisations", "mentions", "rejects"} <= tables
+    finally:
+        subprocess.run([*cli, "db-stop"], env=env, capture_output=True, timeout=60)

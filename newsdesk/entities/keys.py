@@ -23,6 +23,8 @@ INITIALS_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "to", "a", "an
 # ("Korea"/"Korean") or their similarity ratio reaches this (chosen so a one-letter typo in a
 # word of five or more letters still matches: 2*4/9 = 0.89 > 0.8, "Agency"/"Agenda" = 0.67).
 WORD_SIMILARITY = 0.8
+# Fuzzy merging needs this many content words: with fewer, a near-miss is a different name.
+MIN_SIMILAR_WORDS = 2
 
 
 def strip_diacritics(text: str) -> str:
@@ -72,9 +74,13 @@ def words_similar(left: str, right: str) -> bool:
 
 
 def names_similar(left: str, right: str) -> bool:
-    """Two organisation names are variants: same initials and word-by-word similar."""
+    """Two organisation names are variants: same initials and word-by-word similar.
+
+    Needs at least two content words: one-word names must fold to the same key instead
+    ("Wilkins" is not "Wikinews").
+    """
     left_words = [w for w in fold_words(left) if w not in INITIALS_SKIP]
     right_words = [w for w in fold_words(right) if w not in INITIALS_SKIP]
-    if len(left_words) != len(right_words) or not left_words:
+    if len(left_words) != len(right_words) or len(left_words) < MIN_SIMILAR_WORDS:
         return False
     return all(words_similar(a, b) for a, b in zip(left_words, right_words, strict=True))

@@ -3,16 +3,19 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 
 from newsdesk.entities.keys import fold_key, fold_words, initials, names_similar
 from newsdesk.entities.spans import Candidate
-from newsdesk.records import Field, Mention
+from newsdesk.records import EntityKind, Field, Mention
 
 # An acronym: one word of 2-10 upper-case letters (digits, "&" and dots allowed after the
 # first letter), e.g. "KCNA", "U.N.", "G7"; at least two letters so "A" or "I" never qualify.
 _ACRONYM = re.compile(r"[A-Z](?:[A-Z0-9&]|\.(?=[A-Z]))+\.?")
+# A lower-case word, for telling capitalised common nouns from names.
+_LOWER_WORD = re.compile(r"(?<![\w'’-])[a-z]+(?![\w'’-])")
 # A parenthesised acronym right after a long name defines it: "Korean Central News Agency (KCNA)".
 _DEFINITION = re.compile(r"\s*[(\[]\s*([A-Z][A-Za-z0-9.&]{1,11})\s*[)\]]")
 
@@ -61,18 +64,29 @@ def person_targets(people: Sequence[Candidate]) -> list[int]:
 
 
 def _pick_full_name(people: Sequence[Candidate], index: int, fits: list[int]) -> int:
-    """The most recent fitting full name before `index`, else the first after; ambiguity: none."""
+    """The most recent fitting full name before `index`, else the first after.
+
+    When the chosen name shares its sentence with another fitting full name ("Kim Jong-un
+    hosted Kim Yo-jong"), the one mentioned more often so far wins; a tie is ambiguous and the
+    short name stays unresolved.
+    """
     before = [j for j in fits if j < index]
     after = [j for j in fits if j > index]
     if not before and not after:
         return index
     chosen = before[-1] if before else after[0]
-    rivals = {
-        fold_key(people[j].surface)
-        for j in fits
-        if sentence_id(people[j]) == sentence_id(people[chosen])
-    }
-    return chosen if len(rivals) == 1 else index
+    same_sentence = [j for j in fits if sentence_id(people[j]) == sentence_id(people[chosen])]
+    rivals = {fold_key(people[j].surface) for j in same_sentence}
+    if len(rivals) == 1:
+        return chosen
+    seen = before or fits
+    counts = Counter(
+        fold_key(people[j].surface) for j in seen if fold_key(people[j].surface) in rivals
+    )
+    ranked = counts.most_common(2)
+    if len(ranked) > 1 and ranked[0][1] == ranked[1][1]:
+        return index
+    return max(j for j in seen if fold_key(people[j].surface) == ranked[0][0])
 
 
 def resolve_people(people: Sequence[Candidate]) -> list[tuple[str, str]]:
@@ -183,30 +197,47 @@ def group_variants(names: Sequence[str]) -> list[int]:
 def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
     """Fix spaCy's kind where the article settles it.
 
-    A one-word organisation that is part of a person's full name in the same article is that
-    person ("Wang" after "Wang Huning"); a one-word all-capitals person that is a defined or
-    initial-matched organisation acronym is that organisation.
+    The same name tagged both ways takes its majority kind (ties keep each tag); a one-word
+    organisation that is part of a person's full name in the same article is that person
+    ("Wang" after "Wang Huning"); a one-word all-capitals person that matches the initials of
+    an organisation in the article is that organisation.
     """
+    votes = Counter((fold_key(c.surface), c.kind) for c in found)
     person_sets = [word_set(c) for c in found if c.kind == "person" and len(c.words) > 1]
     org_initials = {initials(c.surface) for c in found if c.kind == "organisation"}
     fixed = []
     for c in found:
-        words = word_set(c)
-        if (
-            c.kind == "organisation"
-            and len(c.words) == 1
-            and not c.canonical
-            and any(words < s for s in person_sets)
-        ):
+        key = fold_key(c.surface)
+        other: EntityKind = "organisation" if c.kind == "person" else "person"
+        if votes[(key, other)] > votes[(key, c.kind)]:
+            c = replace(c, kind=other)
+        elif c.kind == "organisation" and _part_of_person(c, person_sets):
             c = replace(c, kind="person")
-        elif (
-            c.kind == "person"
-            and acronym_of(c.surface)
-            and c.surface.replace(".", "") in org_initials
-        ):
+        elif c.kind == "person" and (acronym_of(c.surface) or "").replace(".", "") in org_initials:
             c = replace(c, kind="organisation")
         fixed.append(c)
     return fixed
+
+
+def _part_of_person(org: Candidate, person_sets: Sequence[frozenset[str]]) -> bool:
+    """A one-word organisation (not from the ruler) whose word is inside a person's name."""
+    words = word_set(org)
+    return len(org.words) == 1 and not org.canonical and any(words < s for s in person_sets)
+
+
+def common_words(texts: Mapping[Field, str]) -> set[str]:
+    """Words written in lower case somewhere in the article."""
+    return {w for text in texts.values() for w in _LOWER_WORD.findall(text)}
+
+
+def is_common_noun(mention: Mention, common: set[str]) -> bool:
+    """An unresolved one-word name that the article also writes in lower case ("Water")."""
+    return (
+        mention.name == mention.surface
+        and len(mention.surface.split()) == 1
+        and acronym_of(mention.surface) is None
+        and mention.surface.casefold() in common
+    )
 
 
 def resolve(found: Sequence[Candidate], texts: Mapping[Field, str]) -> list[Mention]:
@@ -226,4 +257,5 @@ def resolve(found: Sequence[Candidate], texts: Mapping[Field, str]) -> list[Ment
         mentions.append(
             Mention(c.kind, name, key, c.surface, c.field, c.start, c.end, c.sentence, acronym)
         )
-    return mentions
+    common = common_words(texts)
+    return [m for m in mentions if not is_common_noun(m, common)]

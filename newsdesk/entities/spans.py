@@ -36,6 +36,8 @@ NAME_PARTICLES = read_words("particles")
 SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 # Single words that spaCy tags as PERSON/ORG but that name nobody here.
 JUNK_NAMES = read_words("junk")
+# Role nouns cut from the end of organisation spans ("State Department spokesperson").
+TRAILING_ROLES = read_words("roles")
 # Nationalities and regional adjectives spaCy sometimes tags as ORG.
 DEMONYMS = read_words("demonyms")
 # Possessive endings removed from the last word ("Zhao’s", "Workers’" -> kept, see below).
@@ -125,11 +127,14 @@ def _after_last_title(text: str, words: list[tuple[int, int]]) -> int:
     return cut
 
 
-def drop_trailing(text: str, words: list[tuple[int, int]]) -> list[tuple[int, int]]:
-    """Drop lower-case words after a name (but not particles inside it)."""
+def drop_trailing(
+    text: str, words: list[tuple[int, int]], kind: EntityKind
+) -> list[tuple[int, int]]:
+    """Drop lower-case words after a name, and role nouns after an organisation."""
     while len(words) > 1:
         word = text[slice(*words[-1])]
-        if is_capitalised(word) or not _HAS_LETTER.search(word):
+        role = kind == "organisation" and bare(word) in TRAILING_ROLES
+        if not role and (is_capitalised(word) or not _HAS_LETTER.search(word)):
             break
         words = words[:-1]
     return words
@@ -169,7 +174,7 @@ def trim_start(text: str, start: int, end: int) -> int:
 def trim(text: str, start: int, end: int, kind: EntityKind) -> tuple[int, int] | None:
     """Offsets of the name inside text[start:end], or None when nothing name-like is left."""
     words = word_spans(text, start, end)
-    words = drop_trailing(text, drop_leading(text, words, kind))
+    words = drop_trailing(text, drop_leading(text, words, kind), kind)
     if not words:
         return None
     new_start, new_end = words[0][0], words[-1][1]

@@ -51,3 +51,7 @@ def test_fold_key_is_total_and_stable(text: str) -> None:
     key = fold_key(text)
     assert fold_key(key) == key
     assert key == key.strip()
+
+
+def test_one_word_names_are_never_fuzzy_matched() -> None:
+    assert not names_similar("Wilkins", "Wikinews")

@@ -179,3 +179,42 @@ def test_offsets_always_point_at_the_surface(words: list[str], data: st.DataObje
         assert text[mention.start : mention.end] == mention.surface
         assert mention.surface == mention.surface.strip() and mention.surface
         assert mention.key
+
+
+def test_more_frequent_full_name_wins_a_shared_sentence(make_doc: MakeDoc) -> None:
+    text = "Andy Warhol painted. Andy Warhol filmed. Andy Warhol liked the Warhol Polaroid. Warhol won."
+    ents = [("Andy Warhol", "PERSON", i) for i in range(3)] + [
+        ("Warhol Polaroid", "PERSON"),
+        ("Warhol", "PERSON", 4),
+    ]
+    mention = mentions_from_docs({"body": make_doc(text, ents)})[-1]
+    assert (mention.surface, mention.name) == ("Warhol", "Andy Warhol")
+
+
+def test_same_name_takes_its_majority_kind(make_doc: MakeDoc) -> None:
+    text = "Dean Kamen spoke. Dean Kamen smiled. Dean Kamen left."
+    ents = [("Dean Kamen", "PERSON", 0), ("Dean Kamen", "ORG", 1), ("Dean Kamen", "PERSON", 2)]
+    mentions = mentions_from_docs({"body": make_doc(text, ents)})
+    assert {m.kind for m in mentions} == {"person"}
+
+
+def test_unresolved_capitalised_common_noun_is_dropped(make_doc: MakeDoc) -> None:
+    text = "Water was scarce. The water ran out, said John Key. Key left."
+    mentions = mentions_from_docs(
+        {
+            "body": make_doc(
+                text, [("Water", "PERSON"), ("John Key", "PERSON"), ("Key", "PERSON", 1)]
+            )
+        }
+    )
+    assert [(m.surface, m.name) for m in mentions] == [
+        ("John Key", "John Key"),
+        ("Key", "John Key"),
+    ]
+
+
+def test_role_nouns_are_cut_from_organisations(make_doc: MakeDoc) -> None:
+    doc = make_doc(
+        "A State Department spokesperson said no.", [("State Department spokesperson", "ORG")]
+    )
+    assert [m.surface for m in mentions_from_docs({"body": doc})] == ["State Department"]

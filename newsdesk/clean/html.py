@@ -136,6 +136,60 @@ JUNK_TOKENS = frozenset(
         "mostread",
     ]
 )
+# Tokens that name furniture unambiguously; the others ("sidebar", "widget", "video", "hidden")
+# also appear on layout wrappers around the article, so they only remove smaller elements.
+STRONG_TOKENS = frozenset(
+    [
+        "ad",
+        "ads",
+        "adv",
+        "advert",
+        "adverts",
+        "advertisement",
+        "advertising",
+        "adslot",
+        "adunit",
+        "dfp",
+        "gpt",
+        "sponsor",
+        "sponsored",
+        "promo",
+        "promotion",
+        "promos",
+        "newsletter",
+        "share",
+        "sharing",
+        "sharebar",
+        "social",
+        "socials",
+        "sociallinks",
+        "related",
+        "recommended",
+        "recommendations",
+        "recirc",
+        "outbrain",
+        "taboola",
+        "comment",
+        "comments",
+        "disqus",
+        "respond",
+        "nav",
+        "navbar",
+        "navigation",
+        "menu",
+        "footer",
+        "breadcrumb",
+        "breadcrumbs",
+        "cookie",
+        "cookies",
+        "consent",
+        "gdpr",
+        "popup",
+        "modal",
+    ]
+)
+# A weakly-marked element holding at least this share of the page's paragraph text is kept.
+WRAPPER_SHARE = 0.5
 # Reasons for tokens, so "removed" says what kind of furniture went.
 TOKEN_REASON = {
     "ad": "advert",
@@ -239,6 +293,9 @@ BLOCK_TAGS = frozenset(
         "summary",
     ]
 )
+# Elements whose own text is scored as a paragraph; the container kinds credit themselves.
+TEXT_BLOCK_TAGS = ("p", "pre", "blockquote", "h2", "h3", "div", "td", "section", "article", "font")
+CONTAINER_TAGS = frozenset(["div", "td", "section", "article"])
 HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
 PARAGRAPH_TAGS = frozenset(["p", "h2", "h3", "h4", "blockquote", "li", "pre", "td"])
 # A block whose text is at least this share link text is navigation, not prose.
@@ -326,10 +383,31 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
     hints = metadata.from_tree(tree)
     removed: list[Removed] = []
     _drop_always(tree)
-    main = _main_container(tree)
-    _drop_chrome(main, removed)
+    body = tree.find("body")
+    root = body if body is not None else tree
+    _drop_chrome(root, removed, _protected(root))
+    main = _main_container(root)
     lines = _linearise(main, removed)
     return HtmlResult(lines, hints, removed)
+
+
+def _protected(root: HtmlElement) -> set[HtmlElement]:
+    """Elements never dropped as chrome: the headline's and the article body's ancestors.
+
+    Wrappers often carry furniture-like class names ("content-with-sidebar", "has-video");
+    an element that holds the <h1> or the body container is the page, not its chrome.
+    """
+    anchors = [*root.iter("h1"), *root.xpath(".//*[@itemprop='articleBody']")]
+    anchors += [e for e in root.iter() if isinstance(e.tag, str) and _tokens(e) & BODY_TOKENS]
+    articles = sorted(root.iter("article"), key=_text_length, reverse=True)
+    anchors += articles[:1]
+    protected: set[HtmlElement] = set()
+    for anchor in anchors:
+        node: HtmlElement | None = anchor
+        while node is not None and node not in protected:
+            protected.add(node)
+            node = node.getparent()
+    return protected
 
 
 def _drop_always(tree: HtmlElement) -> None:
@@ -364,24 +442,39 @@ def _tokens(element: HtmlElement) -> set[str]:
     return tokens - {""}
 
 
-def _junk_reason(element: HtmlElement) -> str | None:
-    """Why an element is chrome (e.g. "html:nav", "advert"), or None."""
+def _junk_reason(element: HtmlElement) -> tuple[str, bool] | None:
+    """Why an element is chrome (e.g. "html:nav", "advert") and whether the sign is strong."""
     tag = element.tag if isinstance(element.tag, str) else ""
     if tag in CHROME_TAGS:
-        return f"html:{tag}"
+        return f"html:{tag}", True
     if element.get("aria-hidden") == "true" or element.get("hidden") is not None:
-        return "html:hidden"
+        return "html:hidden", False
     style = (element.get("style") or "").replace(" ", "").lower()
     if "display:none" in style or "visibility:hidden" in style:
-        return "html:hidden"
+        return "html:hidden", False
     tokens = _tokens(element)
     if tokens & BODY_TOKENS or element.get("itemprop") == "articleBody":
         return None
     junk = tokens & JUNK_TOKENS
     if not junk:
         return None
-    token = sorted(junk)[0]
-    return TOKEN_REASON.get(token, f"html:{token}")
+    strong = sorted(junk & STRONG_TOKENS)
+    token = strong[0] if strong else sorted(junk)[0]
+    return TOKEN_REASON.get(token, f"html:{token}"), bool(strong)
+
+
+def _text_weights(root: HtmlElement) -> dict[HtmlElement, int]:
+    """Characters of paragraph text at or under each element."""
+    weights: dict[HtmlElement, int] = {}
+    for block in root.iter(*TEXT_BLOCK_TAGS):
+        length = len(_own_text(block))
+        if length < MIN_PARAGRAPH_CHARS:
+            continue
+        node: HtmlElement | None = block
+        while node is not None:
+            weights[node] = weights.get(node, 0) + length
+            node = node.getparent()
+    return weights
 
 
 def _spaced_text(element: HtmlElement) -> str:
@@ -397,12 +490,13 @@ def _text_length(element: HtmlElement) -> int:
 def _paragraph_scores(tree: HtmlElement) -> dict[HtmlElement, float]:
     """Readability-style container scores from the paragraphs they hold."""
     scores: dict[HtmlElement, float] = {}
-    for para in tree.iter("p", "pre", "blockquote", "h2", "h3"):
-        text = " ".join(para.text_content().split())
+    for para in tree.iter(*TEXT_BLOCK_TAGS):
+        text = _own_text(para)
         if len(text) < MIN_PARAGRAPH_CHARS or _link_density(para, len(text)) > LINK_DENSITY_MAX:
             continue
         score = len(text) * (1.0 + min(text.count(",") + text.count("."), 10) / 10)
-        parent = para.getparent()
+        # Text directly inside a div (lines split by <br>) makes the div itself the container.
+        parent = para if para.tag in CONTAINER_TAGS else para.getparent()
         if parent is None:
             continue
         scores[parent] = scores.get(parent, 0.0) + score
@@ -410,6 +504,16 @@ def _paragraph_scores(tree: HtmlElement) -> dict[HtmlElement, float]:
         if grandparent is not None:
             scores[grandparent] = scores.get(grandparent, 0.0) + score * GRANDPARENT_SHARE
     return scores
+
+
+def _own_text(element: HtmlElement) -> str:
+    """Text of an element and its inline descendants, leaving out nested blocks."""
+    pieces = [element.text or ""]
+    for child in element:
+        if isinstance(child.tag, str) and child.tag not in BLOCK_TAGS:
+            pieces.append(child.text_content())
+        pieces.append(child.tail or "")
+    return " ".join(" ".join(pieces).split())
 
 
 def _link_density(element: HtmlElement, text_length: int) -> float:
@@ -447,15 +551,24 @@ def _subtree_score(element: HtmlElement, scores: dict[HtmlElement, float]) -> fl
     return max((scores.get(e, 0.0) for e in element.iter()), default=0.0)
 
 
-def _drop_chrome(main: HtmlElement, removed: list[Removed]) -> None:
-    """Remove chrome inside the chosen container, recording what went and why."""
-    for element in list(main.iterdescendants()):
-        if element.getparent() is None or not isinstance(element.tag, str):
+def _drop_chrome(root: HtmlElement, removed: list[Removed], protected: set[HtmlElement]) -> None:
+    """Remove chrome containers (not protected ones), recording what went and why.
+
+    A weak sign (a "sidebar", "widget" or "hidden" class) does not remove an element holding
+    most of the page's paragraph text: that is a layout wrapper around the article.
+    """
+    weights = _text_weights(root)
+    total = weights.get(root, 0)
+    for element in list(root.iterdescendants()):
+        if element in protected or not isinstance(element.tag, str):
             continue
-        if not _attached(element, main):
+        if not _attached(element, root):
             continue
-        reason = _junk_reason(element)
-        if reason is None:
+        junk = _junk_reason(element)
+        if junk is None:
+            continue
+        reason, strong = junk
+        if not strong and weights.get(element, 0) >= WRAPPER_SHARE * total:
             continue
         text = _spaced_text(element)
         if text:

@@ -2,6 +2,14 @@
 
 from newsdesk.entities.extract import EntityOptions, extract, mentions_from_docs
 from newsdesk.entities.keys import fold_key
+from newsdesk.entities.known import resolve_with_known
 from newsdesk.entities.model import load_model
 
-__all__ = ["EntityOptions", "extract", "fold_key", "load_model", "mentions_from_docs"]
+__all__ = [
+    "EntityOptions",
+    "extract",
+    "fold_key",
+    "load_model",
+    "mentions_from_docs",
+    "resolve_with_known",
+]

@@ -64,10 +64,10 @@ def pages(limit: int | None = None) -> list[tuple[str, str, str]]:
 
 def run(
     extractor: Extractor, corpus: list[tuple[str, str, str]]
-) -> tuple[Score, float, dict[str, float]]:
-    """Averaged score, seconds per page and per-page F1 of one extractor."""
+) -> tuple[Score, float, dict[str, tuple[float, float]]]:
+    """Averaged score, seconds per page and per-page (precision, recall) of one extractor."""
     pairs: list[tuple[float, float]] = []
-    per_page: dict[str, float] = {}
+    per_page: dict[str, tuple[float, float]] = {}
     elapsed = 0.0
     for key, html, true in corpus:
         started = time.perf_counter()
@@ -75,7 +75,7 @@ def run(
         elapsed += time.perf_counter() - started
         pair = page_precision_recall(body, true)
         pairs.append(pair)
-        per_page[key] = Score(*pair).f1
+        per_page[key] = pair
     return average(pairs), elapsed / max(len(corpus), 1), per_page
 
 
@@ -98,8 +98,10 @@ def main() -> None:
             f"{name:12s} P={score.precision:.4f} R={score.recall:.4f} F1={score.f1:.4f}"
             f"  {seconds * 1000:.1f} ms/page"
         )
-        for key in sorted(per_page, key=per_page.__getitem__)[: args.show_worst]:
-            print(f"    {per_page[key]:.3f} {key}")
+        worst = sorted(per_page, key=lambda k: Score(*per_page[k]).f1)[: args.show_worst]
+        for key in worst:
+            precision, recall = per_page[key]
+            print(f"    P={precision:.3f} R={recall:.3f} {key}")
 
 
 if __name__ == "__main__":

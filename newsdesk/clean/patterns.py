@@ -96,6 +96,32 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# Everything a publication-date line is made of: "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED:
+# ...", "Updated 11:21 pm CST, Tuesday, November 19, 2019". A line is a dateline when nothing
+# else is left after removing these pieces (see text.is_dateline).
+DATE_PIECE = re.compile(
+    rf"\b(?:{_MONTH}|{_WEEKDAY}|(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)"
+    r"|on|at|date|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|GMT[+-]?\d*|UTC[+-]?\d*|\d{1,4}(?:st|nd|rd|th)?)\b\.?"
+    r"|[\s,:|/.·•–—()+-]+",
+    re.IGNORECASE,
+)
+DATE_ANCHOR = re.compile(
+    rf"\b(?:{_MONTH}\s*\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}})", re.I
+)
+
+# A promo paragraph: an imperative call to action plus another marketing signal.
+PROMO_ACTION = re.compile(
+    r"\b(?:sign\s+up|click\s+here|subscribe\s+(?:to|now|today|for)|use\s+the\s+code|get\s+access"
+    r"|learn\s+more|find\s+out\s+more|start\s+your\s+free|download\s+(?:the|our)\s+app)\b",
+    re.IGNORECASE,
+)
+PROMO_SIGNAL = re.compile(
+    r"\b(?:newsletters?|inbox|subscri\w+|free\s+trial|delivered|for\s+as\s+little\s+as|per\s+month"
+    r"|issues\s+for|offer|membership|premium|daily\s+briefing|sign\s+up|click\s+here)\b",
+    re.IGNORECASE,
+)
+URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
+
 # "Estimated read time 3 min read", "5 min read", "Reading time: 4 minutes".
 READ_TIME = re.compile(
     r"^(?:estimated\s+)?(?:read(?:ing)?\s+time\s*:?\s*)?(?:about\s+)?\d{1,3}\s*(?:-|–)?\s*"
@@ -121,7 +147,9 @@ WIDGET_LABEL = re.compile(
     r"|skip\s+to\s+(?:main\s+)?content|next\s+(?:article|story|post)|previous\s+(?:article|story|post)|prev|next"
     r"|loading|opens\s+in\s+new\s+window|listen\s+to\s+(?:this\s+)?article|save(?:\s+article)?|bookmark"
     r"|gift\s+(?:this\s+)?article|follow|following|trending\s+now|breaking(?:\s+news)?|live|exclusive"
-    r"|view\s+all|see\s+all|all\s+stories|more\s+stories|show\s+all)$",
+    r"|view\s+all|see\s+all|all\s+stories|more\s+stories|show\s+all|don[’']?t\s+miss"
+    r"|tell\s+us\s+what\s+you\s+think\W*|text\s+size|font\s+size|biography|by|author|authors"
+    r"|photos?|gallery|image\s+\d+\s+of\s+\d+|\d+\s+of\s+\d+)$",
     re.IGNORECASE,
 )
 

@@ -38,6 +38,12 @@ RELATED_MAX_WORDS = 25
 # A section label is one to three capitalised words before the headline.
 SECTION_MAX_WORDS = 3
 MASTHEAD_MAX_WORDS = 6
+# A dateline is short; a long line with a date in it is a sentence.
+DATELINE_MAX_CHARS = 120
+# A promo paragraph (call to action + marketing words) is at most this long.
+PROMO_PARAGRAPH_WORDS = 50
+# After the last paragraph, a run of this many headline-like lines is a list of other stories.
+TRAILER_HEADLINE_RUN = 2
 # Duplicates: repeated lines of at least this many words (shorter repeats are labels, which
 # their own rules catch, or legitimate one-word answers in an interview).
 DUPLICATE_MIN_WORDS = 3
@@ -134,10 +140,23 @@ def _mark_by_pattern(page: Page) -> None:
             page.mark(i, reason)
 
 
+def is_dateline(line: str) -> bool:
+    """True for a line made only of a date, times and "Published/Updated" words."""
+    if len(line) > DATELINE_MAX_CHARS or not P.DATE_ANCHOR.search(line):
+        return False
+    return not P.DATE_PIECE.sub("", line).strip()
+
+
 def _pattern_reason(line: str, short: bool) -> str | None:
     """The reason a single line is furniture on its own, if any."""
     if P.ADVERT.match(line):
         return "advert"
+    if P.URL_LINE.match(line):
+        return "related_link"
+    if is_dateline(line):
+        return "dateline"
+    if word_count(line) <= PROMO_PARAGRAPH_WORDS and _is_promo_paragraph(line):
+        return "promo"
     if P.VIDEO_DURATION.match(line):
         return "video_duration"
     if P.READ_TIME.match(line):
@@ -158,6 +177,15 @@ def _pattern_reason(line: str, short: bool) -> str | None:
     if P.PUBLISHER_CREDIT.search(line) and not is_prose(line):
         return "publisher_credit"
     return None
+
+
+def _is_promo_paragraph(line: str) -> bool:
+    """A call to action together with another marketing signal ("Sign up ... newsletter")."""
+    action = P.PROMO_ACTION.search(line)
+    if not action:
+        return False
+    rest = line[: action.start()] + " " + line[action.end() :]
+    return bool(P.PROMO_SIGNAL.search(rest))
 
 
 def _mark_promos(page: Page) -> None:
@@ -228,15 +256,23 @@ def _mark_weather(page: Page) -> None:
         if not P.TEMPERATURE.match(page.lines[i]):
             continue
         page.mark(i, "weather_widget")
-        j = page.next_open(i, cross_blank=False)
+        j: int | None = None
         for _ in range(3):
+            j = _next_in_block(page, i if j is None else j)
             if j is None or not _is_weather_companion(page.lines[j]):
                 break
-            page.mark(j, "weather_widget")
-            j = page.next_open(j, cross_blank=False)
+            page.reasons[j] = "weather_widget"  # the widget's date is not a dateline
         prev = _prev_line(page, i)
         if prev is not None and _is_weather_companion(page.lines[prev]):
             page.mark(prev, "weather_widget")
+
+
+def _next_in_block(page: Page, i: int) -> int | None:
+    """The line after i when it is unclaimed or a dateline and no blank line comes between."""
+    j = i + 1
+    if j >= len(page.lines) or not page.lines[j]:
+        return None
+    return j if page.reasons[j] in {None, "dateline"} else None
 
 
 def _is_weather_companion(line: str) -> bool:
@@ -381,8 +417,14 @@ def _mark_trailer(page: Page) -> None:
             page.hints.setdefault("masthead", line)
         elif in_related and is_headline_like(line):
             page.mark(i, "related_link")
+        elif not page.plain:
+            continue  # in HTML, lists after the last paragraph are structure the page marked up
         elif word_count(line) <= MASTHEAD_MAX_WORDS and not P.TERMINAL.search(line):
             page.mark(i, "widget_label")
+    trailing = [i for i in page.open() if i > last and is_headline_like(page.lines[i])]
+    if page.plain and len(trailing) >= TRAILER_HEADLINE_RUN:
+        for i in trailing:
+            page.mark(i, "related_link")
     for i in range(last + 1, len(page.lines)):
         if page.reasons[i] == "widget_label" and _TRAILER_RELATED_LABEL.search(page.lines[i]):
             in_related = True
@@ -463,6 +505,9 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
         _mark_related_inline(page)
     _mark_duplicates(page)
     _publisher_hint(page)
+    dateline = next((i for i, r in enumerate(page.reasons) if r == "dateline"), None)
+    if dateline is not None:
+        page.hints.setdefault("dateline", page.lines[dateline])
     return page
 
 

@@ -197,9 +197,9 @@ def group_variants(names: Sequence[str]) -> list[int]:
 def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
     """Fix spaCy's kind where the article settles it.
 
-    The same name tagged both ways takes its majority kind (ties keep each tag); a one-word
-    organisation that is part of a person's full name in the same article is that person
-    ("Wang" after "Wang Huning"); a one-word all-capitals person that matches the initials of
+    A one-word name that is part of a person's full name in the same article is that person
+    ("Wang" after "Wang Huning"); otherwise the same name tagged both ways takes its majority
+    kind (ties keep each tag); a one-word all-capitals person that matches the initials of
     an organisation in the article is that organisation.
     """
     votes = Counter((fold_key(c.surface), c.kind) for c in found)
@@ -209,20 +209,24 @@ def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
     for c in found:
         key = fold_key(c.surface)
         other: EntityKind = "organisation" if c.kind == "person" else "person"
-        if votes[(key, other)] > votes[(key, c.kind)]:
-            c = replace(c, kind=other)
-        elif c.kind == "organisation" and _part_of_person(c, person_sets):
+        if c.kind == "organisation" and _part_of_person(c, person_sets):
             c = replace(c, kind="person")
+        elif votes[(key, other)] > votes[(key, c.kind)] and not _part_of_person(c, person_sets):
+            c = replace(c, kind=other)
         elif c.kind == "person" and (acronym_of(c.surface) or "").replace(".", "") in org_initials:
             c = replace(c, kind="organisation")
         fixed.append(c)
     return fixed
 
 
-def _part_of_person(org: Candidate, person_sets: Sequence[frozenset[str]]) -> bool:
-    """A one-word organisation (not from the ruler) whose word is inside a person's name."""
-    words = word_set(org)
-    return len(org.words) == 1 and not org.canonical and any(words < s for s in person_sets)
+def _part_of_person(candidate: Candidate, person_sets: Sequence[frozenset[str]]) -> bool:
+    """A one-word name (not from the ruler) whose word is inside a person's full name."""
+    words = word_set(candidate)
+    return (
+        len(candidate.words) == 1
+        and not candidate.canonical
+        and any(words < s for s in person_sets)
+    )
 
 
 def common_words(texts: Mapping[Field, str]) -> set[str]:

@@ -316,7 +316,7 @@ def best_time(
         started = time.perf_counter()
         result = run()
         times.append(time.perf_counter() - started)
-    return result, min(times)
+    return result, min(times, default=0.0)
 
 
 def run_newsdesk(
@@ -443,6 +443,29 @@ def resolution_scores(
     }
 
 
+def evaluate(
+    corpus: Path, processes: int = 1, repeat: int = 3, errors: bool = False
+) -> dict[str, object]:
+    """Both systems' scores on the GUM files under `corpus` (repeat=0: no timing)."""
+    docs = [parse_conll(p) for p in sorted(corpus.glob("*.conll"))]
+    for doc in docs:
+        detokenise(doc)
+    golds = [gold_of(d) for d in docs]
+    words = sum(len(d.text.split()) for d in docs)
+    report: dict[str, object] = {"documents": len(docs), "words": words}
+    for label, runner in (("newsdesk", run_newsdesk), ("bare_spacy", run_bare_spacy)):
+        systems, seconds = runner(docs, processes, repeat)
+        report[label] = {
+            "mentions": mention_scores(golds, systems),
+            "entity_sets": entity_set_scores(golds, systems),
+            "short_names": resolution_scores(docs, golds, systems),
+            "words_per_second": round(words / seconds) if seconds else None,
+        }
+        if errors:
+            print_errors(label, docs, golds, systems)
+    return report
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run both systems over the corpus and print the comparison."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -454,26 +477,10 @@ def main(argv: Sequence[str] | None = None) -> int:
     parser.add_argument("--json", action="store_true", help="print one JSON object")
     parser.add_argument("--errors", action="store_true", help="list entity-set errors per document")
     args = parser.parse_args(argv)
-    paths = sorted(args.corpus.glob("*.conll"))
-    if not paths:
+    if not any(args.corpus.glob("*.conll")):
         print(f"no *.conll under {args.corpus}: the reference corpus lives in ../shared/corpus")
         return 2
-    docs = [parse_conll(p) for p in paths]
-    for doc in docs:
-        detokenise(doc)
-    golds = [gold_of(d) for d in docs]
-    words = sum(len(d.text.split()) for d in docs)
-    report: dict[str, object] = {"documents": len(docs), "words": words}
-    for label, runner in (("newsdesk", run_newsdesk), ("bare_spacy", run_bare_spacy)):
-        systems, seconds = runner(docs, args.processes, args.repeat)
-        report[label] = {
-            "mentions": mention_scores(golds, systems),
-            "entity_sets": entity_set_scores(golds, systems),
-            "short_names": resolution_scores(docs, golds, systems),
-            "words_per_second": round(words / seconds),
-        }
-        if args.errors:
-            print_errors(label, docs, golds, systems)
+    report = evaluate(args.corpus, args.processes, args.repeat, args.errors)
     print(json.dumps(report, indent=None if args.json else 2, ensure_ascii=False))
     return 0
 

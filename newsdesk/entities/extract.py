@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import get_args
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsdesk.entities.model import known_acronyms
 from newsdesk.entities.resolve import resolve
 from newsdesk.entities.spans import candidates
 from newsdesk.records import Article, Field, Mention
@@ -25,10 +26,23 @@ class EntityOptions:
     processes: int = 1  # nlp.pipe n_process; >1 forks workers, worth it for large batches
 
 
-def mentions_from_docs(docs: Mapping[Field, Doc]) -> list[Mention]:
-    """One article's mentions from its per-field Docs (pure: no model needed)."""
+def mentions_from_docs(
+    docs: Mapping[Field, Doc], acronyms: Mapping[str, str] | None = None
+) -> list[Mention]:
+    """One article's mentions from its per-field Docs (pure: no model needed).
+
+    `acronyms` (organisation key -> acronym) fills in acronyms the article does not define.
+    """
     found = [c for name in FIELDS if name in docs for c in candidates(docs[name], name)]
-    return resolve(found, {name: doc.text for name, doc in docs.items()})
+    mentions = resolve(found, {name: doc.text for name, doc in docs.items()})
+    return [_with_acronym(m, acronyms or {}) for m in mentions]
+
+
+def _with_acronym(mention: Mention, acronyms: Mapping[str, str]) -> Mention:
+    """The mention with a known acronym when it is an organisation without one."""
+    if mention.kind != "organisation" or mention.acronym or mention.key not in acronyms:
+        return mention
+    return replace(mention, acronym=acronyms[mention.key])
 
 
 def extract(
@@ -47,4 +61,5 @@ def extract(
     docs = nlp.pipe(texts, batch_size=options.batch_size, n_process=options.processes)
     for (i, name), doc in zip(jobs, docs, strict=True):
         per_article[i][name] = doc
-    return [mentions_from_docs(fields) for fields in per_article]
+    acronyms = known_acronyms(nlp)
+    return [mentions_from_docs(fields, acronyms) for fields in per_article]

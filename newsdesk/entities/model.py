@@ -10,6 +10,8 @@ import spacy
 import srsly
 from spacy.language import Language
 
+from newsdesk.entities.keys import fold_key, initials
+from newsdesk.entities.resolve import acronym_of
 from newsdesk.errors import ConfigError
 
 # Shipped EntityRuler patterns; every *.jsonl file in this folder is loaded, so users extend
@@ -19,6 +21,7 @@ PATTERNS_DIR = Path(__file__).parent / "patterns"
 # for sentence boundaries; the tagger stays because the ruler's patterns may use POS.
 EXCLUDED = ("lemmatizer",)
 DISABLED = ("parser",)
+RULER_NAME = "newsdesk_ruler"
 
 
 def _installed_package(name: str) -> None:
@@ -54,9 +57,27 @@ def read_patterns(paths: Iterable[Path]) -> list[dict[str, object]]:
 def add_ruler(nlp: Language, patterns: list[dict[str, object]]) -> None:
     """Add an EntityRuler before "ner" that keeps spaCy's own entities where they don't clash."""
     ruler = nlp.add_pipe(
-        "entity_ruler", name="newsdesk_ruler", before="ner", config={"overwrite_ents": False}
+        "entity_ruler", name=RULER_NAME, before="ner", config={"overwrite_ents": False}
     )
     ruler.add_patterns(patterns)  # type: ignore[attr-defined]
+
+
+def known_acronyms(nlp: Language) -> dict[str, str]:
+    """Organisation key -> acronym, from ruler patterns that name an acronym's long form.
+
+    A pattern {"pattern": [{"ORTH": "KCNA"}], "id": "Korean Central News Agency"} lets a
+    mention of the long form carry "KCNA" even where the article never uses the acronym.
+    """
+    if RULER_NAME not in nlp.pipe_names:
+        return {}
+    found: dict[str, str] = {}
+    for pattern in nlp.get_pipe(RULER_NAME).patterns:  # type: ignore[attr-defined]
+        tokens, long_form = pattern.get("pattern"), pattern.get("id")
+        if long_form and isinstance(tokens, list) and len(tokens) == 1:
+            acronym = acronym_of(str(tokens[0].get("ORTH", "")))
+            if acronym and initials(long_form) == acronym:
+                found.setdefault(fold_key(long_form, "organisation"), acronym)
+    return found
 
 
 def load_model(name: str, version: str, patterns_dir: Path = PATTERNS_DIR) -> Language:

@@ -63,3 +63,9 @@ def test_extract_resolves_within_each_article(nlp: Language) -> None:
     assert ("KCNA", "Korean Central News Agency") in names
     for mention in result[0]:
         assert articles[0].field_text(mention.field)[mention.start : mention.end] == mention.surface
+
+
+@pytest.mark.slow
+def test_long_form_carries_the_acronym_the_ruler_knows(nlp: Language) -> None:
+    [mentions] = extract(nlp, [_article("The Korean Central News Agency said nothing more.")])
+    assert [(m.name, m.acronym) for m in mentions] == [("Korean Central News Agency", "KCNA")]

@@ -9,29 +9,29 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 from typing import Any
 
-from newsdesk.normalise import normalise
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
-from prefect.task_runners import ThreadPoolTaskRunner
+from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.retry import call_with_retries, is_transient
 from newsdesk import entities, load, sources
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
-from newsdesk.errors import RejectError
+from newsdesk.errors import NewsdeskError, RejectError
+from newsdesk.normalise import normalise
 from newsdesk.records import Article, Cleaned, Mention, RawDocument, Rejected
 from newsdesk.settings import Settings, get_settings
 
 # Below the SQLAlchemy pool size, so concurrent tasks never queue for a connection.
 MAX_TASK_WORKERS = max(1, POOL_SIZE // 2)
 DB_RETRIES = 3
-DB_RETRY_DELAYS = [1, 4, 10]
+DB_RETRY_DELAYS: list[float] = [1, 4, 10]
 
 ProgressHook = Callable[[int, int], None]
 _progress: list[ProgressHook] = []
@@ -66,12 +66,11 @@ def get_nlp(name: str, version: str) -> Any:
 def _db_task(fn: Callable[..., Any]) -> Any:
     """A task that only does database I/O: retried with backoff on transient errors."""
     return task(
-        fn,
         retries=DB_RETRIES,
         retry_delay_seconds=DB_RETRY_DELAYS,
         retry_condition_fn=lambda _task, _run, state: is_transient(state),
         cache_policy=NONE,
-    )
+    )(fn)
 
 
 @_db_task
@@ -148,7 +147,7 @@ def load_batch(
     for (doc, article), found in zip(pairs, mentions, strict=True):
         try:
             article_id = call_with_retries(
-                lambda d=doc, a=article, f=found: load.load_article(engine, d, a, f),
+                partial(load.load_article, engine, doc, article, found),
                 attempts=DB_RETRIES + 1,
                 delays=DB_RETRY_DELAYS,
             )
@@ -216,17 +215,88 @@ def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
         yield list(items[start : start + size])
 
 
-@flow(name="newsdesk-etl", task_runner=ThreadPoolTaskRunner(max_workers=MAX_TASK_WORKERS))
+def _task_runner() -> TaskRunner[Any]:
+    """Threads by default; a Dask cluster for entity extraction when NEWSDESK_DASK_ADDRESS is set.
+
+    Only submitted tasks (entity extraction) go to the runner; the other stages run in the flow's
+    process, so Postgres stays the one sink whatever runs the NLP.
+    """
+    address = get_settings().dask_address
+    if not address:
+        return ThreadPoolTaskRunner(max_workers=MAX_TASK_WORKERS)
+    from prefect_dask import DaskTaskRunner
+
+    if address == "local":
+        # One single-threaded worker per core: spaCy is CPU-bound and holds the GIL.
+        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
+    return DaskTaskRunner(address=address)
+
+
+@flow(name="newsdesk-etl", task_runner=_task_runner())
 def etl(
     paths: list[str],
     batch_size: int | None = None,
     database_url: str | None = None,
 ) -> dict[str, Any]:
     """Load the articles under `paths` into Postgres; returns the run summary."""
+    return run_pipeline(paths, _settings(batch_size, database_url))
+
+
+@flow(name="newsdesk-inbox", task_runner=_task_runner())
+def inbox_etl(
+    inbox: str | None = None,
+    batch_size: int | None = None,
+    archive_dir: str | None = None,
+    database_url: str | None = None,
+) -> dict[str, Any]:
+    """The scheduled flow: load what is new in the inbox, optionally archive what was processed.
+
+    An advisory lock in the database (per inbox) makes a run that overlaps another skip instead
+    of reading the same files twice; the deployment's concurrency limit avoids the overlap in
+    the first place.
+    """
+    settings = _settings(batch_size, database_url)
+    folder = Path(inbox) if inbox else settings.inbox
+    archive = Path(archive_dir) if archive_dir else settings.archive_dir
+    logger = get_run_logger()
+    if not folder.is_dir():
+        raise NewsdeskError(f"inbox {folder} is not a folder; set NEWSDESK_INBOX or `inbox`")
+    url = locate(settings).url
+    prepare_database(url)
+    with load.inbox_lock(engine_for(url), str(folder.resolve())) as held:
+        if not held:
+            logger.warning("another run is processing %s; this one skips", folder)
+            return {"status": "skipped", "inbox": str(folder)}
+        return run_pipeline([str(folder)], settings, archive=(folder, archive) if archive else None)
+
+
+def _settings(batch_size: int | None, database_url: str | None) -> Settings:
+    """The process settings with a run's overrides."""
     settings = get_settings()
+    overrides: dict[str, Any] = {}
     if database_url:
-        settings = Settings(**{**settings.model_dump(), "database_url": database_url})
-    batch_size = batch_size or settings.batch_size
+        overrides["database_url"] = database_url
+    if batch_size:
+        overrides["batch_size"] = batch_size
+    return settings.model_copy(update=overrides) if overrides else settings
+
+
+@dataclass
+class Prepared:
+    """A batch read, cleaned and normalised, waiting for its entities."""
+
+    files: list[str]
+    pairs: list[tuple[RawDocument, Article]]
+    rejects: list[Rejected]
+    already: int
+    entities: Any  # a PrefectFuture of list[list[Mention]], or None for an empty batch
+
+
+def run_pipeline(
+    paths: list[str], settings: Settings, archive: tuple[Path, Path] | None = None
+) -> dict[str, Any]:
+    """Every batch through every stage; entity extraction of one batch overlaps the next's
+    reading and cleaning. Returns the run summary."""
     logger = get_run_logger()
     started = time.perf_counter()
     location = locate(settings)
@@ -240,19 +310,19 @@ def etl(
     counts = load.LoadCounts()
     timer = StageTimer()
     status, error = "completed", None
+    finished = 0
     try:
-        for done, batch in enumerate(_chunks(files, batch_size), 1):
-            batch_counts = _run_batch(url, batch, run_id, settings, timer)
-            counts.add(batch_counts)
-            for hook in _progress:
-                hook(min(done * batch_size, len(files)), len(files))
-            logger.info(
-                "batch %d: %d loaded, %d already loaded, %d rejected",
-                done,
-                batch_counts.loaded,
-                batch_counts.already_loaded,
-                batch_counts.rejected,
-            )
+        pending: Prepared | None = None
+        for batch in _chunks(files, settings.batch_size):
+            prepared = _prepare(url, batch, settings, timer)
+            if pending is not None:
+                finished += _finish(url, pending, run_id, counts, timer, archive)
+            prepared.entities = _submit_entities(prepared, settings)
+            pending = prepared
+            _report(finished, len(files))
+        if pending is not None:
+            finished += _finish(url, pending, run_id, counts, timer, archive)
+            _report(finished, len(files))
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -265,10 +335,13 @@ def etl(
     return summary
 
 
-def _run_batch(
-    url: str, batch: list[str], run_id: int, settings: Settings, timer: StageTimer
-) -> load.LoadCounts:
-    """One batch through every stage; returns its counts."""
+def _report(done: int, total: int) -> None:
+    for hook in _progress:
+        hook(done, total)
+
+
+def _prepare(url: str, batch: list[str], settings: Settings, timer: StageTimer) -> Prepared:
+    """Read, skip what is loaded, clean and normalise one batch."""
     t = time.perf_counter()
     docs, rejects = read_batch(batch, settings.max_input_bytes)
     timer.add("read", t)
@@ -284,29 +357,56 @@ def _run_batch(
     pairs, bad = normalise_batch(cleaned)
     rejects += bad
     timer.add("normalise", t)
-    t = time.perf_counter()
-    found = (
-        extract_batch(
-            [a for _, a in pairs],
-            settings.spacy_model,
-            settings.spacy_model_version,
-            settings.nlp_batch_size,
-            settings.nlp_processes,
-        )
-        if pairs
-        else []
+    return Prepared(batch, pairs, rejects, already, None)
+
+
+def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
+    """Start entity extraction on the task runner (threads, or a Dask cluster)."""
+    if not prepared.pairs:
+        return None
+    return extract_batch.submit(
+        [a for _, a in prepared.pairs],
+        settings.spacy_model,
+        settings.spacy_model_version,
+        settings.nlp_batch_size,
+        settings.nlp_processes,
     )
-    timer.add("entities", t)
+
+
+def _finish(
+    url: str,
+    prepared: Prepared,
+    run_id: int,
+    counts: load.LoadCounts,
+    timer: StageTimer,
+    archive: tuple[Path, Path] | None,
+) -> int:
+    """Wait for a batch's entities, load it, record its rejects; returns its file count."""
     t = time.perf_counter()
-    counts, bad = load_batch(url, pairs, found) if pairs else (load.LoadCounts(), [])
-    rejects += bad
+    found = prepared.entities.result() if prepared.entities is not None else []
+    timer.add("entities (waiting)", t)
+    t = time.perf_counter()
+    batch, bad = (
+        load_batch(url, prepared.pairs, found) if prepared.pairs else (load.LoadCounts(), [])
+    )
+    rejects = prepared.rejects + bad
     record_rejects(url, rejects, run_id)
     timer.add("load", t)
-    counts.already_loaded += already
-    counts.rejected += len(rejects)
+    batch.already_loaded += prepared.already
+    batch.rejected += len(rejects)
     for r in rejects:
-        counts.rejected_by_reason[r.reason] = counts.rejected_by_reason.get(r.reason, 0) + 1
-    return counts
+        batch.rejected_by_reason[r.reason] = batch.rejected_by_reason.get(r.reason, 0) + 1
+    counts.add(batch)
+    get_run_logger().info(
+        "batch of %d files: %d loaded, %d already loaded, %d rejected",
+        len(prepared.files),
+        batch.loaded,
+        batch.already_loaded,
+        batch.rejected,
+    )
+    if archive is not None:
+        sources.archive(prepared.files, *archive)
+    return len(prepared.files)
 
 
 def _summary(

@@ -14,6 +14,9 @@ from typing import Any
 from newsdesk.errors import ConfigError, NewsdeskError, RejectError
 from newsdesk.records import Article, Mention, RawDocument, Rejected
 
+# Every 15 minutes: frequent enough for news, rare enough that runs never pile up.
+DEFAULT_CRON = "*/15 * * * *"
+
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Entry point; returns the process exit code."""
@@ -59,6 +62,21 @@ def _parser() -> argparse.ArgumentParser:
     db_url = sub.add_parser("db-url", help="print a URL psql can connect to")
     db_url.set_defaults(func=cmd_db_url)
 
+    serve = sub.add_parser(
+        "serve", help="run the inbox flow on a schedule on this machine (no worker needed)"
+    )
+    serve.add_argument("--inbox", default=None, help="folder to watch (NEWSDESK_INBOX)")
+    serve.add_argument("--archive", default=None, help="move processed files here")
+    serve.add_argument("--cron", default=DEFAULT_CRON, help=f"schedule (default '{DEFAULT_CRON}')")
+    serve.add_argument("--name", default="newsdesk-inbox-local", help="deployment name")
+    serve.set_defaults(func=cmd_serve)
+
+    autos = sub.add_parser(
+        "automations", help="apply automations/ (notify on failed runs) to the Prefect server"
+    )
+    autos.add_argument("--webhook", required=True, help="URL the notifications are POSTed to")
+    autos.set_defaults(func=cmd_automations)
+
     db_stop = sub.add_parser("db-stop", help="stop the embedded PostgreSQL")
     db_stop.set_defaults(func=cmd_db_stop)
     return parser
@@ -91,6 +109,12 @@ def cmd_run(args: argparse.Namespace) -> int:
         on_progress(lambda done, total: bar.update(task_id, completed=done, total=total))
         try:
             summary = etl(args.paths, batch_size=args.batch_size, database_url=location.url)
+        except NewsdeskError:
+            raise
+        except Exception as exc:
+            console.print(f"newsdesk run failed: {type(exc).__name__}: {exc}")
+            console.print("the failed run is recorded in pipeline_runs (status 'failed')")
+            return 1
         finally:
             on_progress(None)
     summary["database"] = location.describe()
@@ -250,6 +274,31 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     after = current_revision(engine)
     state = "already up to date" if before == after else f"migrated {before or 'empty'} -> {after}"
     print(f"newsdesk: {location.describe()}: {state}")
+    return 0
+
+
+def cmd_serve(args: argparse.Namespace) -> int:
+    """`newsdesk serve`: a long-running process that runs the inbox flow on its schedule."""
+    _quiet_prefect(verbose=True)
+    from flows.etl import inbox_etl
+    from newsdesk.settings import get_settings
+
+    inbox = args.inbox or str(get_settings().inbox)
+    _check_paths([inbox])
+    parameters: dict[str, Any] = {"inbox": inbox}
+    if args.archive:
+        parameters["archive_dir"] = args.archive
+    print(f"newsdesk: serving '{args.name}' on '{args.cron}' over {inbox}; Ctrl-C stops")
+    inbox_etl.serve(name=args.name, cron=args.cron, parameters=parameters, limit=1)
+    return 0
+
+
+def cmd_automations(args: argparse.Namespace) -> int:
+    """`newsdesk automations --webhook URL`: notify on failed or crashed runs."""
+    from flows.automations import apply
+
+    ids = apply(args.webhook)
+    print(f"newsdesk: {len(ids)} automation(s) applied; notifications go to {args.webhook}")
     return 0
 
 

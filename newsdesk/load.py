@@ -7,7 +7,8 @@ organisations on their name key, and an article is only written with its documen
 from __future__ import annotations
 
 import logging
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
@@ -233,6 +234,24 @@ def _dedupe_rejects(rejects: Sequence[Rejected]) -> list[Rejected]:
             seen[r.content_sha256] = r
             out.append(r)
     return out
+
+
+@contextmanager
+def inbox_lock(engine: Engine, inbox: str) -> Iterator[bool]:
+    """Hold a session advisory lock on `inbox` for the block; yields False if another run has it.
+
+    The lock lives on its own connection, so a crashed run releases it when its connection dies.
+    """
+    with engine.connect() as conn:
+        key = conn.scalar(select(func.hashtext("newsdesk:inbox:" + inbox)))
+        held = bool(conn.scalar(select(func.pg_try_advisory_lock(key))))
+        conn.commit()
+        try:
+            yield held
+        finally:
+            if held:
+                conn.execute(select(func.pg_advisory_unlock(key)))
+                conn.commit()
 
 
 def start_run(engine: Engine, flow_run_id: str | None) -> int:

@@ -9,6 +9,7 @@ import codecs
 import hashlib
 import json
 import os
+import shutil
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -76,6 +77,28 @@ def _walk(folder: Path) -> Iterator[Path]:
             path = Path(root) / name
             if path.suffix.lower() in SUFFIXES and not name.startswith("."):
                 yield path
+
+
+def archive(files: Iterable[str], inbox: Path, archive_dir: Path) -> list[Path]:
+    """Move processed files from the inbox into `archive_dir`, keeping their relative paths.
+
+    A file already gone (moved by hand, or by an earlier run) is left alone; returns the new paths.
+    """
+    moved = []
+    for name in files:
+        path = Path(name)
+        try:
+            relative = path.resolve().relative_to(inbox.resolve())
+        except ValueError:
+            relative = Path(path.name)
+        target = archive_dir / relative
+        if not path.exists():
+            continue
+        target.parent.mkdir(parents=True, exist_ok=True)
+        if target.exists():  # the same name archived before: keep both
+            target = target.with_name(f"{target.stem}.{int(path.stat().st_mtime)}{target.suffix}")
+        moved.append(Path(shutil.move(str(path), str(target))))
+    return moved
 
 
 def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument | Rejected]:

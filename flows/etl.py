@@ -86,17 +86,24 @@ def start_run(url: str, flow_run_id: str | None) -> int:
 
 
 @_db_task
-def skip_known(url: str, docs: list[RawDocument]) -> tuple[list[RawDocument], int]:
-    """Drop documents already loaded (by content hash) before any NLP; returns the rest."""
+def skip_known(
+    url: str, docs: list[RawDocument]
+) -> tuple[list[RawDocument], int, list[RawDocument]]:
+    """Drop documents already loaded (by content hash) before any NLP.
+
+    Returns the fresh documents, how many were loaded before, and the repeats of a fresh
+    document within this batch (each ends as its first copy does: loaded or rejected).
+    """
     known = load.known_hashes(engine_for(url), (d.content_sha256 for d in docs))
     seen: set[str] = set()
-    fresh = []
+    fresh: list[RawDocument] = []
+    repeats: list[RawDocument] = []
     for doc in docs:
-        if doc.content_sha256 in known or doc.content_sha256 in seen:
+        if doc.content_sha256 in known:
             continue
+        (repeats if doc.content_sha256 in seen else fresh).append(doc)
         seen.add(doc.content_sha256)
-        fresh.append(doc)
-    return fresh, len(docs) - len(fresh)
+    return fresh, len(docs) - len(fresh) - len(repeats), repeats
 
 
 @task(cache_policy=NONE)
@@ -130,10 +137,35 @@ def normalise_batch(
 @task(cache_policy=NONE)
 def extract_batch(
     articles: list[Article], model: str, version: str, batch_size: int, processes: int
-) -> list[list[Mention]]:
-    """People and organisations in each article, resolved within the article."""
+) -> tuple[list[list[Mention]], dict[int, tuple[str, str]]]:
+    """Mentions for each article, and the articles it could not take: index -> (reason, detail).
+
+    An article too long for the model, or one that crashes it, is rejected on its own; the
+    rest of its batch goes on.
+    """
+    nlp = get_nlp(model, version)
     options = entities.EntityOptions(batch_size=batch_size, processes=processes)
-    return entities.extract(get_nlp(model, version), articles, options)
+    failed: dict[int, tuple[str, str]] = {}
+    for i, article in enumerate(articles):
+        try:
+            entities.check_length(nlp, article)
+        except RejectError as exc:
+            failed[i] = (exc.reason, exc.detail)
+    fits = [i for i in range(len(articles)) if i not in failed]
+    found: list[list[Mention]] = [[] for _ in articles]
+    try:
+        extracted = entities.extract(nlp, [articles[i] for i in fits], options)
+        for i, mentions in zip(fits, extracted, strict=True):
+            found[i] = mentions
+    except Exception:
+        # One bad article must not fail its batch: retry one by one to find it.
+        for i in fits:
+            try:
+                found[i] = entities.extract(nlp, [articles[i]], options)[0]
+            except Exception as exc:
+                detail = f"{articles[i].source_uri}: {type(exc).__name__}: {exc}"
+                failed[i] = ("internal_error", f"{detail} (please report this input)")
+    return found, failed
 
 
 @task(cache_policy=NONE)
@@ -208,6 +240,21 @@ def _each(
 
 def _rejected(doc: RawDocument, stage: str, reason: str, detail: str) -> Rejected:
     return Rejected(doc.source_uri, doc.content_sha256, stage, reason, detail)
+
+
+def _repeats_rejected(repeats: list[RawDocument], rejects: list[Rejected]) -> list[Rejected]:
+    """A reject for each repeat whose first copy was rejected (the others count as loaded)."""
+    first = {r.content_sha256: r for r in rejects}
+    return [
+        _rejected(
+            doc,
+            r.stage,
+            r.reason,
+            f"{doc.source_uri} has the same content as {r.source_uri}: {r.detail}",
+        )
+        for doc in repeats
+        if (r := first.get(doc.content_sha256)) is not None
+    ]
 
 
 def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
@@ -289,6 +336,7 @@ class Prepared:
     pairs: list[tuple[RawDocument, Article]]
     rejects: list[Rejected]
     already: int
+    repeats: list[RawDocument]  # copies of a fresh document in the same batch
     entities: Any  # a PrefectFuture of list[list[Mention]], or None for an empty batch
 
 
@@ -346,7 +394,7 @@ def _prepare(url: str, batch: list[str], settings: Settings, timer: StageTimer) 
     docs, rejects = read_batch(batch, settings.max_input_bytes)
     timer.add("read", t)
     t = time.perf_counter()
-    fresh, already = skip_known(url, docs)
+    fresh, already, repeats = skip_known(url, docs)
     timer.add("skip_known", t)
     t = time.perf_counter()
     options = CleanOptions(max_html_depth=settings.max_html_depth)
@@ -357,7 +405,7 @@ def _prepare(url: str, batch: list[str], settings: Settings, timer: StageTimer) 
     pairs, bad = normalise_batch(cleaned)
     rejects += bad
     timer.add("normalise", t)
-    return Prepared(batch, pairs, rejects, already, None)
+    return Prepared(batch, pairs, rejects, already, repeats, None)
 
 
 def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
@@ -383,16 +431,22 @@ def _finish(
 ) -> int:
     """Wait for a batch's entities, load it, record its rejects; returns its file count."""
     t = time.perf_counter()
-    found = prepared.entities.result() if prepared.entities is not None else []
+    found, failed = prepared.entities.result() if prepared.entities is not None else ([], {})
     timer.add("entities (waiting)", t)
     t = time.perf_counter()
-    batch, bad = (
-        load_batch(url, prepared.pairs, found) if prepared.pairs else (load.LoadCounts(), [])
-    )
-    rejects = prepared.rejects + bad
+    rejects = prepared.rejects + [
+        _rejected(prepared.pairs[i][0], "entities", reason, detail)
+        for i, (reason, detail) in sorted(failed.items())
+    ]
+    pairs = [p for i, p in enumerate(prepared.pairs) if i not in failed]
+    found = [f for i, f in enumerate(found) if i not in failed]
+    batch, bad = load_batch(url, pairs, found) if pairs else (load.LoadCounts(), [])
+    rejects += bad
+    twins = _repeats_rejected(prepared.repeats, rejects)
+    rejects += twins
     record_rejects(url, rejects, run_id)
     timer.add("load", t)
-    batch.already_loaded += prepared.already
+    batch.already_loaded += prepared.already + len(prepared.repeats) - len(twins)
     batch.rejected += len(rejects)
     for r in rejects:
         batch.rejected_by_reason[r.reason] = batch.rejected_by_reason.get(r.reason, 0) + 1

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 from newsdesk.entities.model import known_acronyms
 from newsdesk.entities.resolve import resolve
 from newsdesk.entities.spans import candidates
+from newsdesk.errors import RejectError
 from newsdesk.records import Article, Field, Mention
 
 # The mention-bearing fields, in reading order: resolution looks "before" in this order.
@@ -34,7 +35,8 @@ def mentions_from_docs(
     `acronyms` (organisation key -> acronym) fills in acronyms the article does not define.
     """
     found = [c for name in FIELDS if name in docs for c in candidates(docs[name], name)]
-    mentions = resolve(found, {name: doc.text for name, doc in docs.items()})
+    texts = {name: doc.text for name, doc in docs.items()} if found else {}
+    mentions = resolve(found, texts)
     return [_with_acronym(m, acronyms or {}) for m in mentions]
 
 
@@ -45,11 +47,31 @@ def _with_acronym(mention: Mention, acronyms: Mapping[str, str]) -> Mention:
     return replace(mention, acronym=acronyms[mention.key])
 
 
+def check_length(nlp: Language, article: Article) -> None:
+    """Raise RejectError when a field is longer than the model accepts (`nlp.max_length`)."""
+    # spaCy refuses longer texts (its parser and NER need ~1 GB per 100,000 characters), and
+    # a news article is a few thousand characters: such a body is a dump, not an article.
+    for name in FIELDS:
+        length = len(article.field_text(name))
+        if length > nlp.max_length:
+            raise RejectError(
+                "entities",
+                "too_long",
+                f"{article.source_uri}: the {name} is {length:,} characters, over the "
+                f"{nlp.max_length:,} the entity model accepts; split the input into articles",
+            )
+
+
 def extract(
     nlp: Language, articles: Sequence[Article], options: EntityOptions | None = None
 ) -> list[list[Mention]]:
-    """Mentions for each article, in order, from one streamed pass of the model."""
+    """Mentions for each article, in order, from one streamed pass of the model.
+
+    Raises RejectError (stage "entities") for an article too long for the model.
+    """
     options = options or EntityOptions()
+    for article in articles:
+        check_length(nlp, article)
     jobs = [
         (i, name)
         for i, article in enumerate(articles)

@@ -79,6 +79,18 @@ def _parser() -> argparse.ArgumentParser:
 
     db_stop = sub.add_parser("db-stop", help="stop the embedded PostgreSQL")
     db_stop.set_defaults(func=cmd_db_stop)
+
+    analyst = sub.add_parser(
+        "create-analyst-role",
+        help="create or update a read-only LOGIN role for analysts (SELECT on every table)",
+    )
+    analyst.add_argument("--role", default="newsdesk_analyst", help="role name")
+    analyst.add_argument(
+        "--password",
+        default=None,
+        help="its password (default: NEWSDESK_ANALYST_PASSWORD; unset: no password)",
+    )
+    analyst.set_defaults(func=cmd_create_analyst_role)
     return parser
 
 
@@ -274,6 +286,24 @@ def cmd_migrate(args: argparse.Namespace) -> int:
     after = current_revision(engine)
     state = "already up to date" if before == after else f"migrated {before or 'empty'} -> {after}"
     print(f"newsdesk: {location.describe()}: {state}")
+    return 0
+
+
+def cmd_create_analyst_role(args: argparse.Namespace) -> int:
+    """`newsdesk create-analyst-role`: a read-only role on the newsdesk database."""
+    from newsdesk.db import ensure_migrated, locate, make_engine
+    from newsdesk.security import create_analyst_role
+    from newsdesk.settings import get_settings
+
+    secret = get_settings().analyst_password
+    password = args.password or (secret.get_secret_value() if secret else None)
+    location = locate()
+    engine = make_engine(location.url)
+    ensure_migrated(engine)  # the grants cover the tables, so they must exist first
+    create_analyst_role(engine, args.role, password)
+    engine.dispose()
+    login = "with a password" if password else "without a password (set one to log in remotely)"
+    print(f"newsdesk: role {args.role} can read every table and view, {login}")
     return 0
 
 

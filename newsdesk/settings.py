@@ -6,7 +6,7 @@ from functools import lru_cache
 from pathlib import Path
 
 import platformdirs
-from pydantic import Field
+from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
 
@@ -58,6 +58,10 @@ class Settings(BaseSettings):
         default=None,
         description="Dask scheduler for entity extraction: tcp://host:8786, 'local' for a "
         "local cluster, unset for in-process.",
+    )
+    analyst_password: SecretStr | None = Field(
+        default=None,
+        description="Password `newsdesk create-analyst-role` gives the read-only analyst role.",
     )
 
 

@@ -201,12 +201,11 @@ def is_junk(surface: str, kind: EntityKind) -> bool:
     return len(surface) < 2
 
 
-def sentence_of(span: Span) -> str:
+def sentence_of(span: Span, text: str, has_sentences: bool) -> str:
     """The sentence holding the span; the line holding it when the Doc has no sentences."""
-    doc = span.doc
-    if doc.has_annotation("SENT_START"):
-        return span.sent.text.strip()
-    text = doc.text
+    if has_sentences:
+        sent = span.sent
+        return text[sent.start_char : sent.end_char].strip()
     start = text.rfind("\n", 0, span.start_char) + 1
     end = text.find("\n", span.end_char)
     return text[start : end if end >= 0 else len(text)].strip()
@@ -214,18 +213,19 @@ def sentence_of(span: Span) -> str:
 
 def candidates(doc: Doc, field: Field) -> list[Candidate]:
     """The trimmed, filtered person and organisation spans of one field's Doc."""
+    text = doc.text  # built from the tokens on every access: read it once
+    has_sentences = doc.has_annotation("SENT_START")
     found = []
     for ent in doc.ents:
         kind = LABEL_KINDS.get(ent.label_)
         if kind is None:
             continue
-        offsets = trim(doc.text, ent.start_char, ent.end_char, kind)
+        offsets = trim(text, ent.start_char, ent.end_char, kind)
         if offsets is None:
             continue
-        surface = doc.text[offsets[0] : offsets[1]]
+        surface = text[offsets[0] : offsets[1]]
         if is_junk(surface, kind):
             continue
-        found.append(
-            Candidate(kind, field, *offsets, surface, sentence_of(ent), canonical=ent.ent_id_)
-        )
+        sentence = sentence_of(ent, text, has_sentences)
+        found.append(Candidate(kind, field, *offsets, surface, sentence, canonical=ent.ent_id_))
     return found

@@ -292,7 +292,7 @@ def gold_of(doc: GumDoc) -> Gold:
         most = max(len(t.split()) for t in texts)
         longest = {fold_key(t, gold.kinds[chain]) for t in texts if len(t.split()) == most}
         gold.names.setdefault(chain, set()).update(longest)
-        gold.full_words[chain] = set(next(iter(longest)).split())
+        gold.full_words[chain] = {word for name in longest for word in name.split()}
     return gold
 
 

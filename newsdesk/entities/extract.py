@@ -11,7 +11,7 @@ from spacy.tokens import Doc
 
 from newsdesk.entities.model import known_acronyms
 from newsdesk.entities.resolve import resolve
-from newsdesk.entities.spans import candidates
+from newsdesk.entities.spans import candidates, echoes, name_words
 from newsdesk.errors import RejectError
 from newsdesk.records import Article, Field, Mention
 
@@ -34,7 +34,13 @@ def mentions_from_docs(
 
     `acronyms` (organisation key -> acronym) fills in acronyms the article does not define.
     """
-    found = [c for name in FIELDS if name in docs for c in candidates(docs[name], name)]
+    tagged = {name: candidates(docs[name], name) for name in FIELDS if name in docs}
+    words = name_words([c for cs in tagged.values() for c in cs])
+    found = [
+        c
+        for name, cs in tagged.items()
+        for c in sorted(cs + echoes(docs[name], name, cs, words), key=lambda c: c.start)
+    ]
     texts = {name: doc.text for name, doc in docs.items()} if found else {}
     mentions = resolve(found, texts)
     return [_with_acronym(m, acronyms or {}) for m in mentions]

@@ -9,7 +9,7 @@ import re
 from dataclasses import dataclass
 from pathlib import Path
 
-from spacy.tokens import Doc, Span
+from spacy.tokens import Doc, Span, Token
 
 from newsdesk.records import EntityKind, Field
 
@@ -229,3 +229,59 @@ def candidates(doc: Doc, field: Field) -> list[Candidate]:
         sentence = sentence_of(ent, text, has_sentences)
         found.append(Candidate(kind, field, *offsets, surface, sentence, canonical=ent.ent_id_))
     return found
+
+
+def name_words(found: list[Candidate]) -> set[str]:
+    """Words of the article's multi-word person names that could stand alone ("Rathbun")."""
+    words: set[str] = set()
+    for c in found:
+        if c.kind == "person" and len(c.words) > 1:
+            words.update(w for w in c.words if is_capitalised(w) and _could_stand_alone(w))
+    return words
+
+
+def _could_stand_alone(word: str) -> bool:
+    """A name word that is not a title, junk word, nationality or initial."""
+    folded = bare(word)
+    return (
+        len(folded) > 1
+        and folded.isalpha()
+        and not is_title(word)
+        and folded not in JUNK_NAMES
+        and folded not in DEMONYMS
+    )
+
+
+def echoes(doc: Doc, field: Field, found: list[Candidate], words: set[str]) -> list[Candidate]:
+    """Untagged lone occurrences of a person's name word: the model missed them.
+
+    A token counts when it is exactly a word of a multi-word person name in the article, no
+    entity covers it, and neither neighbour is another capitalised word (so "Warhol
+    Foundation" is not an echo of "Andy Warhol").
+    """
+    if not words:
+        return []
+    text = doc.text
+    taken = [(c.start, c.end) for c in found if c.field == field]
+    has_sentences = doc.has_annotation("SENT_START")
+    out = []
+    for token in doc:
+        if token.text not in words or token.ent_type_ or _has_name_neighbour(token):
+            continue
+        start, end = token.idx, token.idx + len(token.text)
+        if any(s < end and start < e for s, e in taken):
+            continue
+        sentence = sentence_of(doc[token.i : token.i + 1], text, has_sentences)
+        out.append(Candidate("person", field, start, end, token.text, sentence))
+    return out
+
+
+def _has_name_neighbour(token: Token) -> bool:
+    """Whether the token sits next to another capitalised word (part of a longer name)."""
+    doc = token.doc
+    before = doc[token.i - 1] if token.i > 0 else None
+    after = doc[token.i + 1] if token.i + 1 < len(doc) else None
+    return any(
+        t is not None and t.is_alpha and is_capitalised(t.text) and not t.is_sent_start
+        for t in (before,)
+    ) or (after is not None and after.is_alpha and is_capitalised(after.text))

@@ -23,8 +23,10 @@ MIN_ENTITY_SET_F1 = 0.55
 MIN_MARGIN_OVER_SPACY = 0.05
 # The target for short names resolved to the chain's full name (measured 1.0).
 MIN_SHORT_NAME_ACCURACY = 0.95
-# Measured 0.598 exact span + kind mention F1 (bare spaCy 0.493) when pinned.
-MIN_MENTION_F1 = 0.57
+# Measured 0.624 exact span + kind mention F1 (bare spaCy 0.493) when pinned.
+MIN_MENTION_F1 = 0.60
+# Measured 0.872 of one-word person names found at their exact span (bare spaCy 0.628).
+MIN_SHORT_NAME_COVERAGE = 0.85
 
 
 def _bench() -> ModuleType:
@@ -53,6 +55,7 @@ def test_entity_sets_beat_bare_spacy(report: dict[str, Any]) -> None:
 
 def test_short_names_resolve(report: dict[str, Any]) -> None:
     assert report["newsdesk"]["short_names"]["accuracy"] >= MIN_SHORT_NAME_ACCURACY
+    assert report["newsdesk"]["short_names"]["coverage"] >= MIN_SHORT_NAME_COVERAGE
 
 
 def test_mentions_hold(report: dict[str, Any]) -> None:

@@ -218,3 +218,12 @@ def test_role_nouns_are_cut_from_organisations(make_doc: MakeDoc) -> None:
         "A State Department spokesperson said no.", [("State Department spokesperson", "ORG")]
     )
     assert [m.surface for m in mentions_from_docs({"body": doc})] == ["State Department"]
+
+
+def test_untagged_lone_name_words_are_found_and_resolved(make_doc: MakeDoc) -> None:
+    text = "Mark Rathbun spoke. Later Rathbun left the Rathbun Foundation, and rathbun is a word."
+    mentions = mentions_from_docs({"body": make_doc(text, [("Mark Rathbun", "PERSON")])})
+    assert [(m.surface, m.name, m.start) for m in mentions] == [
+        ("Mark Rathbun", "Mark Rathbun", 0),
+        ("Rathbun", "Mark Rathbun", text.index("Rathbun left")),
+    ]

@@ -231,9 +231,10 @@ def name_tokens(doc: GumDoc, mention: GoldMention) -> tuple[int, int] | None:
         while end - start > 1 and tokens[start].casefold().strip(".") in TITLE_WORDS:
             start += 1
     words = tokens[start:end]
-    if not words or not (words[0][:1].isupper() and words[-1][:1].isupper()):
-        return None
     glued = {i for i in range(1, len(words)) if words[i - 1] == "-"}  # "Jong - un"
+    last_ok = bool(words) and (words[-1][:1].isupper() or len(words) - 1 in glued)
+    if not words or not (words[0][:1].isupper() and last_ok):
+        return None
     if any(
         not w[:1].isupper() and w.casefold() not in CONNECTORS and i not in glued
         for i, w in enumerate(words)

@@ -104,3 +104,49 @@ def test_embedded_default_migrates_and_prints_a_psql_url(tmp_path: Path) -> None
         assert {"articles", "people", "organisations", "mentions", "rejects"} <= tables
     finally:
         subprocess.run([*cli, "db-stop"], env=env, capture_output=True, timeout=60)
+
+
+@pytest.mark.slow
+def test_run_with_the_wrong_model_fails_loudly(
+    prefect_harness: None,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from newsdesk.settings import get_settings
+
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    monkeypatch.setenv("NEWSDESK_DATABASE_URL", db_url)
+    monkeypatch.setenv("NEWSDESK_SPACY_MODEL_VERSION", "9.9.9")
+    get_settings.cache_clear()
+    try:
+        assert main(["run", str(tmp_path)]) == 2
+    finally:
+        get_settings.cache_clear()
+    err = capsys.readouterr().err
+    assert "configuration error" in err and "9.9.9" in err
+
+
+@pytest.mark.slow
+def test_run_prints_the_summary_and_exits_zero(
+    prefect_harness: None,
+    db_url: str,
+    monkeypatch: pytest.MonkeyPatch,
+    capsys: pytest.CaptureFixture[str],
+    tmp_path: Path,
+) -> None:
+    from newsdesk.settings import get_settings
+
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    (tmp_path / "b.txt").write_bytes(b"%PDF-1.4 binary")
+    monkeypatch.setenv("NEWSDESK_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        assert main(["run", str(tmp_path)]) == 0
+    finally:
+        get_settings.cache_clear()
+    out = capsys.readouterr().out
+    assert "newsdesk run completed" in out
+    assert "loaded          1" in out and "rejected        1 (binary: 1)" in out
+    assert "query it:" in out

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Engine, Table, case, delete, func, select, update
+from sqlalchemy import Connection, Delete, Engine, Table, case, delete, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 import models as m
@@ -80,6 +80,7 @@ def load_article(
         ).scalar_one()
         _write_mentions(conn, article_id, mentions)
         conn.execute(delete(m.Reject).where(m.Reject.content_sha256 == doc.content_sha256))
+        conn.execute(_hashless_rejects(doc.source_uri))
         return article_id
 
 
@@ -200,6 +201,9 @@ def record_rejects(engine: Engine, rejects: Sequence[Rejected], run_id: int | No
         return
     with engine.begin() as conn:
         for r in _dedupe_rejects(rejects):
+            # A reject without a hash (unreadable, too large) has no key to upsert on; its
+            # path's newer outcome replaces it, so a rerun does not add a second row.
+            conn.execute(_hashless_rejects(r.source_uri))
             stmt = insert(m.Reject).values(
                 source_uri=r.source_uri,
                 content_sha256=r.content_sha256,
@@ -221,6 +225,13 @@ def record_rejects(engine: Engine, rejects: Sequence[Rejected], run_id: int | No
                     },
                 )
             conn.execute(stmt)
+
+
+def _hashless_rejects(source_uri: str) -> Delete:
+    """Delete the rows of an input rejected before it could be hashed."""
+    return delete(m.Reject).where(
+        m.Reject.source_uri == source_uri, m.Reject.content_sha256.is_(None)
+    )
 
 
 def _dedupe_rejects(rejects: Sequence[Rejected]) -> list[Rejected]:

@@ -1,0 +1,116 @@
+"""Shared helpers for the robustness tests: table snapshots, article corpora, subprocess env."""
+
+from __future__ import annotations
+
+import os
+import sys
+from pathlib import Path
+from typing import Any
+
+from sqlalchemy import create_engine, text
+
+REPO = Path(__file__).resolve().parents[2]
+PYTHON = sys.executable
+
+# Every table's content by natural keys (content hash, folded name), never by serial ids or
+# timestamps, so two databases loaded in different ways compare equal when their data is.
+SNAPSHOT_QUERIES = {
+    "documents": "SELECT content_sha256, source_uri, media_type, md5(raw) FROM documents",
+    "articles": """
+        SELECT d.content_sha256, a.source_uri, a.url, a.publisher, a.title, a.standfirst,
+               a.authors, a.section, a.published_at, a.language, a.body, a.word_count,
+               a.removed::text, dup.content_sha256, a.pipeline_version
+        FROM articles a JOIN documents d ON d.id = a.document_id
+        LEFT JOIN articles a2 ON a2.id = a.duplicate_of
+        LEFT JOIN documents dup ON dup.id = a2.document_id""",
+    "people": "SELECT name, name_key FROM people",
+    "organisations": "SELECT name, name_key, acronym FROM organisations",
+    "person_aliases": """
+        SELECT x.alias_key, x.alias, p.name_key
+        FROM person_aliases x JOIN people p ON p.id = x.person_id""",
+    "organisation_aliases": """
+        SELECT x.alias_key, x.alias, o.name_key
+        FROM organisation_aliases x JOIN organisations o ON o.id = x.organisation_id""",
+    "mentions": """
+        SELECT d.content_sha256, p.name_key, o.name_key, m.field, m.start_char, m.end_char,
+               m.surface, m.sentence
+        FROM mentions m JOIN articles a ON a.id = m.article_id
+        JOIN documents d ON d.id = a.document_id
+        LEFT JOIN people p ON p.id = m.person_id
+        LEFT JOIN organisations o ON o.id = m.organisation_id""",
+    "rejects": "SELECT source_uri, content_sha256, stage, reason, detail FROM rejects",
+}
+
+
+def snapshot(url: str) -> dict[str, list[tuple[Any, ...]]]:
+    """Every row of every data table, sorted, without ids or timestamps."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return {
+                table: sorted((tuple(row) for row in conn.execute(text(query))), key=repr)
+                for table, query in SNAPSHOT_QUERIES.items()
+            }
+    finally:
+        engine.dispose()
+
+
+def scalar(url: str, query: str, **params: Any) -> Any:
+    """One value from the database at `url`."""
+    engine = create_engine(url)
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text(query), params)
+    finally:
+        engine.dispose()
+
+
+PEOPLE = [
+    ("Rosa Delgado", "Delgado"),
+    ("Samuel Okafor", "Okafor"),
+    ("Mei Lin Chen", "Chen"),
+    ("Tomas Novak", "Novak"),
+    ("Aisha Bello", "Bello"),
+    ("Pieter de Vries", "de Vries"),
+]
+ORGS = ["Harbour Council", "Valley Heritage Trust", "Northern Water Board", "Metro Transit Authority"]
+TOPICS = ["ferry timetable", "library hours", "water rates", "school meals", "bus lanes", "museum"]
+
+
+def article_text(i: int) -> str:
+    """A small plain-text article whose people and organisations recur across the corpus."""
+    full, short = PEOPLE[i % len(PEOPLE)]
+    other, _ = PEOPLE[(i * 5 + 1) % len(PEOPLE)]
+    org = ORGS[i % len(ORGS)]
+    topic = TOPICS[i % len(TOPICS)]
+    return (
+        f"{org} reviews {topic} plan, number {i}\n\n"
+        f"The {org} met on Monday to review the {topic} plan, {full} said.\n\n"
+        f"{short} told reporters that residents had been consulted. {other} disagreed and "
+        f"said the {org} should wait for report number {i}.\n"
+    )
+
+
+def write_corpus(folder: Path, numbers: range) -> list[Path]:
+    """Write article_text(i) for each i as NNN.txt under folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in numbers:
+        path = folder / f"{i:03d}.txt"
+        path.write_text(article_text(i))
+        paths.append(path)
+    return paths
+
+
+def subprocess_env(**extra: str) -> dict[str, str]:
+    """The environment for a child Python: the repo importable, the harness's Prefect API."""
+    from prefect.settings import get_current_settings
+
+    env = dict(os.environ)
+    env["PYTHONPATH"] = str(REPO)
+    api = get_current_settings().api.url
+    if api:
+        env["PREFECT_API_URL"] = str(api)
+    env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    env.update(extra)
+    return env

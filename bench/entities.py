@@ -11,11 +11,14 @@ quotes paired), and the whole text is the article body.
 
 Gold. GUM types map: person -> person, organization -> organisation; every other type is
 ignored. GUM marks every mention (pronouns, "the country's military"), so only *name mentions*
-count: after dropping leading articles, lower-case words ("author" in "author Truman
-Capote") and quotes, trailing possessives and punctuation, and (for people) leading title
-words (newsdesk's title list, e.g. "President"), every word is capitalised or a name
-connector ("of", "and", "for", "de", ...; a lower-case part after a hyphen, as in "Jong-un",
-is kept), the first and last words are capitalised, and it is not a pronoun.
+count: after dropping leading articles, quotes and lower-case descriptors up to the first
+function word ("author" in "author Truman Capote"; "curator of the exhibition at the
+University of ..." stops at "of" and is no name), trailing possessives and punctuation, and
+(for people) everything up to the last title word followed by a capitalised word
+(newsdesk's title list: "U.S. President Donald Trump" -> "Donald Trump"), every word is
+capitalised or a connector (organisations: "of", "and", "for", "the", ...; people: name
+particles such as "van", "bin", and the lower-case part after a hyphen, as in "Jong-un"),
+the first and last words are capitalised, and it is not a pronoun.
 A one-word mention at the start of a sentence counts only when its chain has a Wikipedia link
 or the word appears capitalised mid-sentence elsewhere in the document (so "Police said" is
 not a name). A chain is a *named entity* when it has at least one name mention; its accepted
@@ -138,7 +141,33 @@ PRONOUNS = {
     "who",
     "which",
 }
-ARTICLES = {"The", "A", "An"}
+ARTICLES = {"the", "a", "an"}
+# Connectors inside people's names: particles and hyphens, never "of" or "and" (so
+# "CEO of the Refugee Council Enver Solomon" or "Tom Devocht and Mark Rathbun" are not names).
+PERSON_CONNECTORS = {
+    "de",
+    "van",
+    "von",
+    "der",
+    "den",
+    "del",
+    "della",
+    "di",
+    "da",
+    "du",
+    "la",
+    "le",
+    "bin",
+    "bint",
+    "ibn",
+    "al",
+    "el",
+    "ben",
+    "dos",
+    "das",
+    "y",
+    "-",
+}
 EDGE = {'"', "'", "(", ")", ",", ".", ":", ";", "-", "'s", "’s", "`"}
 SENTENCE_END = {".", "!", "?"}
 
@@ -222,27 +251,36 @@ def name_tokens(doc: GumDoc, mention: GoldMention) -> tuple[int, int] | None:
     start, end = mention.start, mention.end
     tokens = doc.tokens
     while start < end and (
-        not tokens[start][:1].isupper() or tokens[start] in EDGE or tokens[start] in ARTICLES
+        tokens[start] in EDGE
+        or tokens[start].casefold() in ARTICLES
+        or (not tokens[start][:1].isupper() and tokens[start].casefold() not in CONNECTORS)
     ):
         start += 1
     while end > start and tokens[end - 1] in EDGE:
         end -= 1
     if mention.kind == "person":
-        while end - start > 1 and tokens[start].casefold().strip(".") in TITLE_WORDS:
-            start += 1
-    words = tokens[start:end]
+        titled = [
+            i
+            for i in range(start, end - 1)
+            if tokens[i].casefold().strip(".") in TITLE_WORDS and tokens[i + 1][:1].isupper()
+        ]
+        start = titled[-1] + 1 if titled else start
+    return (start, end) if _is_name(tokens[start:end], mention.kind) else None
+
+
+def _is_name(words: list[str], kind: str) -> bool:
+    """Capitalised words and connectors, capitalised at both ends, not a lone pronoun."""
     glued = {i for i in range(1, len(words)) if words[i - 1] == "-"}  # "Jong - un"
+    connectors = PERSON_CONNECTORS if kind == "person" else CONNECTORS
     last_ok = bool(words) and (words[-1][:1].isupper() or len(words) - 1 in glued)
     if not words or not (words[0][:1].isupper() and last_ok):
-        return None
+        return False
     if any(
-        not w[:1].isupper() and w.casefold() not in CONNECTORS and i not in glued
+        not w[:1].isupper() and w.casefold() not in connectors and i not in glued
         for i, w in enumerate(words)
     ):
-        return None
-    if len(words) == 1 and words[0].casefold() in PRONOUNS:
-        return None
-    return (start, end)
+        return False
+    return not (len(words) == 1 and words[0].casefold() in PRONOUNS)
 
 
 def sentence_initial(doc: GumDoc, index: int) -> bool:

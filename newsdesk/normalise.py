@@ -8,6 +8,7 @@ in, one clean type out.
 
 from __future__ import annotations
 
+import html
 import re
 from datetime import UTC, datetime
 from typing import Any
@@ -30,6 +31,41 @@ RECORD_KEYS: dict[str, tuple[str, ...]] = {
     "section": ("section", "category"),
     "url": ("url", "link", "canonical_url"),
     "language": ("language", "lang"),
+}
+# A lone name from structured metadata: at most this long.
+SINGLE_NAME_MAX_WORDS = 5
+SINGLE_NAME_MAX_CHARS = 60
+# Credits that name a desk, publication or website rather than a person.
+NOT_A_PERSON = re.compile(
+    r"\b(?:staff|reports?|editorial|desk|team|newsroom|contributors?|editors)$|\.(?:com|org|net|co)\b"
+    r"|\b(?:times|news|daily|journal|telegra(?:ph|m)|gazette|herald|tribune|post|gear|digest"
+    r"|channel|magazine|economist|independent|online|media|network|weekly|today|review)$"
+    r"|^(?:the\s+)?(?:reuters|afp|bloomberg|ap)$",
+    re.IGNORECASE,
+)
+# US and common newsroom timezone abbreviations dateutil does not know by itself.
+TZ_ABBREVIATIONS = {
+    "EST": -5 * 3600,
+    "EDT": -4 * 3600,
+    "CST": -6 * 3600,
+    "CDT": -5 * 3600,
+    "MST": -7 * 3600,
+    "MDT": -6 * 3600,
+    "PST": -8 * 3600,
+    "PDT": -7 * 3600,
+    "ET": -5 * 3600,
+    "PT": -8 * 3600,
+    "BST": 3600,
+    "CET": 3600,
+    "CEST": 7200,
+    "IST": 19800,
+    "KST": 9 * 3600,
+    "JST": 9 * 3600,
+    "HKT": 8 * 3600,
+    "AEST": 10 * 3600,
+    "AEDT": 11 * 3600,
+    "GMT": 0,
+    "UTC": 0,
 }
 # The headline leads the text; a copy after this many paragraphs is a quotation of it.
 TITLE_MAX_POSITION = 2
@@ -249,6 +285,9 @@ def _sources(doc: RawDocument, cleaned: Cleaned) -> list[dict[str, Any]]:
     meta = dict(cleaned.hints.get("meta", {}))
     if meta.get("title"):
         meta["title"] = clean_title(meta["title"], meta.get("h1"), meta.get("publisher"))
+    # The visible headline is what readers (and citations) use; meta titles are often SEO text.
+    if meta.get("h1") and fold(meta["h1"]) != fold(str(meta.get("publisher") or "")):
+        meta["title"] = meta["h1"]
     hints = cleaned.hints
     from_text = {
         "title": hints.get("title"),
@@ -279,8 +318,9 @@ def _first_text(sources: list[dict[str, Any]], name: str) -> str | None:
 
 
 def _title(sources: list[dict[str, Any]]) -> str | None:
-    """The headline, whitespace folded."""
-    return _first_text(sources, "title")
+    """The headline, entities decoded and whitespace folded."""
+    title = _first_text(sources, "title")
+    return " ".join(html.unescape(title).split()) if title else None
 
 
 def _standfirst(sources: list[dict[str, Any]], cleaned: Cleaned) -> str | None:
@@ -319,8 +359,12 @@ def _strip_bullet(line: str) -> str:
     return re.sub(r"^\s*[•·▪●◦‣]\s+", "", line)
 
 
-def normalise_authors(value: Any) -> list[str]:
-    """Author names from any byline shape: a string, a list, names with "By", e-mails, roles."""
+def normalise_authors(value: Any, *, strict: bool = False) -> list[str]:
+    """Author names from any byline shape: a string, a list, names with "By", e-mails, roles.
+
+    strict: only person-shaped names (for text scraped from byline elements, which also holds
+    job titles and "Follow on Twitter" links); otherwise a lone name such as "Reuters" stays.
+    """
     items = value if isinstance(value, list) else [value]
     names: list[str] = []
     for item in items:
@@ -328,23 +372,42 @@ def normalise_authors(value: Any) -> list[str]:
             item = item.get("name")
         if not isinstance(item, str):
             continue
-        found = authors_from_byline(item) or _single_name(item)
-        names.extend(n for n in found if n not in names)
+        found = authors_from_byline(item) or ([] if strict else _single_name(item))
+        names.extend(n for n in found if n not in names and not _is_not_a_person(n))
     return names
 
 
 def _single_name(text: str) -> list[str]:
     """A lone one-word or unusual name kept as written (JSON-LD "author": "Reuters")."""
-    text = " ".join(text.split()).strip(" ,;|")
-    if 0 < len(text) <= 60 and not re.search(r"[@/\d]|https?:", text):
-        return [proper_case(text)]
+    text = " ".join(text.split()).strip(" ,;|-–—•")
+    text = re.sub(r"^(?:written\s+|reported\s+)?by\s+", "", text, flags=re.IGNORECASE)
+    if not re.search(r"[^\W\d_]{2}", text) or len(text.split()) > SINGLE_NAME_MAX_WORDS:
+        return []
+    if 0 < len(text) <= SINGLE_NAME_MAX_CHARS and not re.search(r"[@/\d]|https?:", text):
+        return [proper_case(_undouble(text))]
     return []
 
 
+def _undouble(text: str) -> str:
+    """ "Associated Press Associated Press" -> "Associated Press" (a name printed twice)."""
+    words = text.split()
+    half = len(words) // 2
+    if len(words) % 2 == 0 and words[:half] == words[half:]:
+        return " ".join(words[:half])
+    return text
+
+
+def _is_not_a_person(name: str) -> bool:
+    """A desk, a publication or a website credited as the author ("TMZ Staff", "Top Gear")."""
+    return bool(NOT_A_PERSON.search(name))
+
+
 def _authors(sources: list[dict[str, Any]]) -> list[str]:
-    """Authors from the first source that names any."""
-    for source in sources:
-        names = normalise_authors(source.get("authors"))
+    """Authors from the first source that names any (excluding the publisher's own name)."""
+    publisher = fold(_first_text(sources, "publisher") or "")
+    for index, source in enumerate(sources):
+        names = normalise_authors(source.get("authors"), strict=index == len(sources) - 1)
+        names = [n for n in names if fold(n) != publisher]
         if names:
             return names
     return []
@@ -361,8 +424,10 @@ def parse_date(value: Any) -> datetime | None:
             value.strip(),
             flags=re.IGNORECASE,
         )
+        if not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text):
+            return None  # without a year, dateutil would fill in the current one
         try:
-            parsed = date_parser.parse(text, fuzzy=True)
+            parsed = date_parser.parse(text, fuzzy=True, tzinfos=TZ_ABBREVIATIONS)
         except (ValueError, OverflowError, TypeError):
             return None
     else:

@@ -32,7 +32,7 @@ PROSE = (
         ),
         ("Jane Roe, Political Editor", ["Jane Roe"]),
         (["Ann Lee", {"name": "Bo Chan"}, None, 3], ["Ann Lee", "Bo Chan"]),
-        ("Reuters", ["Reuters"]),
+        ("Reuters", []),  # an agency credit names the publisher, not a person
         ("https://example.com/authors/x", []),
         (None, []),
         (42, []),

@@ -64,6 +64,8 @@ BYLINE_SELECTOR = (
     " or contains(@class,'Author')]"
 )
 BYLINE_MAX_CHARS = 120
+# An <h1> shorter than this is a logo or a section name, not the headline.
+H1_MIN_WORDS = 3
 # Title separators: "Headline | Site", "Headline - Site".
 TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·»:]|-{1,2})\s+")
 
@@ -178,9 +180,11 @@ def _from_meta(tree: HtmlElement) -> dict[str, Any]:
 def _from_markup(tree: HtmlElement) -> dict[str, Any]:
     """Hints from visible markup: <h1>, <title>, <time datetime>, byline elements."""
     hints: dict[str, Any] = {}
-    h1 = tree.find(".//h1")
-    if h1 is not None:
-        hints["h1"] = " ".join(h1.text_content().split())
+    for h1 in tree.iter("h1"):
+        text = " ".join(h1.text_content().split())
+        if len(text.split()) >= H1_MIN_WORDS:
+            hints["h1"] = text
+            break
     title = tree.find(".//title")
     if title is not None and title.text:
         hints["title"] = " ".join(title.text.split())

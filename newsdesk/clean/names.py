@@ -12,7 +12,7 @@ _SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|&|\bwith\b|\bund\b|\bet\b|\by\b)\s*",
 _ROLE = re.compile(
     r"\b(?:editor|correspondent|reporter|writer|columnist|contributor|staff|desk|bureau|chief"
     r"|senior|political|business|sports?|news|in\s+\w+|photographer|analyst|producer|intern"
-    r"|updated|published|special\s+to|for\s+the)\b",
+    r"|updated|published|special\s+to|for\s+the|deputy|head\s+of|follow|learn|recipe|tested)\b",
     re.IGNORECASE,
 )
 # Common romanised Korean surnames: hyphenated given names after them keep the second syllable
@@ -195,7 +195,12 @@ def authors_from_byline(text: str) -> list[str]:
 
 def _clean_name(part: str) -> str | None:
     """One name with roles and stray punctuation removed, or None if it is not a name."""
-    part = re.sub(r"^\s*(?:by|from)\s+", "", part.strip(" -–—:|.,"), flags=re.IGNORECASE)
+    part = re.sub(
+        r"^\s*(?:(?:written|reported|words|story|text)\s+)?(?:by|from)\s+",
+        "",
+        part.strip(" -–—:|.,•"),
+        flags=re.IGNORECASE,
+    )
     role = _ROLE.search(part)
     if role and role.start() == 0:
         return None  # "Political Editor" after a comma is the previous name's title

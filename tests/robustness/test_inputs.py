@@ -44,7 +44,10 @@ def _rejected(stage: str, reason: str) -> tuple[str, tuple[str, str]]:
 
 def _deep_html(depth: int) -> str:
     return (
-        "<html><body>" + "<div>" * depth + f"<p>{PARAGRAPH * 3}</p>" + "</div>" * depth
+        "<html><body>"
+        + "<div>" * depth
+        + f"<p>{PARAGRAPH * 3}</p>"
+        + "</div>" * depth
         + "</body></html>"
     )
 
@@ -64,17 +67,33 @@ def build_inbox(folder: Path) -> dict[str, tuple[str, tuple[str, str] | None]]:
     put("empty.txt", b"", _rejected("read", "empty"))
     put("whitespace.txt", b" \n\t \r\n  ", _rejected("read", "empty"))
     put("image.html", b"\x89PNG\r\n\x1a\n" + os.urandom(4096), _rejected("read", "binary"))
-    put("paper.txt", b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + os.urandom(4096), _rejected("read", "binary"))
+    put(
+        "paper.txt",
+        b"%PDF-1.7\n%\xe2\xe3\xcf\xd3\n" + os.urandom(4096),
+        _rejected("read", "binary"),
+    )
     put("noise.txt", os.urandom(8192), _rejected("read", "binary"))
     put("bad-utf8.txt", GOOD.encode() + b"\xff\xfe\xfa broken \xc3\x28 bytes.\n", LOADED)
     put("utf16.txt", ("Zoë’s café reopens\n\n" + PARAGRAPH * 2).encode("utf-16"), LOADED)
     put("latin1.txt", ("Grüße aus Köln\n\n" + PARAGRAPH * 2).encode("latin-1"), LOADED)
-    put("cp1252.txt", ("The minister’s “plan” — agreed\n\n" + PARAGRAPH * 2).encode("cp1252"), LOADED)
+    put(
+        "cp1252.txt",
+        ("The minister’s “plan” — agreed\n\n" + PARAGRAPH * 2).encode("cp1252"),
+        LOADED,
+    )
     put("nul.txt", (GOOD.replace("budget", "bud\x00get")).encode(), LOADED)
     # Over NEWSDESK_MAX_INPUT_BYTES (10 MB by default): rejected before a byte is read.
-    put("huge.txt", (PARAGRAPH + "\n\n").encode() * (20_000_000 // len(PARAGRAPH)), _rejected("read", "too_large"))
+    put(
+        "huge.txt",
+        (PARAGRAPH + "\n\n").encode() * (20_000_000 // len(PARAGRAPH)),
+        _rejected("read", "too_large"),
+    )
     # Under the input limit but over spaCy's 1,000,000 characters: rejected by the NER stage.
-    put("one-line.txt", (PARAGRAPH * (5_000_000 // len(PARAGRAPH))).encode(), _rejected("entities", "too_long"))
+    put(
+        "one-line.txt",
+        (PARAGRAPH * (5_000_000 // len(PARAGRAPH))).encode(),
+        _rejected("entities", "too_long"),
+    )
     put("deep.html", _deep_html(10_000).encode(), LOADED)
     scripts = b"<html><head><script>var a = 1;</script></head><body><script>track()</script></body></html>"
     put("scripts.html", scripts, _rejected("clean", "no_article_text"))
@@ -101,7 +120,11 @@ def build_inbox(folder: Path) -> dict[str, tuple[str, tuple[str, str] | None]]:
     (folder / "loop").symlink_to(folder, target_is_directory=True)
     # Named to sort last, so they are read after the first batch finishes (see the hook).
     put("zz-vanishes.txt", GOOD.replace("March", "May").encode(), _rejected("read", "unreadable"))
-    put("zz-becomes-a-folder.txt", GOOD.replace("March", "June").encode(), _rejected("read", "unreadable"))
+    put(
+        "zz-becomes-a-folder.txt",
+        GOOD.replace("March", "June").encode(),
+        _rejected("read", "unreadable"),
+    )
     return expected
 
 
@@ -172,12 +195,15 @@ def test_every_input_is_accounted_for(
     outcomes = [o for o, _ in expected.values()]
     assert summary["status"] == "completed"
     assert summary["inputs_seen"] == len(expected)
-    assert summary["inputs_seen"] == summary["loaded"] + summary["already_loaded"] + summary["rejected"]
+    assert (
+        summary["inputs_seen"]
+        == summary["loaded"] + summary["already_loaded"] + summary["rejected"]
+    )
     assert summary["loaded"] == outcomes.count("loaded")
     assert summary["already_loaded"] == outcomes.count("already")
     assert summary["rejected"] == outcomes.count("rejected")
     want_reasons: dict[str, int] = {}
-    for outcome, why in expected.values():
+    for _, why in expected.values():
         if why:
             want_reasons[why[1]] = want_reasons.get(why[1], 0) + 1
     assert summary["rejected_by_reason"] == want_reasons
@@ -185,9 +211,7 @@ def test_every_input_is_accounted_for(
     engine = create_engine(db_url)
     with engine.connect() as conn:
         run = conn.execute(
-            text(
-                "SELECT status, inputs_seen, loaded, already_loaded, rejected FROM pipeline_runs"
-            )
+            text("SELECT status, inputs_seen, loaded, already_loaded, rejected FROM pipeline_runs")
         ).one()
         rejects = {
             uri: (stage, reason, detail)
@@ -195,7 +219,9 @@ def test_every_input_is_accounted_for(
                 text("SELECT source_uri, stage, reason, detail FROM rejects")
             )
         }
-        loaded = dict(conn.execute(text("SELECT source_uri, language FROM articles")).tuples().all())
+        loaded = dict(
+            conn.execute(text("SELECT source_uri, language FROM articles")).tuples().all()
+        )
         bodies = dict(
             conn.execute(text("SELECT source_uri, concat_ws(' ', title, body) FROM articles"))
             .tuples()

@@ -43,8 +43,11 @@ def save_webhook(url: str) -> UUID:
         url=url,
         method="POST",
         json_data={"text": "{{subject}}\n{{body}}", "title": "{{name}}"},
+        headers=None,
+        cookies=None,
     )
-    return block.save(WEBHOOK_BLOCK_NAME, overwrite=True)
+    block_id = block.save(WEBHOOK_BLOCK_NAME, overwrite=True)
+    return UUID(str(block_id))
 
 
 def apply(webhook_url: str) -> list[UUID]:

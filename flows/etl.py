@@ -20,8 +20,9 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.retry import call_with_retries, is_transient
-from newsdesk import entities, load, sources
+from newsdesk import entities, learn, load, sources
 from newsdesk.clean import CleanOptions, clean
+from newsdesk.clean.dedupe import signature
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
 from newsdesk.errors import NewsdeskError, RejectError
 from newsdesk.normalise import normalise
@@ -179,7 +180,7 @@ def load_batch(
     for (doc, article), found in zip(pairs, mentions, strict=True):
         try:
             article_id = call_with_retries(
-                partial(load.load_article, engine, doc, article, found),
+                partial(load.load_article, engine, doc, article, found, signature(article.body)),
                 attempts=DB_RETRIES + 1,
                 delays=DB_RETRY_DELAYS,
             )
@@ -200,6 +201,19 @@ def load_batch(
 def record_rejects(url: str, rejects: list[Rejected], run_id: int) -> None:
     """Write this batch's rejects."""
     load.record_rejects(engine_for(url), rejects, run_id)
+
+
+@_db_task
+def learned_boilerplate(url: str) -> frozenset[str]:
+    """Lines publishers repeat across their loaded articles, for the cleaner to remove."""
+    learned = learn.learned_boilerplate(engine_for(url))
+    return frozenset(line for lines in learned.values() for line in lines)
+
+
+@_db_task
+def resolve_across_articles(url: str) -> int:
+    """Short names no article expanded, resolved from other articles of the same story."""
+    return learn.resolve_short_names(engine_for(url))
 
 
 @_db_task
@@ -353,6 +367,9 @@ def run_pipeline(
         logger.info("Database migrated to the newest schema")
     get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
     run_id = start_run(url, flow_run.get_id())
+    options = CleanOptions(
+        learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
+    )
     files = [str(p) for p in sources.discover(paths)]
     logger.info("%d input files under %s; data in %s", len(files), paths, location.describe())
     counts = load.LoadCounts()
@@ -362,7 +379,7 @@ def run_pipeline(
     try:
         pending: Prepared | None = None
         for batch in _chunks(files, settings.batch_size):
-            prepared = _prepare(url, batch, settings, timer)
+            prepared = _prepare(url, batch, settings, options, timer)
             if pending is not None:
                 finished += _finish(url, pending, run_id, counts, timer, archive)
             prepared.entities = _submit_entities(prepared, settings)
@@ -371,6 +388,10 @@ def run_pipeline(
         if pending is not None:
             finished += _finish(url, pending, run_id, counts, timer, archive)
             _report(finished, len(files))
+        if counts.loaded:
+            t = time.perf_counter()
+            counts.resolved_across_articles = resolve_across_articles(url)
+            timer.add("resolve across articles", t)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -388,7 +409,9 @@ def _report(done: int, total: int) -> None:
         hook(done, total)
 
 
-def _prepare(url: str, batch: list[str], settings: Settings, timer: StageTimer) -> Prepared:
+def _prepare(
+    url: str, batch: list[str], settings: Settings, options: CleanOptions, timer: StageTimer
+) -> Prepared:
     """Read, skip what is loaded, clean and normalise one batch."""
     t = time.perf_counter()
     docs, rejects = read_batch(batch, settings.max_input_bytes)
@@ -397,7 +420,6 @@ def _prepare(url: str, batch: list[str], settings: Settings, timer: StageTimer) 
     fresh, already, repeats = skip_known(url, docs)
     timer.add("skip_known", t)
     t = time.perf_counter()
-    options = CleanOptions(max_html_depth=settings.max_html_depth)
     cleaned, bad = clean_batch(fresh, options)
     rejects += bad
     timer.add("clean", t)

@@ -209,3 +209,25 @@ class PipelineRun(Base):
     mentions: Mapped[int] = mapped_column(Integer, server_default="0")
     pipeline_version: Mapped[str] = mapped_column(Text)
     error: Mapped[str | None] = mapped_column(Text)
+
+
+class ArticleSignature(Base):
+    """MinHash signature of an article's body, to confirm near-duplicate candidates."""
+
+    __tablename__ = "article_signatures"
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True
+    )
+    signature: Mapped[list[int]] = mapped_column(ARRAY(BigInteger))
+
+
+class ArticleBand(Base):
+    """One LSH band of an article's signature: articles sharing a band are candidates."""
+
+    __tablename__ = "article_bands"
+
+    band_key: Mapped[int] = mapped_column(BigInteger, primary_key=True)
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
+    )

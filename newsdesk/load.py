@@ -6,6 +6,7 @@ organisations on their name key, and an article is only written with its documen
 
 from __future__ import annotations
 
+import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -17,9 +18,18 @@ from sqlalchemy.dialects.postgresql import insert
 
 import models as m
 from newsdesk import PIPELINE_VERSION
+from newsdesk.clean.dedupe import similarity
 from newsdesk.records import Article, EntityKind, Mention, RawDocument, Rejected
 
 log = logging.getLogger(__name__)
+
+# 32 bands of 4 rows over a 128-value signature: pairs at Jaccard 0.8 share a band with
+# probability ~1.0, at 0.5 ~0.87, at 0.3 ~0.23, so candidates stay few and true copies are found.
+BAND_ROWS = 4
+# Estimated Jaccard similarity of 5-word shingles above which a body repeats an earlier one:
+# wire copy with a changed headline or a trimmed last paragraph stays above 0.8; two reports
+# of the same event in different words stay far below.
+DUPLICATE_SIMILARITY = 0.8
 
 
 @dataclass
@@ -31,6 +41,7 @@ class LoadCounts:
     rejected: int = 0
     mentions: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
+    resolved_across_articles: int = 0
 
     def add(self, other: LoadCounts) -> None:
         """Fold another batch's counts into these."""
@@ -38,6 +49,7 @@ class LoadCounts:
         self.already_loaded += other.already_loaded
         self.rejected += other.rejected
         self.mentions += other.mentions
+        self.resolved_across_articles += other.resolved_across_articles
         for reason, n in other.rejected_by_reason.items():
             self.rejected_by_reason[reason] = self.rejected_by_reason.get(reason, 0) + n
 
@@ -55,7 +67,11 @@ def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:
 
 
 def load_article(
-    engine: Engine, doc: RawDocument, article: Article, mentions: Sequence[Mention]
+    engine: Engine,
+    doc: RawDocument,
+    article: Article,
+    mentions: Sequence[Mention],
+    signature: Sequence[int] | None = None,
 ) -> int | None:
     """Write one article with its document, entities and mentions in one transaction.
 
@@ -78,10 +94,54 @@ def load_article(
         article_id = conn.execute(
             insert(m.Article).values(**_article_row(document_id, article)).returning(m.Article.id)
         ).scalar_one()
+        if signature is not None:
+            _link_duplicate(conn, article_id, signature)
         _write_mentions(conn, article_id, mentions)
         conn.execute(delete(m.Reject).where(m.Reject.content_sha256 == doc.content_sha256))
         conn.execute(_hashless_rejects(doc.source_uri))
         return article_id
+
+
+def band_keys(signature: Sequence[int]) -> list[int]:
+    """LSH band keys of a MinHash signature (signed 64-bit, as Postgres bigint stores them)."""
+    keys = []
+    for band in range(0, len(signature) - BAND_ROWS + 1, BAND_ROWS):
+        data = band.to_bytes(2, "big") + b"".join(
+            int(v).to_bytes(8, "big") for v in signature[band : band + BAND_ROWS]
+        )
+        digest = hashlib.blake2b(data, digest_size=8).digest()
+        keys.append(int.from_bytes(digest, "big", signed=True))
+    return keys
+
+
+def _link_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
+    """Point `duplicate_of` at the earliest article this one nearly repeats; index its bands."""
+    keys = band_keys(signature)
+    candidates = conn.execute(
+        select(m.ArticleSignature.article_id, m.ArticleSignature.signature)
+        .where(
+            m.ArticleSignature.article_id.in_(
+                select(m.ArticleBand.article_id).where(m.ArticleBand.band_key.in_(keys))
+            )
+        )
+        .order_by(m.ArticleSignature.article_id)
+    ).all()
+    for other_id, other in candidates:
+        if similarity(list(signature), list(other)) >= DUPLICATE_SIMILARITY:
+            original = conn.scalar(select(m.Article.duplicate_of).where(m.Article.id == other_id))
+            target = original or other_id  # link to the first of the chain, not a copy of it
+            conn.execute(
+                update(m.Article).where(m.Article.id == article_id).values(duplicate_of=target)
+            )
+            break
+    conn.execute(
+        insert(m.ArticleSignature).values(article_id=article_id, signature=list(signature))
+    )
+    conn.execute(
+        insert(m.ArticleBand)
+        .values([{"band_key": k, "article_id": article_id} for k in sorted(set(keys))])
+        .on_conflict_do_nothing()
+    )
 
 
 def _article_row(document_id: int, article: Article) -> dict[str, object]:

@@ -10,7 +10,7 @@ from spacy.language import Language
 from spacy.tokens import Doc
 
 from newsdesk.entities.model import known_acronyms
-from newsdesk.entities.resolve import resolve
+from newsdesk.entities.resolve import common_words, is_common_phrase, resolve
 from newsdesk.entities.spans import candidates, echoes, name_words
 from newsdesk.errors import RejectError
 from newsdesk.records import Article, Field, Mention
@@ -34,14 +34,19 @@ def mentions_from_docs(
 
     `acronyms` (organisation key -> acronym) fills in acronyms the article does not define.
     """
-    tagged = {name: candidates(docs[name], name) for name in FIELDS if name in docs}
+    texts = {name: doc.text for name, doc in docs.items()}
+    common = common_words(texts)
+    tagged = {
+        name: [c for c in candidates(docs[name], name) if not is_common_phrase(c, common)]
+        for name in FIELDS
+        if name in docs
+    }
     words = name_words([c for cs in tagged.values() for c in cs])
     found = [
         c
         for name, cs in tagged.items()
         for c in sorted(cs + echoes(docs[name], name, cs, words), key=lambda c: c.start)
     ]
-    texts = {name: doc.text for name, doc in docs.items()} if found else {}
     mentions = resolve(found, texts)
     return [_with_acronym(m, acronyms or {}) for m in mentions]
 

@@ -198,9 +198,11 @@ def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
     """Fix spaCy's kind where the article settles it.
 
     A one-word name that is part of a person's full name in the same article is that person
-    ("Wang" after "Wang Huning"); otherwise the same name tagged both ways takes its majority
-    kind (ties keep each tag); a one-word all-capitals person that matches the initials of
-    an organisation in the article is that organisation.
+    ("Wang" after "Wang Huning"), unless it is tagged an organisation more often than it is
+    tagged a person or seen inside such names ("Polaroid" beside one "Warhol Polaroid").
+    Otherwise the same name tagged both ways takes its majority kind (ties keep each tag), and
+    a one-word all-capitals person matching the initials of an organisation in the article is
+    that organisation.
     """
     votes = Counter((fold_key(c.surface), c.kind) for c in found)
     person_sets = [word_set(c) for c in found if c.kind == "person" and len(c.words) > 1]
@@ -209,9 +211,12 @@ def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
     for c in found:
         key = fold_key(c.surface)
         other: EntityKind = "organisation" if c.kind == "person" else "person"
-        if c.kind == "organisation" and _part_of_person(c, person_sets):
+        in_names = _in_person_names(c, person_sets)
+        person_evidence = in_names + votes[(key, "person")]
+        name_part = in_names > 0 and person_evidence >= votes[(key, "organisation")]
+        if name_part:
             c = replace(c, kind="person")
-        elif votes[(key, other)] > votes[(key, c.kind)] and not _part_of_person(c, person_sets):
+        elif votes[(key, other)] > votes[(key, c.kind)]:
             c = replace(c, kind=other)
         elif c.kind == "person" and (acronym_of(c.surface) or "").replace(".", "") in org_initials:
             c = replace(c, kind="organisation")
@@ -219,14 +224,12 @@ def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
     return fixed
 
 
-def _part_of_person(candidate: Candidate, person_sets: Sequence[frozenset[str]]) -> bool:
-    """A one-word name (not from the ruler) whose word is inside a person's full name."""
+def _in_person_names(candidate: Candidate, person_sets: Sequence[frozenset[str]]) -> int:
+    """How many multi-word person mentions contain this one-word name (not from the ruler)."""
+    if len(candidate.words) != 1 or candidate.canonical:
+        return 0
     words = word_set(candidate)
-    return (
-        len(candidate.words) == 1
-        and not candidate.canonical
-        and any(words < s for s in person_sets)
-    )
+    return sum(1 for s in person_sets if words < s)
 
 
 def common_words(texts: Mapping[Field, str]) -> set[str]:
@@ -241,6 +244,17 @@ def is_common_noun(mention: Mention, common: set[str]) -> bool:
         and len(mention.surface.split()) == 1
         and acronym_of(mention.surface) is None
         and mention.surface.casefold() in common
+    )
+
+
+def is_common_phrase(candidate: Candidate, common: set[str]) -> bool:
+    """A multi-word "person" whose every word the article also writes in lower case.
+
+    "Space Shuttle" or "Art Gallery" tagged PERSON are capitalised common nouns, not names.
+    """
+    words = candidate.words
+    return (
+        candidate.kind == "person" and len(words) > 1 and all(w.casefold() in common for w in words)
     )
 
 

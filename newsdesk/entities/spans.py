@@ -46,6 +46,8 @@ _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
 _EDGE_PUNCT = "\"'“”‘’«»()[]{},;:!?*•|/\\-–—"
 # Abbreviations whose final full stop is part of the name.
 _KEEP_DOT = frozenset({"jr.", "sr.", "inc.", "co.", "corp.", "ltd.", "st.", "bros."})
+# Words before a noun that a person's name never follows ("the Polaroid", "a Warhol").
+DETERMINERS = frozenset({"the", "a", "an", "this", "that", "these", "those", "every", "each"})
 _WORD = re.compile(r"\S+")
 _HAS_LETTER = re.compile(r"[^\W\d_]")
 
@@ -256,8 +258,8 @@ def echoes(doc: Doc, field: Field, found: list[Candidate], words: set[str]) -> l
     """Untagged lone occurrences of a person's name word: the model missed them.
 
     A token counts when it is exactly a word of a multi-word person name in the article, no
-    entity covers it, and neither neighbour is another capitalised word (so "Warhol
-    Foundation" is not an echo of "Andy Warhol").
+    entity covers it, no determiner precedes it, and neither neighbour is another capitalised
+    word (so "Warhol Foundation" is not an echo of "Andy Warhol").
     """
     if not words:
         return []
@@ -268,6 +270,8 @@ def echoes(doc: Doc, field: Field, found: list[Candidate], words: set[str]) -> l
     for token in doc:
         if token.text not in words or token.ent_type_ or _has_name_neighbour(token):
             continue
+        if token.i > 0 and doc[token.i - 1].lower_ in DETERMINERS:
+            continue  # "the Polaroid", "a Warhol": a thing, not the person
         start, end = token.idx, token.idx + len(token.text)
         if any(s < end and start < e for s, e in taken):
             continue

@@ -227,3 +227,21 @@ def test_untagged_lone_name_words_are_found_and_resolved(make_doc: MakeDoc) -> N
         ("Mark Rathbun", "Mark Rathbun", 0),
         ("Rathbun", "Mark Rathbun", text.index("Rathbun left")),
     ]
+
+
+def test_word_tagged_mostly_as_organisation_is_not_a_name_part(make_doc: MakeDoc) -> None:
+    text = "The Warhol Polaroid show. Polaroid made film. Polaroid sold cameras."
+    ents = [("Warhol Polaroid", "PERSON"), ("Polaroid", "ORG", 1), ("Polaroid", "ORG", 2)]
+    mentions = mentions_from_docs({"body": make_doc(text, ents)})
+    assert [m.kind for m in mentions] == ["person", "organisation", "organisation"]
+
+
+def test_capitalised_common_phrase_is_no_person(make_doc: MakeDoc) -> None:
+    text = "Space Shuttle flew. The space shuttle landed."
+    assert mentions_from_docs({"body": make_doc(text, [("Space Shuttle", "PERSON")])}) == []
+
+
+def test_echo_after_a_determiner_is_a_thing(make_doc: MakeDoc) -> None:
+    text = "Andy Warhol painted. He loved the Warhol look."
+    mentions = mentions_from_docs({"body": make_doc(text, [("Andy Warhol", "PERSON")])})
+    assert [m.surface for m in mentions] == ["Andy Warhol"]

@@ -1,0 +1,145 @@
+"""What the corpus teaches later runs: near-duplicates, publisher boilerplate, short names."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import Engine, text
+
+from newsdesk import learn, load
+from newsdesk.clean.dedupe import signature
+from newsdesk.records import Article, Mention, RawDocument
+
+WIRE = (
+    "The regional water board approved a new reservoir on Tuesday after two years of hearings. "
+    "Engineers said construction would begin in the spring and take three years to finish. "
+    "Farmers in the valley had asked for more storage after a run of dry summers. "
+    "The board's chair said the cost would be shared with the national government."
+)
+OTHER = (
+    "A local bakery doubled its staff this winter as demand for its rye bread kept growing. "
+    "The owner said customers now travel from neighbouring towns every weekend."
+)
+
+
+def _load(
+    engine: Engine, body: str, publisher: str | None = None, mentions: list[Mention] | None = None
+) -> int:
+    raw = (body + (publisher or "")).encode()
+    doc = RawDocument(
+        "mem://" + hashlib.sha1(raw).hexdigest(),
+        hashlib.sha256(raw).hexdigest(),
+        "text/plain",
+        raw,
+        body,
+        "utf-8",
+    )
+    article = Article(doc.source_uri, "t", None, [], publisher, None, body)
+    article_id = load.load_article(engine, doc, article, mentions or [], signature(body))
+    assert article_id is not None
+    return article_id
+
+
+def _person(name: str, key: str, surface: str, body: str, sentence: str) -> Mention:
+    start = body.index(surface)
+    return Mention("person", name, key, surface, "body", start, start + len(surface), sentence)
+
+
+def test_a_republished_story_links_to_the_first(engine: Engine) -> None:
+    first = _load(engine, WIRE)
+    _load(engine, OTHER)
+    copy = _load(engine, WIRE.replace("Tuesday", "Tuesday evening") + " Updated at noon.")
+    again = _load(engine, WIRE + " This story has been corrected.")
+    with engine.connect() as conn:
+        links = dict(conn.execute(text("SELECT id, duplicate_of FROM articles")).tuples().all())
+    assert links[first] is None
+    assert links[copy] == first and links[again] == first
+    assert sum(v is not None for v in links.values()) == 2  # the bakery story is its own
+
+
+def test_lines_a_publisher_repeats_are_learned(engine: Engine) -> None:
+    promo = "Sign up for the Morning Brief newsletter"
+    for i in range(4):
+        _load(
+            engine,
+            f"Story number {i} about the harbour.\n\n{promo}\n\nIt ended well {i}.",
+            "Coast Times",
+        )
+    _load(engine, f"Another paper's story.\n\n{promo}", "Inland Post")
+    learned = learn.learned_boilerplate(engine)
+    assert learned == {"Coast Times": [promo]}
+
+
+def test_a_shared_paragraph_in_two_articles_is_not_learned(engine: Engine) -> None:
+    for i in range(2):
+        _load(engine, f"Lead {i}.\n\nThe minister said the talks were constructive.", "Coast Times")
+    assert learn.learned_boilerplate(engine) == {}
+
+
+def _story(engine: Engine, body: str, people: list[tuple[str, str, str]]) -> None:
+    mentions = []
+    for name, key, surface in people:
+        sentence = next(s for s in body.split(". ") if surface in s)
+        mentions.append(_person(name, key, surface, body, sentence))
+    _load(engine, body, mentions=mentions)
+
+
+def test_a_short_name_resolves_from_the_same_story_elsewhere(engine: Engine) -> None:
+    _story(
+        engine,
+        "Envoy Ana Ruiz met Lord Tomas Berg on Friday. They spoke for an hour",
+        [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Tomas Berg", "tomas berg", "Tomas Berg")],
+    )
+    # Another article of the story names only "Berg", beside Ana Ruiz.
+    _story(
+        engine,
+        "Ana Ruiz thanked Berg for the visit. Nothing else was said",
+        [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Berg", "berg", "Berg")],
+    )
+    assert learn.resolve_short_names(engine) == 1
+    with engine.connect() as conn:
+        names = set(conn.scalars(text("SELECT name FROM people")))
+        surfaces = conn.execute(
+            text(
+                "SELECT m.surface, p.name FROM mentions m JOIN people p ON p.id = m.person_id WHERE m.surface = 'Berg'"
+            )
+        ).all()
+    assert surfaces == [("Berg", "Tomas Berg")]
+    assert "Berg" not in names  # the one-word entity had nothing left and is gone
+    assert learn.resolve_short_names(engine) == 0  # idempotent
+
+
+def test_an_ambiguous_short_name_is_left_alone(engine: Engine) -> None:
+    _story(
+        engine,
+        "Ana Ruiz met Tomas Berg. Later more",
+        [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Tomas Berg", "tomas berg", "Tomas Berg")],
+    )
+    _story(
+        engine,
+        "Ana Ruiz met Greta Berg. Later more",
+        [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Greta Berg", "greta berg", "Greta Berg")],
+    )
+    _story(
+        engine,
+        "Ana Ruiz thanked Berg. Nothing else",
+        [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Berg", "berg", "Berg")],
+    )
+    assert learn.resolve_short_names(engine) == 0
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM people WHERE name = 'Berg'")) == 1
+
+
+def test_an_unrelated_story_does_not_resolve_a_short_name(engine: Engine) -> None:
+    _story(
+        engine,
+        "Ana Ruiz met Tomas Berg. Later more",
+        [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Tomas Berg", "tomas berg", "Tomas Berg")],
+    )
+    # "Berg" here shares no sentence partner with any article naming a full Berg.
+    _story(
+        engine,
+        "Coach Lars Holm praised Berg. Nothing else",
+        [("Lars Holm", "lars holm", "Lars Holm"), ("Berg", "berg", "Berg")],
+    )
+    assert learn.resolve_short_names(engine) == 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import Counter
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from newsdesk.entities.keys import fold_key, fold_words, initials, names_similar
@@ -91,19 +91,11 @@ def _pick_full_name(people: Sequence[Candidate], index: int, fits: list[int]) ->
 
 def resolve_people(people: Sequence[Candidate]) -> list[tuple[str, str]]:
     """(display name, key) for each person candidate, in order."""
-    targets = person_targets(people)
-    keys = [fold_key(people[t].surface) for t in targets]
-    return _display_by_key(keys, [c.surface for c in people])
-
-
-def _display_by_key(
-    keys: list[str], surfaces: list[str], fold: Callable[[str], str] = fold_key
-) -> list[tuple[str, str]]:
-    """Pair each key with the best variant among the surfaces that fold to it."""
+    keys = [fold_key(people[t].surface) for t in person_targets(people)]
     variants: dict[str, list[str]] = {}
-    for surface in surfaces:
-        variants.setdefault(fold(surface), []).append(surface)
-    return [(best_display(variants.get(key, [key])), key) for key in keys]
+    for c in people:
+        variants.setdefault(fold_key(c.surface), []).append(c.surface)
+    return [(best_display(variants[key]), key) for key in keys]
 
 
 def acronym_definitions(orgs: Sequence[Candidate], texts: Mapping[Field, str]) -> dict[str, str]:
@@ -136,7 +128,7 @@ def _expand_acronym(
         if not acronym_of(c.surface) and initials(c.surface) == acronym
     ]
     before = [j for j in longs if j < index]
-    if before or longs:
+    if longs:
         return orgs[before[-1] if before else longs[0]].surface
     return None
 
@@ -146,36 +138,41 @@ def resolve_organisations(
 ) -> list[tuple[str, str, str | None]]:
     """(display name, key, acronym) for each organisation candidate, in order."""
     defined = acronym_definitions(orgs, texts)
-    names: list[str] = []
-    acronyms: list[str | None] = []
-    for index, org in enumerate(orgs):
-        expanded = _expand_acronym(orgs, index, defined)
-        names.append(expanded or org.canonical or org.surface)
-        acronyms.append(acronym_of(org.surface) if expanded else None)
+    expanded = [_expand_acronym(orgs, index, defined) for index in range(len(orgs))]
+    names = [long or org.canonical or org.surface for org, long in zip(orgs, expanded, strict=True)]
     groups = group_variants(names)
+    acronyms = _group_acronyms(orgs, expanded, names, groups, defined)
     by_group: dict[int, list[str]] = {}
-    acronym_by_group: dict[int, str] = {}
-    for group, name, acronym in zip(groups, names, acronyms, strict=True):
+    for group, name in zip(groups, names, strict=True):
         by_group.setdefault(group, []).append(name)
-        if acronym:
-            acronym_by_group.setdefault(group, acronym)
-    for acronym, long_form in defined.items():
-        if long_form in names:
-            acronym_by_group.setdefault(groups[names.index(long_form)], acronym)
     display = {group: best_display(variants) for group, variants in by_group.items()}
     return [
         (
             display[g],
             fold_key(display[g], "organisation"),
-            acronym_by_group.get(g) or _own_acronym(display[g]),
+            acronyms.get(g) or acronym_of(display[g]),
         )
         for g in groups
     ]
 
 
-def _own_acronym(name: str) -> str | None:
-    """An organisation named by an acronym carries it as its acronym ("NATO")."""
-    return acronym_of(name)
+def _group_acronyms(
+    orgs: Sequence[Candidate],
+    expanded: Sequence[str | None],
+    names: Sequence[str],
+    groups: Sequence[int],
+    defined: Mapping[str, str],
+) -> dict[int, str]:
+    """The acronym each organisation group is known by in the article (first seen wins)."""
+    found: dict[int, str] = {}
+    for org, long, group in zip(orgs, expanded, groups, strict=True):
+        acronym = acronym_of(org.surface) if long else None
+        if acronym:
+            found.setdefault(group, acronym)
+    for acronym, long_form in defined.items():
+        if long_form in names:
+            found.setdefault(groups[names.index(long_form)], acronym)
+    return found
 
 
 def group_variants(names: Sequence[str]) -> list[int]:

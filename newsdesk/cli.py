@@ -13,6 +13,7 @@ from typing import Any
 
 from newsdesk.errors import ConfigError, NewsdeskError, RejectError
 from newsdesk.records import Article, Mention, RawDocument, Rejected
+from newsdesk.settings import Settings
 
 # Every 15 minutes: frequent enough for news, rare enough that runs never pile up.
 DEFAULT_CRON = "*/15 * * * *"
@@ -197,7 +198,9 @@ def inspect_paths(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
     settings = get_settings()
     nlp = entities.load_model(settings.spacy_model, settings.spacy_model_version)
     read_options = sources.ReadOptions(max_input_bytes=settings.max_input_bytes)
-    clean_options = CleanOptions(max_html_depth=settings.max_html_depth)
+    clean_options = CleanOptions(
+        learned_boilerplate=_learned_lines(settings), max_html_depth=settings.max_html_depth
+    )
     for path in sources.discover(paths):
         for item in sources.read(path, read_options):
             if isinstance(item, Rejected):
@@ -212,6 +215,25 @@ def inspect_paths(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
                 )
                 continue
             yield inspect_record(item, article, found)
+
+
+def _learned_lines(settings: Settings) -> frozenset[str]:
+    """Boilerplate learned from the loaded corpus, when there is a database to learn from."""
+    from newsdesk.db import engine_for, locate
+    from newsdesk.learn import learned_boilerplate
+
+    if not settings.database_url and not (settings.data_dir / "pgdata").exists():
+        return frozenset()
+    try:
+        learned = learned_boilerplate(engine_for(locate(settings).url))
+    except Exception as exc:  # inspect works without a database; say why it learned nothing
+        print(f"newsdesk: no learned boilerplate ({type(exc).__name__}: {exc})", file=sys.stderr)
+        return frozenset()
+    for publisher, lines in sorted(learned.items()):
+        print(f"newsdesk: learned boilerplate for {publisher}: {len(lines)} lines", file=sys.stderr)
+        for line in lines:
+            print(f"    {line}", file=sys.stderr)
+    return frozenset(line for lines in learned.values() for line in lines)
 
 
 def inspect_record(doc: RawDocument, article: Article, found: Sequence[Mention]) -> dict[str, Any]:

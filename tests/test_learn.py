@@ -143,3 +143,38 @@ def test_an_unrelated_story_does_not_resolve_a_short_name(engine: Engine) -> Non
         [("Lars Holm", "lars holm", "Lars Holm"), ("Berg", "berg", "Berg")],
     )
     assert learn.resolve_short_names(engine) == 0
+
+
+def test_inspect_removes_and_shows_learned_lines(
+    engine: Engine,
+    db_url: str,
+    tmp_path,
+    monkeypatch,
+    capsys,  # type: ignore[no-untyped-def]
+) -> None:
+    import json
+
+    from newsdesk.cli import main
+    from newsdesk.settings import get_settings
+
+    promo = "Read the Coast Times anywhere with our new app"
+    for i in range(3):
+        _load(
+            engine,
+            f"Story number {i} about the harbour.\n\n{promo}\n\nIt ended well {i}.",
+            "Coast Times",
+        )
+    (tmp_path / "new.txt").write_text(
+        f"Ferry returns to the island\n\nThe island ferry returned to service on Monday after repairs.\n\n{promo}\n"
+    )
+    monkeypatch.setenv("NEWSDESK_DATABASE_URL", db_url)
+    get_settings.cache_clear()
+    try:
+        assert main(["inspect", "--json", str(tmp_path)]) == 0
+    finally:
+        get_settings.cache_clear()
+    captured = capsys.readouterr()
+    record = json.loads(captured.out)
+    assert "learned boilerplate for Coast Times: 1 lines" in captured.err
+    assert {"text": promo, "reason": "learned"} in record["removed"]
+    assert promo not in record["body"]

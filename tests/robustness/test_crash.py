@@ -10,13 +10,11 @@ from __future__ import annotations
 import signal
 import subprocess
 import time
-from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from flows.etl import etl
-from tests.conftest import _db_url, create_database, drop_database
 from tests.robustness.helpers import PYTHON, scalar, snapshot, subprocess_env, write_corpus
 
 pytestmark = pytest.mark.slow
@@ -27,17 +25,6 @@ import sys
 from flows.etl import etl
 etl([sys.argv[1]], batch_size=2, database_url=sys.argv[2])
 """
-
-
-@pytest.fixture
-def other_db_url(pg_server_url: str, template_db: str) -> Iterator[str]:
-    """A second fresh, migrated database in the same test."""
-    name = create_database(pg_server_url, template=template_db)
-    yield _db_url(pg_server_url, name)
-    from newsdesk.db import dispose_engines
-
-    dispose_engines()
-    drop_database(pg_server_url, name)
 
 
 def _kill_after_some_articles(inbox: Path, url: str) -> int:
@@ -71,6 +58,7 @@ def test_killed_run_then_rerun_equals_one_clean_run(
 
     loaded_when_killed = _kill_after_some_articles(inbox, db_url)
     assert 0 < loaded_when_killed < ARTICLES, "the kill came too late to test anything"
+    print(f"killed with {loaded_when_killed} of {ARTICLES} articles loaded")
     # No half-loaded article: every document has its article (they share one transaction).
     orphans = scalar(
         db_url,

@@ -13,6 +13,7 @@ from __future__ import annotations
 import argparse
 import sys
 import time
+import warnings
 from collections.abc import Callable
 from pathlib import Path
 
@@ -63,20 +64,25 @@ def pages(limit: int | None = None) -> list[tuple[str, str, str]]:
 
 
 def run(
-    extractor: Extractor, corpus: list[tuple[str, str, str]]
-) -> tuple[Score, float, dict[str, tuple[float, float]]]:
-    """Averaged score, seconds per page and per-page (precision, recall) of one extractor."""
-    pairs: list[tuple[float, float]] = []
-    per_page: dict[str, tuple[float, float]] = {}
-    elapsed = 0.0
+    extractors: dict[str, Extractor], corpus: list[tuple[str, str, str]]
+) -> dict[str, tuple[Score, float, dict[str, tuple[float, float]]]]:
+    """Per tool: averaged score, seconds per page and per-page (precision, recall).
+
+    Tools take turns page by page, so a busy machine slows them alike.
+    """
+    pairs: dict[str, dict[str, tuple[float, float]]] = {name: {} for name in extractors}
+    elapsed = dict.fromkeys(extractors, 0.0)
     for key, html, true in corpus:
-        started = time.perf_counter()
-        body = extractor(key, html)
-        elapsed += time.perf_counter() - started
-        pair = page_precision_recall(body, true)
-        pairs.append(pair)
-        per_page[key] = pair
-    return average(pairs), elapsed / max(len(corpus), 1), per_page
+        for name, extractor in extractors.items():
+            started = time.perf_counter()
+            body = extractor(key, html)
+            elapsed[name] += time.perf_counter() - started
+            pairs[name][key] = page_precision_recall(body, true)
+    pages = max(len(corpus), 1)
+    return {
+        name: (average(list(pairs[name].values())), elapsed[name] / pages, pairs[name])
+        for name in extractors
+    }
 
 
 def main() -> None:
@@ -88,12 +94,11 @@ def main() -> None:
     args = parser.parse_args()
     if not EXTRACTION.exists():
         sys.exit(f"{EXTRACTION} is absent: the corpus lives beside the repo in ../shared")
+    warnings.simplefilter("ignore")
     corpus = pages(args.limit)
     print(f"article-extraction-benchmark: {len(corpus)} pages")
-    for name, extractor in EXTRACTORS.items():
-        if args.only and name != args.only:
-            continue
-        score, seconds, per_page = run(extractor, corpus)
+    chosen = {n: e for n, e in EXTRACTORS.items() if not args.only or n == args.only}
+    for name, (score, seconds, per_page) in run(chosen, corpus).items():
         print(
             f"{name:12s} P={score.precision:.4f} R={score.recall:.4f} F1={score.f1:.4f}"
             f"  {seconds * 1000:.1f} ms/page"

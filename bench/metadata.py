@@ -72,7 +72,8 @@ def newspaper_extract(key: str, html: str, url: str) -> Extracted:
     """newspaper4k 0.9.6's Article.parse on the same HTML."""
     import newspaper
 
-    article = newspaper.Article(url)
+    # fetch_images=False: parsing must not go to the network for the top image.
+    article = newspaper.Article(url, fetch_images=False)
     article.download(input_html=html)
     article.parse()
     date = article.publish_date.date().isoformat() if article.publish_date else None
@@ -166,7 +167,7 @@ def main() -> None:
             continue
         means, seconds, results = evaluate(tool, pages)
         fields = "  ".join(f"{name}={means[name]:.3f}" for name in FIELDS)
-        print(f"{tool:12s} {fields}  {seconds * 1000:.1f} ms/page")
+        print(f"{tool:12s} {fields}  {seconds * 1000:.1f} ms/page", flush=True)
         if args.show_misses:
             for key, result in results.items():
                 if result["score"][args.show_misses] < 1:

@@ -67,6 +67,8 @@ TZ_ABBREVIATIONS = {
     "GMT": 0,
     "UTC": 0,
 }
+# Dates in URL paths: /2023/12/20/ and /2023/dec/21/.
+URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2}|[a-z]{3})/(\d{1,2})(?:/|$)", re.IGNORECASE)
 # The headline leads the text; a copy after this many paragraphs is a quotation of it.
 TITLE_MAX_POSITION = 2
 # Dates outside this range are parsing accidents (a year read from a phone number, say).
@@ -438,12 +440,26 @@ def parse_date(value: Any) -> datetime | None:
 
 
 def _published(sources: list[dict[str, Any]]) -> datetime | None:
-    """The publication date from the first source whose value parses."""
-    for source in sources:
+    """The publication date: the record's, else the date printed on the page, else markup's.
+
+    A visible dateline beats markup: it is what readers see (and it is in the page's own
+    timezone, where a UTC timestamp may fall on the next day).
+    """
+    record, meta, text = sources[0], sources[1], sources[2]
+    for source in (record, text, meta):
         parsed = parse_date(source.get("published"))
         if parsed:
             return parsed
-    return None
+    return _date_from_url(_first_text(sources, "url") or "")
+
+
+def _date_from_url(url: str) -> datetime | None:
+    """A date in a URL path ("/2023/12/20/", "/2023/dec/21/"), as UTC midnight."""
+    match = URL_DATE.search(url)
+    if not match:
+        return None
+    year, month, day = match.groups()
+    return parse_date(f"{year} {month} {day}")
 
 
 def _language(sources: list[dict[str, Any]], body: str) -> str | None:

@@ -75,7 +75,6 @@ JUNK_TOKENS = frozenset(
         "newsletter",
         "subscribe",
         "subscription",
-        "paywall",
         "signup",
         "share",
         "sharing",
@@ -188,6 +187,19 @@ STRONG_TOKENS = frozenset(
         "modal",
     ]
 )
+# Substrings of class/id that name the article body ("article-body__ArticleBox-sc-1").
+BODY_MARKER = re.compile(
+    r"article[-_]?body|articlebody|story[-_]?body|entry[-_]content|post[-_](?:content|body)"
+    r"|article[-_]?(?:content|text)|story[-_]?(?:content|text)|body[-_]?text"
+)
+# Class words of a container that wraps the body itself.
+BODYISH = re.compile(r"body|content|article|story|text|main", re.IGNORECASE)
+# Prose rescue: an element under a weak sign is kept when it holds this many paragraphs of at
+# least this many characters with few links (paywalled or visually collapsed article text).
+PROSE_RESCUE_PARAGRAPHS = 2
+PROSE_RESCUE_CHARS = 80
+PROSE_LINK_DENSITY = 0.3
+PROSE_RESCUE_SCAN = 20
 # A weakly-marked element holding at least this share of the page's paragraph text is kept.
 WRAPPER_SHARE = 0.5
 # Reasons for tokens, so "removed" says what kind of furniture went.
@@ -225,7 +237,6 @@ TOKEN_REASON = {
     "subscribe": "promo",
     "promo": "promo",
     "promotion": "promo",
-    "paywall": "promo",
     "comment": "widget_label",
     "comments": "widget_label",
 }
@@ -398,7 +409,7 @@ def _protected(root: HtmlElement) -> set[HtmlElement]:
     an element that holds the <h1> or the body container is the page, not its chrome.
     """
     anchors = [*root.iter("h1"), *root.xpath(".//*[@itemprop='articleBody']")]
-    anchors += [e for e in root.iter() if isinstance(e.tag, str) and _tokens(e) & BODY_TOKENS]
+    anchors += [e for e in root.iter() if isinstance(e.tag, str) and _is_named_body(e)]
     articles = sorted(root.iter("article"), key=_text_length, reverse=True)
     anchors += articles[:1]
     protected: set[HtmlElement] = set()
@@ -453,7 +464,7 @@ def _junk_reason(element: HtmlElement) -> tuple[str, bool] | None:
     if "display:none" in style or "visibility:hidden" in style:
         return "html:hidden", False
     tokens = _tokens(element)
-    if tokens & BODY_TOKENS or element.get("itemprop") == "articleBody":
+    if _is_named_body(element):
         return None
     junk = tokens & JUNK_TOKENS
     if not junk:
@@ -461,6 +472,25 @@ def _junk_reason(element: HtmlElement) -> tuple[str, bool] | None:
     strong = sorted(junk & STRONG_TOKENS)
     token = strong[0] if strong else sorted(junk)[0]
     return TOKEN_REASON.get(token, f"html:{token}"), bool(strong)
+
+
+def _is_named_body(element: HtmlElement) -> bool:
+    """True for a container whose class/id/itemprop calls it the article body."""
+    if element.get("itemprop") == "articleBody":
+        return True
+    names = " ".join(filter(None, (element.get("class"), element.get("id")))).lower()
+    return bool(names) and (bool(_tokens(element) & BODY_TOKENS) or bool(BODY_MARKER.search(names)))
+
+
+def _is_prose_block(element: HtmlElement) -> bool:
+    """True when an element holds paragraphs of prose (kept even under a weak chrome sign)."""
+    paragraphs = [element] if element.tag == "p" else list(element.iter("p"))
+    prose = 0
+    for para in paragraphs[:PROSE_RESCUE_SCAN]:
+        text = " ".join(para.text_content().split())
+        if len(text) >= PROSE_RESCUE_CHARS and _link_density(para, len(text)) < PROSE_LINK_DENSITY:
+            prose += 1
+    return prose >= (1 if element.tag == "p" else PROSE_RESCUE_PARAGRAPHS)
 
 
 def _text_weights(root: HtmlElement) -> dict[HtmlElement, int]:
@@ -540,7 +570,7 @@ def _main_container(tree: HtmlElement) -> HtmlElement:
 def _named_candidates(root: HtmlElement) -> list[HtmlElement]:
     """Containers that call themselves the article body, most specific first."""
     named = root.xpath(".//*[@itemprop='articleBody']")
-    named += [e for e in root.iter() if isinstance(e.tag, str) and _tokens(e) & BODY_TOKENS]
+    named += [e for e in root.iter() if isinstance(e.tag, str) and _is_named_body(e)]
     articles = list(root.iter("article"))
     articles.sort(key=_text_length, reverse=True)
     return [*named, *articles[:1]]
@@ -568,8 +598,15 @@ def _drop_chrome(root: HtmlElement, removed: list[Removed], protected: set[HtmlE
         if junk is None:
             continue
         reason, strong = junk
-        if not strong and weights.get(element, 0) >= WRAPPER_SHARE * total:
+        weight = weights.get(element, 0)
+        if not strong and (weight >= WRAPPER_SHARE * total or _is_prose_block(element)):
             continue
+        if (
+            strong
+            and weight >= WRAPPER_SHARE * total
+            and BODYISH.search(element.get("class") or "")
+        ):
+            continue  # "Cheat__body-and-footer": the body's own wrapper, named after its parts
         text = _spaced_text(element)
         if text:
             removed.append(Removed(text[:REMOVED_MAX_CHARS], reason))

@@ -64,6 +64,14 @@ BYLINE_SELECTOR = (
     " or contains(@class,'Author')]"
 )
 BYLINE_MAX_CHARS = 120
+# Elements that show the publication date, most explicit first.
+DATE_SELECTOR = (
+    "//*[@itemprop='datePublished'] | //time | //*[contains(@class,'publish') or"
+    " contains(@class,'date') or contains(@class,'timestamp') or contains(@class,'Date')]"
+)
+DATE_CANDIDATES = 30
+DATE_TEXT_MAX_CHARS = 80
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # An <h1> shorter than this is a logo or a section name, not the headline.
 H1_MIN_WORDS = 3
 # Title separators: "Headline | Site", "Headline - Site".
@@ -73,10 +81,14 @@ TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·»:]|-{1,2})\s+")
 def from_tree(tree: HtmlElement) -> dict[str, Any]:
     """All metadata hints found in a parsed page."""
     hints: dict[str, Any] = {}
-    for obj in _json_ld_articles(tree):
-        _merge(hints, _from_json_ld(obj))
+    objects = list(_json_ld_objects(tree))
+    for obj in objects:
+        if _is_article(obj.get("@type")):
+            _merge(hints, _from_json_ld(obj))
     _merge(hints, _from_meta(tree))
     _merge(hints, _from_markup(tree))
+    # Last resort: a publication date on any JSON-LD object (Recipe, VideoObject, ...).
+    _merge(hints, {"published": next((_text(o.get("datePublished")) for o in objects), None)})
     return hints
 
 
@@ -87,8 +99,8 @@ def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
             into[key] = value
 
 
-def _json_ld_articles(tree: HtmlElement) -> Iterator[dict[str, Any]]:
-    """JSON-LD objects of an article-like type, including those inside @graph."""
+def _json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
+    """Every JSON-LD object on the page, including those inside @graph."""
     for script in tree.iterfind(".//script[@type='application/ld+json']"):
         try:
             data = json.loads(script.text or "", strict=False)
@@ -101,8 +113,7 @@ def _json_ld_articles(tree: HtmlElement) -> Iterator[dict[str, Any]]:
                 stack.extend(item)
             elif isinstance(item, dict):
                 stack.extend(v for k, v in item.items() if k == "@graph")
-                if _is_article(item.get("@type")):
-                    yield item
+                yield item
 
 
 def _is_article(kind: Any) -> bool:
@@ -188,13 +199,20 @@ def _from_markup(tree: HtmlElement) -> dict[str, Any]:
     title = tree.find(".//title")
     if title is not None and title.text:
         hints["title"] = " ".join(title.text.split())
-    for time in tree.iterfind(".//time"):
-        value = time.get("datetime") or time.text_content().strip()
-        if value:
-            hints["published"] = value
-            break
+    hints["published"] = _visible_date(tree)
     hints["byline_text"] = _byline_texts(tree)
     return hints
+
+
+def _visible_date(tree: HtmlElement) -> str | None:
+    """A date marked up in the page: itemprop=datePublished, <time>, or a date-classed element."""
+    for element in tree.xpath(DATE_SELECTOR)[:DATE_CANDIDATES]:
+        value = element.get("content") or element.get("datetime") or ""
+        text = " ".join(element.text_content().split())
+        for candidate in (value, text):
+            if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
+                return candidate
+    return None
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:

@@ -30,7 +30,7 @@ def test_extraction_f1_above_floor() -> None:
     from bench.extraction import newsdesk_body, pages, run
 
     warnings.simplefilter("ignore")
-    score, _, _ = run(newsdesk_body, pages())
+    score, _, _ = run({"newsdesk": newsdesk_body}, pages())["newsdesk"]
     assert score.f1 >= FLOORS["extraction"]["f1"], score
 
 

@@ -38,6 +38,8 @@ SUFFIXES = frozenset({"jr", "sr", "ii", "iii", "iv"})
 JUNK_NAMES = read_words("junk")
 # Role nouns cut from the end of organisation spans ("State Department spokesperson").
 TRAILING_ROLES = read_words("roles")
+# Head nouns of organisation names: lower-case words before one are part of the name.
+ORG_HEADS = read_words("org_heads")
 # Nationalities and regional adjectives spaCy sometimes tags as ORG.
 DEMONYMS = read_words("demonyms")
 # Possessive endings removed from the last word ("Zhao’s", "Workers’" -> kept, see below).
@@ -132,7 +134,12 @@ def _after_last_title(text: str, words: list[tuple[int, int]]) -> int:
 def drop_trailing(
     text: str, words: list[tuple[int, int]], kind: EntityKind
 ) -> list[tuple[int, int]]:
-    """Drop lower-case words after a name, and role nouns after an organisation."""
+    """Drop lower-case words after a name, and role nouns after an organisation.
+
+    An organisation ending in a head noun keeps it ("Chinese foreign ministry").
+    """
+    if kind == "organisation" and words and bare(text[slice(*words[-1])]) in ORG_HEADS:
+        return words
     while len(words) > 1:
         word = text[slice(*words[-1])]
         role = kind == "organisation" and bare(word) in TRAILING_ROLES
@@ -194,10 +201,10 @@ def is_junk(surface: str, kind: EntityKind) -> bool:
     folded = [bare(w) for w in words]
     if not _HAS_LETTER.search(surface) or not any(is_capitalised(w) for w in words):
         return True
-    if all(
-        is_title(w) or f in JUNK_NAMES or f in DEMONYMS for w, f in zip(words, folded, strict=True)
-    ):
+    if len(words) == 1 and (is_title(words[0]) or folded[0] in JUNK_NAMES | DEMONYMS):
         return True
+    if all(is_title(w) for w in words) or all(f in DEMONYMS for f in folded):
+        return True  # "Prime Minister", "North Korean"; but "Foreign Ministry" is a name
     if kind == "person" and any(ch.isdigit() for ch in surface):
         return True
     return len(surface) < 2

@@ -82,3 +82,24 @@ def test_candidates_keep_offsets_and_sentence(make_doc: MakeDoc) -> None:
 def test_other_labels_are_ignored(make_doc: MakeDoc) -> None:
     doc = make_doc("Chinese troops left Seoul.", [("Chinese", "NORP"), ("Seoul", "GPE")])
     assert candidates(doc, "body") == []
+
+
+@pytest.mark.parametrize(
+    ("surface", "kind"),
+    [
+        ("Communist Party", "organisation"),
+        ("Foreign Ministry", "organisation"),
+        ("Chinese Foreign Ministry", "organisation"),
+        ("State Department", "organisation"),
+        ("Supreme Court", "organisation"),
+    ],
+)
+def test_names_made_of_vocabulary_words_are_kept(surface: str, kind: str) -> None:
+    assert not is_junk(surface, kind)  # type: ignore[arg-type]
+
+
+def test_organisation_ending_in_a_head_noun_keeps_lower_case_words() -> None:
+    assert _trimmed("Chinese foreign ministry", "organisation") == "Chinese foreign ministry"
+    assert _trimmed("Korean Central News Agency said", "organisation") == (
+        "Korean Central News Agency"
+    )

@@ -69,3 +69,13 @@ def test_extract_resolves_within_each_article(nlp: Language) -> None:
 def test_long_form_carries_the_acronym_the_ruler_knows(nlp: Language) -> None:
     [mentions] = extract(nlp, [_article("The Korean Central News Agency said nothing more.")])
     assert [(m.name, m.acronym) for m in mentions] == [("Korean Central News Agency", "KCNA")]
+
+
+@pytest.mark.slow
+def test_two_processes_give_the_same_mentions(nlp: Language) -> None:
+    articles = [
+        _article(f"Mark Ellison met Ana Lopes. Lopes left, Ellison stayed ({i}).") for i in range(4)
+    ]
+    one = extract(nlp, articles, EntityOptions(batch_size=2, processes=1))
+    two = extract(nlp, articles, EntityOptions(batch_size=2, processes=2))
+    assert one == two and all(len(ms) == 4 for ms in one)

@@ -67,6 +67,12 @@ TZ_ABBREVIATIONS = {
     "GMT": 0,
     "UTC": 0,
 }
+# Pieces of text shaped like one date: ISO, "December 23, 2023", "23 Dec 2023", "12/23/2023".
+DATE_SHAPED = re.compile(
+    r"\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?)?"
+    r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
+    r"|\d{1,2}/\d{1,2}/\d{4}"
+)
 # Dates in URL paths: /2023/12/20/ and /2023/dec/21/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2}|[a-z]{3})/(\d{1,2})(?:/|$)", re.IGNORECASE)
 # The headline leads the text; a copy after this many paragraphs is a quotation of it.
@@ -428,15 +434,25 @@ def parse_date(value: Any) -> datetime | None:
         )
         if not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text):
             return None  # without a year, dateutil would fill in the current one
-        try:
-            parsed = date_parser.parse(text, fuzzy=True, tzinfos=TZ_ABBREVIATIONS)
-        except (ValueError, OverflowError, TypeError):
+        found = _parse_text_date(text)
+        if found is None:
             return None
+        parsed = found
     else:
         return None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _parse_text_date(text: str) -> datetime | None:
+    """dateutil on the whole text, else on its first date-shaped piece ("Sat Dec 23, 2023 ...")."""
+    for candidate in (text, *(m.group(0) for m in DATE_SHAPED.finditer(text))):
+        try:
+            return date_parser.parse(candidate, fuzzy=True, tzinfos=TZ_ABBREVIATIONS)
+        except (ValueError, OverflowError, TypeError):
+            continue
+    return None
 
 
 def _published(sources: list[dict[str, Any]]) -> datetime | None:

@@ -200,6 +200,10 @@ PROSE_RESCUE_PARAGRAPHS = 2
 PROSE_RESCUE_CHARS = 80
 PROSE_LINK_DENSITY = 0.3
 PROSE_RESCUE_SCAN = 20
+# Siblings of the chosen container join it when they hold this share of its paragraph text
+# (and at least this many characters).
+SIBLING_SHARE = 0.2
+SIBLING_MIN_CHARS = 200
 # A weakly-marked element holding at least this share of the page's paragraph text is kept.
 WRAPPER_SHARE = 0.5
 # Reasons for tokens, so "removed" says what kind of furniture went.
@@ -398,8 +402,32 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
     root = body if body is not None else tree
     _drop_chrome(root, removed, _protected(root))
     main = _main_container(root)
-    lines = _linearise(main, removed)
+    lines: list[str] = []
+    for block in _with_siblings(main, root):
+        lines += _linearise(block, removed)
     return HtmlResult(lines, hints, removed)
+
+
+def _with_siblings(main: HtmlElement, root: HtmlElement) -> list[HtmlElement]:
+    """The container and those of its siblings that carry a good share of prose.
+
+    Pages that interleave the article with product boxes or paywall breaks split the text
+    over sibling containers; readability merges siblings the same way.
+    """
+    parent = main.getparent()
+    if parent is None or main is root:
+        return [main]
+    weights = _text_weights(parent)
+    floor = max(SIBLING_MIN_CHARS, SIBLING_SHARE * weights.get(main, 0))
+    blocks = []
+    for sibling in parent:
+        if sibling is main:
+            blocks.append(sibling)
+        elif isinstance(sibling.tag, str) and weights.get(sibling, 0) >= floor:
+            text_length = _text_length(sibling)
+            if _link_density(sibling, text_length) < PROSE_LINK_DENSITY:
+                blocks.append(sibling)
+    return blocks
 
 
 def _protected(root: HtmlElement) -> set[HtmlElement]:

@@ -404,13 +404,13 @@ def prf(tp: int, n_system: int, n_gold: int) -> dict[str, float]:
 
 
 def mention_scores(
-    golds: Sequence[Gold], systems: Sequence[list[SystemMention]]
+    golds: Sequence[Gold], systems: Sequence[list[SystemMention]], kind: str | None = None
 ) -> dict[str, float]:
-    """Exact span + kind micro P/R/F1."""
+    """Exact span + kind micro P/R/F1 (of one kind when `kind` is given)."""
     tp = n_sys = n_gold = 0
     for gold, system in zip(golds, systems, strict=True):
-        gold_spans = {(k, s, e) for k, s, e, _ in gold.mentions}
-        sys_spans = {(m.kind, m.start, m.end) for m in system}
+        gold_spans = {(k, s, e) for k, s, e, _ in gold.mentions if kind in (None, k)}
+        sys_spans = {(m.kind, m.start, m.end) for m in system if kind in (None, m.kind)}
         tp += len(gold_spans & sys_spans)
         n_sys += len(sys_spans)
         n_gold += len(gold_spans)
@@ -496,6 +496,8 @@ def evaluate(
         systems, seconds = runner(docs, processes, repeat)
         report[label] = {
             "mentions": mention_scores(golds, systems),
+            "person_mentions": mention_scores(golds, systems, "person"),
+            "organisation_mentions": mention_scores(golds, systems, "organisation"),
             "entity_sets": entity_set_scores(golds, systems),
             "short_names": resolution_scores(docs, golds, systems),
             "words_per_second": round(words / seconds) if seconds else None,

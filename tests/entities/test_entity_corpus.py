@@ -45,7 +45,13 @@ def test_people_and_organisations_are_found(seed_mentions: dict[str, list[Mentio
         "Mao Ning",
     ]:
         assert name in people
-    for name in ["Korean Central News Agency", "Xinhua", "Politburo Standing Committee"]:
+    for name in [
+        "Korean Central News Agency",
+        "Xinhua",
+        "Politburo Standing Committee",
+        "Communist Party",
+        "Chinese Foreign Ministry",
+    ]:
         assert name in orgs
 
 
@@ -60,6 +66,13 @@ def test_short_names_resolve_within_each_article(seed_mentions: dict[str, list[M
     assert _resolved(seed_mentions["001"], "Kim") == {"Kim Song-nam"}
     assert _resolved(seed_mentions["002"], "Kim") == {"Kim Jong-un"}
     assert _resolved(seed_mentions["000"], "Choe") <= {"Choe"}
+    assert _resolved(seed_mentions["004"], "Choe") == {"Choe Ryong-hae"}
+
+
+def test_no_junk_entities(seed_mentions: dict[str, list[Mention]]) -> None:
+    names = {m.name for ms in seed_mentions.values() for m in ms}
+    for junk in ["State", "Advertisement", "Diplomacy", "North Korean", "Chinese", "President"]:
+        assert junk not in names
 
 
 def test_offsets_hold_on_real_text(nlp: Language, corpus: Path) -> None:

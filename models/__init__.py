@@ -231,3 +231,215 @@ class ArticleBand(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+class EntityMerge(Base):
+    """One analyst merge of two people or organisations, so `newsdesk split` can undo it."""
+
+    __tablename__ = "entity_merges"
+    __table_args__ = (
+        CheckConstraint("kind IN ('person', 'organisation')", name="kind_known"),
+        {
+            "comment": "One row per analyst merge (newsdesk merge): what moved from the merged "
+            "entity to the kept one, so newsdesk split can restore it exactly."
+        },
+    )
+
+    id: Mapped[int] = mapped_column(
+        BigInteger, primary_key=True, comment="Merge number (newsdesk split --merge takes it)."
+    )
+    kind: Mapped[str] = mapped_column(Text, comment="'person' or 'organisation'.")
+    kept_id: Mapped[int] = mapped_column(
+        BigInteger,
+        comment="The entity the other was merged into (people.id or organisations.id).",
+    )
+    merged_id: Mapped[int] = mapped_column(
+        BigInteger,
+        comment="The entity merged away; its row is deleted and restored by a split.",
+    )
+    merged_name: Mapped[str] = mapped_column(Text, comment="Display name of the merged entity.")
+    merged_name_key: Mapped[str] = mapped_column(
+        Text, comment="Folded name key of the merged entity."
+    )
+    merged_acronym: Mapped[str | None] = mapped_column(
+        Text, comment="Acronym of a merged organisation, if any."
+    )
+    alias_keys: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), comment="Alias keys that moved to the kept entity."
+    )
+    mention_ids: Mapped[list[int]] = mapped_column(
+        ARRAY(BigInteger), comment="Mentions that moved to the kept entity."
+    )
+    note: Mapped[str | None] = mapped_column(
+        Text, comment="Why the analyst merged them, if they said."
+    )
+    merged_by: Mapped[str] = mapped_column(
+        Text, server_default=text("CURRENT_USER"), comment="Database user who merged them."
+    )
+    merged_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True), server_default=func.now(), comment="When they were merged."
+    )
+    split_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True), comment="When the merge was undone; NULL while it holds."
+    )
+
+
+# The comments migration 0003 puts on the tables of 0001/0002 (the migration keeps its own
+# copy so history never changes; tests/test_migrations.py checks the two agree).
+TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
+    "documents": (
+        "Every raw input exactly as received, one row per distinct content; lets "
+        "newsdesk reprocess everything after the cleaner or model improves, without "
+        "re-scraping.",
+        {
+            "id": "Surrogate key.",
+            "source_uri": "Where the input came from: file path, or path#line[index] for a "
+            "record of a .json/.jsonl file.",
+            "content_sha256": "SHA-256 of raw; unique, so the same content is stored once.",
+            "media_type": "text/plain or text/html, as the reader judged it.",
+            "raw": "The original bytes (for a JSON record: the record as canonical JSON).",
+            "received_at": "When the document was first stored.",
+        },
+    ),
+    "articles": (
+        "One cleaned, normalised article per document. Full-text index ix_articles_fts "
+        "on to_tsvector('english', coalesce(title, '') || ' ' || body); see "
+        "search_articles().",
+        {
+            "id": "Surrogate key; stays the same when newsdesk reprocess rewrites the article.",
+            "document_id": "The document this article was made from (documents.id); unique.",
+            "source_uri": "Where the input came from (as documents.source_uri).",
+            "url": "The article's canonical URL when the page or record gave one.",
+            "publisher": "Publication name (e.g. 'The Valley Post'), or its domain when the "
+            "page named none.",
+            "title": "Headline.",
+            "standfirst": "The summary line under the headline, when there is one.",
+            "authors": "Bylined authors, in order; empty when none.",
+            "section": "Section or desk (e.g. 'Transport') when the page gave one.",
+            "published_at": "Publication time (timestamptz); NULL when the page gave no date.",
+            "language": "ISO 639-1 code of the body's language.",
+            "body": "Cleaned body text, paragraphs separated by blank lines.",
+            "word_count": "Words in the body.",
+            "removed": "What the cleaner took out: a JSON array of {text, reason}.",
+            "duplicate_of": "The earliest article whose body this one nearly repeats "
+            "(MinHash Jaccard >= 0.8); NULL for originals.",
+            "pipeline_version": "newsdesk version that produced this row.",
+            "loaded_at": "When this row was last written (load or reprocess).",
+        },
+    ),
+    "people": (
+        "A canonical person; spelling variants meet here through their folded name_key.",
+        {
+            "id": "Surrogate key.",
+            "name": "Display name: the longest well-formed variant seen (e.g. 'Kim Jong-un').",
+            "name_key": "Folded name (case, accents, punctuation removed); unique.",
+        },
+    ),
+    "organisations": (
+        "A canonical organisation; variants meet here through their folded name_key.",
+        {
+            "id": "Surrogate key.",
+            "name": "Display name: the longest well-formed variant seen.",
+            "name_key": "Folded name (case, accents, punctuation and a leading 'the' "
+            "removed); unique.",
+            "acronym": "Acronym the articles introduced for it (e.g. 'KCNA'), if any.",
+        },
+    ),
+    "person_aliases": (
+        "Alias key -> person. The loader looks names up here first, so pointing an "
+        "alias at another person merges them for later runs (newsdesk merge does "
+        "this).",
+        {
+            "alias_key": "Folded name variant; primary key.",
+            "alias": "The variant as written (longest form seen).",
+            "person_id": "The person this variant means (people.id).",
+            "created_at": "When the alias was first recorded.",
+        },
+    ),
+    "organisation_aliases": (
+        "Alias key -> organisation. The loader looks names up here first, so "
+        "pointing an alias at another organisation merges them for later "
+        "runs.",
+        {
+            "alias_key": "Folded name variant; primary key.",
+            "alias": "The variant as written (longest form seen).",
+            "organisation_id": "The organisation this variant means (organisations.id).",
+            "created_at": "When the alias was first recorded.",
+        },
+    ),
+    "mentions": (
+        "One mention of exactly one person or organisation in one field of one article, "
+        "with its offsets and sentence.",
+        {
+            "id": "Surrogate key.",
+            "article_id": "The article (articles.id).",
+            "person_id": "The person mentioned (people.id); NULL for an organisation mention.",
+            "organisation_id": "The organisation mentioned (organisations.id); NULL for a "
+            "person mention.",
+            "field": "Which field of the article: 'title', 'standfirst' or 'body'.",
+            "start_char": "Offset of the first character in that field (0-based, characters).",
+            "end_char": "Offset just past the last character; end_char - start_char = "
+            "char_length(surface).",
+            "surface": "The text as written (e.g. 'Zhao' for Zhao Leji).",
+            "sentence": "The sentence containing the mention, for reading.",
+        },
+    ),
+    "rejects": (
+        "An input that could not be loaded: at which stage and why. Every input ends in "
+        "articles or here, never nowhere.",
+        {
+            "id": "Surrogate key.",
+            "source_uri": "The input that was rejected.",
+            "content_sha256": "SHA-256 of its bytes; NULL when it could not be read; unique.",
+            "stage": "Stage that rejected it: read, clean, normalise, entities or load.",
+            "reason": "Short machine-readable reason (e.g. 'empty', 'binary').",
+            "detail": "What went wrong and what to do, for a person.",
+            "run_id": "The run that last rejected it (pipeline_runs.id).",
+            "created_at": "When it was (last) rejected.",
+        },
+    ),
+    "pipeline_runs": (
+        "One row per flow run (load or reprocess) with its counts and status.",
+        {
+            "id": "Surrogate key.",
+            "flow_run_id": "Prefect flow-run id, to find the run in the Prefect UI.",
+            "started_at": "When the run started.",
+            "finished_at": "When it finished; NULL while running or after a crash.",
+            "status": "running, completed or failed.",
+            "inputs_seen": "Inputs the run looked at (loaded + already_loaded + rejected).",
+            "loaded": "Articles written (for a reprocess run: rewritten).",
+            "already_loaded": "Inputs skipped because their content was loaded before.",
+            "rejected": "Inputs rejected, each with a row in rejects.",
+            "people": "People in the database when the run finished.",
+            "organisations": "Organisations in the database when the run finished.",
+            "mentions": "Mentions written by this run.",
+            "pipeline_version": "newsdesk version of the run.",
+            "error": "The error that failed the run, if it failed.",
+        },
+    ),
+    "article_signatures": (
+        "MinHash signature of an article's body, used to confirm near-duplicate candidates.",
+        {
+            "article_id": "The article (articles.id).",
+            "signature": "128 MinHash values over 5-word shingles of the body.",
+        },
+    ),
+    "article_bands": (
+        "One LSH band of an article's signature; articles sharing a band are "
+        "near-duplicate candidates.",
+        {
+            "band_key": "Hash of one band (4 values) of the signature.",
+            "article_id": "The article (articles.id).",
+        },
+    ),
+}
+
+
+def _apply_comments() -> None:
+    """Put the comments on the models' tables and columns."""
+    for name, (comment, columns) in TABLE_COMMENTS.items():
+        table = Base.metadata.tables[name]
+        table.comment = comment
+        for column, text_ in columns.items():
+            table.c[column].comment = text_
+
+
+_apply_comments()

@@ -51,7 +51,12 @@ def read_patterns(paths: Iterable[Path]) -> list[dict[str, object]]:
     """EntityRuler patterns from JSONL files, one pattern object per line."""
     patterns: list[dict[str, object]] = []
     for path in sorted(paths):
-        patterns.extend(dict(line) for line in srsly.read_jsonl(path))
+        try:
+            patterns.extend(dict(line) for line in srsly.read_jsonl(path))
+        except (ValueError, TypeError) as exc:
+            raise ConfigError(
+                f"EntityRuler patterns file {path} is not valid JSONL ({exc}); fix or remove it."
+            ) from exc
     return patterns
 
 

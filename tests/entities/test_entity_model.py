@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 import pytest
 from entity_docs import MODEL_NAME
 from spacy.language import Language
 
 from newsdesk.entities import EntityOptions, extract, load_model
+from newsdesk.entities.model import PATTERNS_DIR, read_patterns
 from newsdesk.errors import ConfigError
 from newsdesk.records import Article
 
@@ -79,3 +82,14 @@ def test_two_processes_give_the_same_mentions(nlp: Language) -> None:
     one = extract(nlp, articles, EntityOptions(batch_size=2, processes=1))
     two = extract(nlp, articles, EntityOptions(batch_size=2, processes=2))
     assert one == two and all(len(ms) == 4 for ms in one)
+
+
+def test_broken_patterns_file_is_a_config_error(tmp_path: Path) -> None:
+    (tmp_path / "mine.jsonl").write_text('{"label": "ORG", "pattern": "Acme"}\n{oops\n')
+    with pytest.raises(ConfigError, match=r"mine\.jsonl"):
+        read_patterns(tmp_path.glob("*.jsonl"))
+
+
+def test_shipped_patterns_load_and_are_organisations() -> None:
+    patterns = read_patterns(PATTERNS_DIR.glob("*.jsonl"))
+    assert patterns and {p["label"] for p in patterns} == {"ORG"}

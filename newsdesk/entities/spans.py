@@ -134,7 +134,7 @@ def _after_last_title(text: str, words: list[tuple[int, int]]) -> int:
 def drop_trailing(
     text: str, words: list[tuple[int, int]], kind: EntityKind
 ) -> list[tuple[int, int]]:
-    """Drop lower-case words after a name, and role nouns after an organisation.
+    """Drop lower-case words after a name, page labels after a person, roles after an org.
 
     An organisation ending in a head noun keeps it ("Chinese foreign ministry").
     """
@@ -143,7 +143,8 @@ def drop_trailing(
     while len(words) > 1:
         word = text[slice(*words[-1])]
         role = kind == "organisation" and bare(word) in TRAILING_ROLES
-        if not role and (is_capitalised(word) or not _HAS_LETTER.search(word)):
+        label = kind == "person" and bare(word) in JUNK_NAMES  # "Disney Belle Image"
+        if not (role or label) and (is_capitalised(word) or not _HAS_LETTER.search(word)):
             break
         words = words[:-1]
     return words

@@ -103,3 +103,8 @@ def test_organisation_ending_in_a_head_noun_keeps_lower_case_words() -> None:
     assert _trimmed("Korean Central News Agency said", "organisation") == (
         "Korean Central News Agency"
     )
+
+
+def test_page_label_after_a_person_is_cut() -> None:
+    assert _trimmed("Disney Belle Image") == "Disney Belle"
+    assert _trimmed("NASA Administrator Charles Bolden") == "Charles Bolden"

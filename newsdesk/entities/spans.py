@@ -190,10 +190,7 @@ def trim(text: str, start: int, end: int, kind: EntityKind) -> tuple[int, int] |
     new_start, new_end = words[0][0], words[-1][1]
     new_end = trim_end(text, new_start, new_end)
     new_start = trim_start(text, new_start, new_end)
-    if new_end <= new_start:
-        return None
-    # A title word may be exposed again once the trailing text is gone ("Mr Kim's").
-    return (new_start, new_end) if text[new_start:new_end].strip() else None
+    return (new_start, new_end) if new_end > new_start else None
 
 
 def is_junk(surface: str, kind: EntityKind) -> bool:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from itertools import groupby
 from typing import get_args
 
 from spacy.language import Language
@@ -90,9 +91,11 @@ def extract(
         if article.field_text(name)
     ]
     texts = [articles[i].field_text(name) for i, name in jobs]
-    per_article: list[dict[Field, Doc]] = [{} for _ in articles]
     docs = nlp.pipe(texts, batch_size=options.batch_size, n_process=options.processes)
-    for (i, name), doc in zip(jobs, docs, strict=True):
-        per_article[i][name] = doc
     acronyms = known_acronyms(nlp)
-    return [mentions_from_docs(fields, acronyms) for fields in per_article]
+    result: list[list[Mention]] = [[] for _ in articles]
+    # An article's fields are consecutive: resolve it as soon as its last Doc arrives, so
+    # only one article's Docs are held at a time.
+    for i, group in groupby(zip(jobs, docs, strict=True), key=lambda pair: pair[0][0]):
+        result[i] = mentions_from_docs({name: doc for (_, name), doc in group}, acronyms)
+    return result

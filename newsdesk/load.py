@@ -13,7 +13,18 @@ from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
-from sqlalchemy import Connection, Delete, Engine, Table, case, delete, func, select, update
+from sqlalchemy import (
+    Connection,
+    Delete,
+    Engine,
+    Table,
+    case,
+    delete,
+    func,
+    select,
+    text,
+    update,
+)
 from sqlalchemy.dialects.postgresql import insert
 
 import models as m
@@ -117,6 +128,16 @@ def band_keys(signature: Sequence[int]) -> list[int]:
 def _link_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
     """Point `duplicate_of` at the earliest article this one nearly repeats; index its bands."""
     keys = band_keys(signature)
+    # Two runs loading near-duplicates at once would each miss the other's uncommitted bands
+    # and link neither: one lock per band key, taken in sorted order (no deadlock), makes the
+    # second wait for the first to commit. Unrelated articles share no band and never wait.
+    conn.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(k) "
+            "FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
+        ),
+        {"keys": sorted(set(keys))},
+    )
     candidates = conn.execute(
         select(m.ArticleSignature.article_id, m.ArticleSignature.signature)
         .where(

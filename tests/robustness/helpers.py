@@ -19,10 +19,14 @@ SNAPSHOT_QUERIES = {
     "articles": """
         SELECT d.content_sha256, a.source_uri, a.url, a.publisher, a.title, a.standfirst,
                a.authors, a.section, a.published_at, a.language, a.body, a.word_count,
-               a.removed::text, dup.content_sha256, a.pipeline_version
+               a.removed::text, a.pipeline_version
+        FROM articles a JOIN documents d ON d.id = a.document_id""",
+    # Which articles are near-duplicates of each other; which of a group is its "first"
+    # depends on load order, so the groups are compared, not the links.
+    "duplicate_groups": """
+        SELECT string_agg(d.content_sha256, ',' ORDER BY d.content_sha256)
         FROM articles a JOIN documents d ON d.id = a.document_id
-        LEFT JOIN articles a2 ON a2.id = a.duplicate_of
-        LEFT JOIN documents dup ON dup.id = a2.document_id""",
+        GROUP BY coalesce(a.duplicate_of, a.id)""",
     "people": "SELECT name, name_key FROM people",
     "organisations": "SELECT name, name_key, acronym FROM organisations",
     "person_aliases": """
@@ -73,7 +77,12 @@ PEOPLE = [
     ("Aisha Bello", "Bello"),
     ("Pieter de Vries", "de Vries"),
 ]
-ORGS = ["Harbour Council", "Valley Heritage Trust", "Northern Water Board", "Metro Transit Authority"]
+ORGS = [
+    "Harbour Council",
+    "Valley Heritage Trust",
+    "Northern Water Board",
+    "Metro Transit Authority",
+]
 TOPICS = ["ferry timetable", "library hours", "water rates", "school meals", "bus lanes", "museum"]
 
 
@@ -114,3 +123,53 @@ def subprocess_env(**extra: str) -> dict[str, str]:
     env.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
     env.update(extra)
     return env
+
+
+def loader_inputs(i: int, people: list[str], orgs: list[str]) -> tuple[Any, Any, list[Any]]:
+    """A (RawDocument, Article, mentions) triple built by hand, with exact offsets, no model."""
+    import hashlib
+
+    from newsdesk.entities import fold_key
+    from newsdesk.records import Article, Mention, RawDocument
+
+    sentences = [
+        f"{name} spoke to {org} on day {i}." for name, org in zip(people, orgs, strict=False)
+    ]
+    body = " ".join(sentences) or f"Nothing happened on day {i}."
+    raw = f"article {i}\n{body}".encode()
+    doc = RawDocument(
+        source_uri=f"mem://{i}.txt",
+        content_sha256=hashlib.sha256(raw).hexdigest(),
+        media_type="text/plain",
+        raw=raw,
+        text=raw.decode(),
+        encoding="utf-8",
+    )
+    article = Article(
+        source_uri=doc.source_uri,
+        title=f"Day {i}",
+        standfirst=None,
+        authors=[],
+        publisher="The Test Gazette",
+        published_at=None,
+        body=body,
+    )
+    mentions: list[Any] = []
+    offset = 0
+    for sentence, (name, org) in zip(sentences, zip(people, orgs, strict=False), strict=True):
+        for kind, surface in (("person", name), ("organisation", org)):
+            start = body.index(surface, offset)
+            mentions.append(
+                Mention(
+                    kind=kind,  # type: ignore[arg-type]
+                    name=surface,
+                    key=fold_key(surface),
+                    surface=surface,
+                    field="body",
+                    start=start,
+                    end=start + len(surface),
+                    sentence=sentence,
+                )
+            )
+        offset += len(sentence) + 1
+    return doc, article, mentions

@@ -166,7 +166,7 @@ def main() -> None:
         if args.only and tool != args.only:
             continue
         means, seconds, results = evaluate(tool, pages)
-        fields = "  ".join(f"{name}={means[name]:.3f}" for name in FIELDS)
+        fields = "  ".join(f"{name}={means[name]:.4f}" for name in FIELDS)
         print(f"{tool:12s} {fields}  {seconds * 1000:.1f} ms/page", flush=True)
         if args.show_misses:
             for key, result in results.items():

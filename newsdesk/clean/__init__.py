@@ -7,7 +7,12 @@ document with no article text left raises `RejectError(stage="clean", ...)`.
 Removal reasons (short labels, stored in `articles.removed`):
 
 - ``advert``          ad-slot labels ("Advertisement", "- Advertisement -", "Sponsored content")
-- ``promo``           newsletter/app/membership boxes: opener, blurb and call to action
+- ``promo``           newsletter/app/membership boxes: opener, blurb and call to action;
+                      paragraphs pairing a call to action with a marketing signal; donation
+                      asks ("contributing as little as $2 keeps our journalism free")
+- ``disclaimer``      affiliate/commerce disclaimers ("we may earn a commission")
+- ``author_bio``      a bio line about the writer ("Jane Roe is a senior reporter at ...")
+- ``editor_note``     corrections and editor's notes ("A previous version of this story ...")
 - ``video_duration``  a video player's duration badge ("02:43")
 - ``video_headline``  the headline a video player prints (often twice), "Watch: ..." labels
 - ``photo_caption``   captions recognised by their credit ("... Photo: AFP", "... [YONHAP]")
@@ -17,11 +22,13 @@ Removal reasons (short labels, stored in `articles.removed`):
 - ``read_time``       "Estimated read time 3 min read"
 - ``share_prompt``    social sharing buttons ("Share", "Tweet", "Copy link")
 - ``byline``          bylines ("By Jane Roe", "- Jane Roe jane.roe@paper.com"); names -> authors
-- ``email``           contact lines with an e-mail and no name
+- ``email``           contact lines with an e-mail ("... can be reached at jo@paper.com")
 - ``masthead``        the publisher's name standing as a line before the headline or at the end
-- ``publisher_credit`` copyright, agency and reporting credits ("© 2024 ...", "— Reuters")
+- ``publisher_credit`` copyright, agency and reporting credits ("© 2024 ...", "— Reuters"),
+                      citation and source notes ("Citation: ...", "More information: ...")
 - ``section_label``   a section name above the headline ("Diplomacy")
-- ``dateline``        a date line in the header ("Published: 3 March 2024"); -> published date
+- ``dateline``        a line made only of a date ("Published: 3 March 2024 10:02 GMT"); the
+                      first one becomes the published-date hint
 - ``related_link``    a link to another story: a headline standing alone between paragraphs,
                       "Read more: ..." lines, headline lists after a "Related" label, HTML
                       blocks that are all link text
@@ -30,6 +37,10 @@ Removal reasons (short labels, stored in `articles.removed`):
                       (CleanOptions.learned_boilerplate)
 - ``html:<tag>``      an HTML container of page chrome (``html:nav``, ``html:aside``,
                       ``html:figure``, ``html:footer``, ``html:form``, ``html:hidden``, ...)
+                      or ``html:<class word>`` for a container named as chrome
+                      (``html:sidebar``, ``html:cookie``); ad/share/related/caption containers
+                      use the line reasons above. HTML outside the chosen article container
+                      is recorded by container, not line by line.
 """
 
 from __future__ import annotations

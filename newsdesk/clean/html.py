@@ -510,15 +510,27 @@ def _is_named_body(element: HtmlElement) -> bool:
     return bool(names) and (bool(_tokens(element) & BODY_TOKENS) or bool(BODY_MARKER.search(names)))
 
 
-def _is_prose_block(element: HtmlElement) -> bool:
+def _is_prose_block(element: HtmlElement, needed: int = 0) -> bool:
     """True when an element holds paragraphs of prose (kept even under a weak chrome sign)."""
+    needed = needed or (1 if element.tag == "p" else PROSE_RESCUE_PARAGRAPHS)
     paragraphs = [element] if element.tag == "p" else list(element.iter("p"))
     prose = 0
     for para in paragraphs[:PROSE_RESCUE_SCAN]:
         text = " ".join(para.text_content().split())
         if len(text) >= PROSE_RESCUE_CHARS and _link_density(para, len(text)) < PROSE_LINK_DENSITY:
             prose += 1
-    return prose >= (1 if element.tag == "p" else PROSE_RESCUE_PARAGRAPHS)
+    return prose >= needed
+
+
+def _keep_despite(element: HtmlElement, reason: str, strong: bool, weight: int, total: int) -> bool:
+    """True when a chrome-looking element is really the article (or hidden article text)."""
+    if reason == "html:hidden":
+        return _is_prose_block(element, needed=1)  # text hidden from non-subscribers
+    bodyish = BODYISH.search(element.get("class") or "")
+    if strong:
+        # "Cheat__body-and-footer": the body's own wrapper, named after its parts.
+        return bool(bodyish) and (weight >= WRAPPER_SHARE * total or _is_prose_block(element))
+    return weight >= WRAPPER_SHARE * total or _is_prose_block(element)
 
 
 def _text_weights(root: HtmlElement) -> dict[HtmlElement, int]:
@@ -626,15 +638,8 @@ def _drop_chrome(root: HtmlElement, removed: list[Removed], protected: set[HtmlE
         if junk is None:
             continue
         reason, strong = junk
-        weight = weights.get(element, 0)
-        if not strong and (weight >= WRAPPER_SHARE * total or _is_prose_block(element)):
+        if _keep_despite(element, reason, strong, weights.get(element, 0), total):
             continue
-        if (
-            strong
-            and weight >= WRAPPER_SHARE * total
-            and BODYISH.search(element.get("class") or "")
-        ):
-            continue  # "Cheat__body-and-footer": the body's own wrapper, named after its parts
         text = _spaced_text(element)
         if text:
             removed.append(Removed(text[:REMOVED_MAX_CHARS], reason))

@@ -120,6 +120,50 @@ PROMO_SIGNAL = re.compile(
     r"|issues\s+for|offer|membership|premium|daily\s+briefing|sign\s+up|click\s+here)\b",
     re.IGNORECASE,
 )
+# Reader-revenue asks: "Support our newsroom by contributing as little as $2".
+SUPPORT_ASK = re.compile(
+    r"\b(?:contribut(?:e|ion|ing)\s+(?:of\s+)?(?:as\s+little\s+as\s+)?[$£€]\d"
+    r"|support\s+(?:our|independent|quality)\s+(?:newsroom|journalism)"
+    r"|keep\s+(?:our\s+)?(?:news|stories|journalism)\s+free|become\s+a\s+(?:member|supporter)\s+today"
+    r"|\b(?:contribut\w*|donat\w*)\b.{0,100}\bjournalism\b|\bjournalism\b.{0,100}\b(?:contribut\w*|donat\w*))",
+    re.IGNORECASE,
+)
+# Newsletter sign-up confirmations and pitches that need no button text.
+NEWSLETTER_LINE = re.compile(
+    r"\b(?:thank(?:s|\s+you)\s+for\s+(?:subscribing|signing\s+up)|right\s+in\s+your\s+inbox"
+    r"|subscribing\s+to\s+(?:a|our)\s+newsletter|get\s+our\s+free\s+\w+\s+newsletter)\b",
+    re.IGNORECASE,
+)
+# Affiliate/commerce disclaimers: "we may earn a commission", "independently selected".
+AFFILIATE_DISCLAIMER = re.compile(
+    r"\b(?:affiliate\s+(?:commission|links?|partnerships?)|we\s+(?:may\s+)?(?:earn|receive|get)\s+"
+    r"(?:a\s+)?(?:small\s+)?(?:commission|share|compensation|fee)|independently\s+selected"
+    r"|if\s+you\s+(?:make\s+a\s+purchase|buy\s+something)\s+(?:by\s+clicking|through)"
+    r"|earn\s+(?:a\s+)?commission)\b",
+    re.IGNORECASE,
+)
+# Paragraph-long credits: copyright notices, reporting credits, citation and source notes.
+CREDIT_PARAGRAPH = re.compile(
+    r"^(?:©|copyright\b|\(?(?:additional\s+)?reporting\s+by\b|this\s+(?:document|material|article)"
+    r"\s+(?:is\s+subject\s+to\s+copyright|may\s+not\s+be\s+(?:published|reproduced))"
+    r"|(?:citation|more\s+information|journal\s+information|provided\s+by)\s*:"
+    r"|(?:\S+\s+){1,4}(?:primary\s+)?(?:journalistic\s+)?mission\s+is\s+to\b)",
+    re.IGNORECASE,
+)
+# An author's bio line: "Jane Roe is a senior reporter at ...", "Jo covers tech for ...".
+AUTHOR_BIO = re.compile(
+    r"^(?:[A-Z][\w'’.-]+\s+){0,3}[A-Z][\w'’.-]+\s+(?:is|was|has\s+been|covers|writes)\b[^.]{0,120}?"
+    r"\b(?:reporter|editor|writer|journalist|correspondent|contributor|producer|freelancer"
+    r"|columnist|critic|intern|author|covers|covering)\b"
+)
+# Corrections and editor's notes appended to a story.
+EDITOR_NOTE = re.compile(
+    r"^(?:\*?\s*(?:correction|clarification|update|editor[’']?s\s+note)\s*(?:\([^)]{0,40}\))?\s*[:.–—-]"
+    r"|an?\s+(?:previous|earlier)\s+vers[io]+n\s+of\s+this\s+(?:story|article|report))",
+    re.IGNORECASE,
+)
+# "... can be reached at name@paper.com": a contact line (with an e-mail, see text.py).
+CONTACT = re.compile(r"\b(?:can\s+be\s+reached|contact(?:ed)?|e-?mail(?:ed)?|write\s+to)\b", re.I)
 URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 # "Estimated read time 3 min read", "5 min read", "Reading time: 4 minutes".

@@ -155,8 +155,10 @@ def _pattern_reason(line: str, short: bool) -> str | None:
         return "related_link"
     if is_dateline(line):
         return "dateline"
-    if word_count(line) <= PROMO_PARAGRAPH_WORDS and _is_promo_paragraph(line):
-        return "promo"
+    if word_count(line) <= PROMO_PARAGRAPH_WORDS:
+        reason = _paragraph_reason(line)
+        if reason:
+            return reason
     if P.VIDEO_DURATION.match(line):
         return "video_duration"
     if P.READ_TIME.match(line):
@@ -176,6 +178,23 @@ def _pattern_reason(line: str, short: bool) -> str | None:
         return "promo"
     if P.PUBLISHER_CREDIT.search(line) and not is_prose(line):
         return "publisher_credit"
+    return None
+
+
+def _paragraph_reason(line: str) -> str | None:
+    """Paragraph-sized furniture: promos, donation asks, disclaimers, credits, bios."""
+    if _is_promo_paragraph(line) or P.SUPPORT_ASK.search(line) or P.NEWSLETTER_LINE.search(line):
+        return "promo"
+    if P.AFFILIATE_DISCLAIMER.search(line):
+        return "disclaimer"
+    if P.CREDIT_PARAGRAPH.match(line):
+        return "publisher_credit"
+    if P.AUTHOR_BIO.match(line):
+        return "author_bio"
+    if P.EDITOR_NOTE.match(line):
+        return "editor_note"
+    if P.EMAIL.search(line) and P.CONTACT.search(line):
+        return "email"
     return None
 
 

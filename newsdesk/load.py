@@ -382,3 +382,70 @@ def finish_run(
             )
         )
     return totals
+
+
+def replace_article(
+    engine: Engine,
+    document_id: int,
+    article: Article,
+    mentions: Sequence[Mention],
+    signature: Sequence[int] | None = None,
+) -> int | None:
+    """Rewrite one document's article and mentions in place, in one transaction (reprocess).
+
+    The article keeps its id, so `duplicate_of` links and analysts' saved ids stay valid; its
+    near-duplicate link is recomputed against earlier articles only (never a later copy of
+    itself). Mentions go through the aliases like any load, so analysts' merges hold.
+    Returns the article id, or None when the document has no article.
+    """
+    with engine.begin() as conn:
+        article_id = conn.scalar(
+            select(m.Article.id).where(m.Article.document_id == document_id).with_for_update()
+        )
+        if article_id is None:
+            return None
+        row = _article_row(document_id, article)
+        conn.execute(
+            update(m.Article)
+            .where(m.Article.id == article_id)
+            .values(**row, duplicate_of=None, loaded_at=func.now())
+        )
+        conn.execute(delete(m.Mention).where(m.Mention.article_id == article_id))
+        conn.execute(delete(m.ArticleBand).where(m.ArticleBand.article_id == article_id))
+        conn.execute(delete(m.ArticleSignature).where(m.ArticleSignature.article_id == article_id))
+        if signature is not None:
+            _relink_duplicate(conn, article_id, signature)
+        _write_mentions(conn, article_id, mentions)
+        return article_id
+
+
+def _relink_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
+    """`_link_duplicate` for an article rewritten in place: only earlier articles qualify."""
+    keys = band_keys(signature)
+    candidates = conn.execute(
+        select(m.ArticleSignature.article_id, m.ArticleSignature.signature)
+        .where(
+            m.ArticleSignature.article_id < article_id,
+            m.ArticleSignature.article_id.in_(
+                select(m.ArticleBand.article_id).where(m.ArticleBand.band_key.in_(keys))
+            ),
+        )
+        .order_by(m.ArticleSignature.article_id)
+    ).all()
+    for other_id, other in candidates:
+        if similarity(list(signature), list(other)) >= DUPLICATE_SIMILARITY:
+            original = conn.scalar(select(m.Article.duplicate_of).where(m.Article.id == other_id))
+            conn.execute(
+                update(m.Article)
+                .where(m.Article.id == article_id)
+                .values(duplicate_of=original or other_id)
+            )
+            break
+    conn.execute(
+        insert(m.ArticleSignature).values(article_id=article_id, signature=list(signature))
+    )
+    conn.execute(
+        insert(m.ArticleBand)
+        .values([{"band_key": k, "article_id": article_id} for k in sorted(set(keys))])
+        .on_conflict_do_nothing()
+    )

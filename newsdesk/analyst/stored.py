@@ -1,0 +1,52 @@
+"""Stored documents back into the pipeline: `documents.raw` as the RawDocument first read."""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Sequence
+
+from sqlalchemy import Engine, select
+
+import models as m
+from newsdesk import PIPELINE_VERSION, sources
+from newsdesk.records import RawDocument, Rejected
+
+# A record of a .json/.jsonl file is stored as canonical JSON under "path.jsonl#line[index]".
+RECORD_URI = re.compile(r"\.jsonl?(#\d+)?(\[\d+\])?$", re.IGNORECASE)
+
+
+def stored_document(source_uri: str, raw: bytes, media_type: str) -> RawDocument | Rejected:
+    """The document as the reader first produced it, from its stored bytes."""
+    if RECORD_URI.search(source_uri):
+        try:
+            record = json.loads(raw)
+        except ValueError:
+            pass
+        else:
+            # The reader's own record path, so a record decodes exactly as it did on load.
+            return sources._record_document(source_uri, record)
+    return sources.decode_document(source_uri, raw, media_type)
+
+
+def stored_batch(
+    engine: Engine, after_article: int, limit: int, outdated_only: bool = False
+) -> list[tuple[int, int, RawDocument | Rejected]]:
+    """Up to `limit` (article id, document id, document) after `after_article`, in id order.
+
+    Article order matters: a rewritten article may only be a near-duplicate of an earlier one,
+    so earlier articles are rewritten first.
+    """
+    query = (
+        select(m.Article.id, m.Document.id, m.Document.source_uri, m.Document.raw)
+        .add_columns(m.Document.media_type)
+        .join(m.Document, m.Document.id == m.Article.document_id)
+        .where(m.Article.id > after_article)
+        .order_by(m.Article.id)
+        .limit(limit)
+    )
+    if outdated_only:
+        query = query.where(m.Article.pipeline_version != PIPELINE_VERSION)
+    with engine.connect() as conn:
+        rows: Sequence[tuple[int, int, str, bytes, str]] = conn.execute(query).all()
+    return [(a, d, stored_document(uri, bytes(raw), media)) for a, d, uri, raw, media in rows]

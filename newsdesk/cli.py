@@ -131,7 +131,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         finally:
             on_progress(None)
     summary["database"] = location.describe()
-    _print_summary(summary, location.psql_url)
+    # The embedded server stops with this process; `db-url` starts it again and leaves it up.
+    hint = 'psql "$(newsdesk db-url)"' if location.embedded else f"psql '{location.psql_url}'"
+    _print_summary(summary, hint)
     return 0 if summary.get("status") == "completed" else 1
 
 
@@ -151,7 +153,7 @@ def _check_paths(paths: Sequence[str]) -> None:
         raise NewsdeskError(f"no such file or folder: {', '.join(missing)}")
 
 
-def _print_summary(summary: dict[str, Any], psql_url: str) -> None:
+def _print_summary(summary: dict[str, Any], query_hint: str) -> None:
     reasons = summary.get("rejected_by_reason") or {}
     why = f" ({', '.join(f'{k}: {v}' for k, v in sorted(reasons.items()))})" if reasons else ""
     rows = [
@@ -174,7 +176,7 @@ def _print_summary(summary: dict[str, Any], psql_url: str) -> None:
         print(f"  {key:<{width}}  {value}")
     if summary["rejected"]:
         print("  see why:        SELECT source_uri, stage, reason, detail FROM rejects;")
-    print(f"  query it:       psql '{psql_url}'")
+    print(f"  query it:       {query_hint}")
 
 
 def cmd_inspect(args: argparse.Namespace) -> int:

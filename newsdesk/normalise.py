@@ -39,7 +39,8 @@ SINGLE_NAME_MAX_CHARS = 60
 NOT_A_PERSON = re.compile(
     r"\b(?:staff|reports?|editorial|desk|team|newsroom|contributors?|editors)$|\.(?:com|org|net|co)\b"
     r"|\b(?:times|news|daily|journal|telegra(?:ph|m)|gazette|herald|tribune|post|gear|digest"
-    r"|channel|magazine|economist|independent|online|media|network|weekly|today|review)$"
+    r"|channel|magazine|economist|independent|online|media|network|weekly|today|review|courier"
+    r"|observer|chronicle|inquirer|guardian|mirror|express)$"
     r"|^(?:the\s+)?(?:reuters|afp|bloomberg|ap)$",
     re.IGNORECASE,
 )

@@ -108,3 +108,34 @@ def test_only_a_headline_is_a_reject() -> None:
     with pytest.raises(RejectError) as error:
         normalise(doc("x"), cleaned)
     assert error.value.stage == "normalise" and error.value.reason == "empty_body"
+
+
+def test_html_title_prefers_visible_headline_and_decodes_entities() -> None:
+    html = (
+        "<html><head><title>SEO title &amp; more | Site</title></head><body>"
+        "<h1>Ferry routes saved &amp; fares frozen</h1>"
+        f"<article><p>{PROSE}</p></article></body></html>"
+    )
+    document = doc(html, "text/html")
+    article = normalise(document, clean(document))
+    assert article.title == "Ferry routes saved & fares frozen"
+
+
+def test_date_from_url_when_the_page_has_none() -> None:
+    html = (
+        '<html><head><link rel="canonical" href="https://x.example/2025/06/01/rain/">'
+        f"</head><body><article><p>{PROSE}</p></article></body></html>"
+    )
+    document = doc(html, "text/html")
+    assert normalise(document, clean(document)).published_at == datetime(2025, 6, 1, tzinfo=UTC)
+
+
+@pytest.mark.parametrize("credit", ["TMZ Staff", "Top Gear", "The Daily Courier", "example.com"])
+def test_desks_and_publications_are_not_authors(credit: str) -> None:
+    assert normalise_authors(credit) == []
+
+
+def test_date_shaped_piece_is_parsed_when_the_whole_is_not() -> None:
+    value = "Saturday December 23, 2023 09:30 PM EST 12/23/2023 9:30 PM"
+    parsed = parse_date(value)
+    assert parsed is not None and parsed.date().isoformat() == "2023-12-23"

@@ -78,3 +78,43 @@ def test_depth_limit_is_an_option() -> None:
 def test_json_record_with_html_text() -> None:
     cleaned = clean(doc(page(f"<p>{PROSE}</p>"), "application/json", title="Dredging"))
     assert PROSE in cleaned.lines
+
+
+def test_hidden_article_text_is_kept_but_hidden_chrome_goes() -> None:
+    html = page(
+        f"<article><p>{PROSE}</p>"
+        f"<div style='display:none'><p>{PROSE.replace('Friday', 'Sunday')}</p></div>"
+        "<div hidden>Menu Search Login</div></article>"
+    )
+    kept = " ".join(clean(doc(html, "text/html")).lines)
+    assert "Sunday" in kept and "Menu Search" not in kept
+
+
+def test_wrapper_with_chrome_like_class_is_not_dropped() -> None:
+    paras = "".join(f"<p>{PROSE.replace('May', m)}</p>" for m in ("June", "July", "August"))
+    html = page(f"<div class='layout has-sidebar'><div class='content'>{paras}</div></div>")
+    kept = " ".join(clean(doc(html, "text/html")).lines)
+    assert "June" in kept and "August" in kept
+
+
+def test_article_split_over_sibling_containers_is_joined() -> None:
+    first = "".join(f"<p>{PROSE.replace('May', m)}</p>" for m in ("June", "July", "August"))
+    second = "".join(f"<p>{PROSE.replace('May', m)}</p>" for m in ("October", "November"))
+    html = page(
+        f"<main><div class='text'>{first}</div><div class='shop-box'><a href='/x'>Buy</a></div>"
+        f"<div class='text'>{second}</div></main>"
+    )
+    kept = " ".join(clean(doc(html, "text/html")).lines)
+    assert "June" in kept and "November" in kept and "Buy" not in kept
+
+
+def test_metadata_fallbacks_visible_date_and_h1() -> None:
+    html = page(
+        "<h1>Harbour dredging to start in May</h1>"
+        "<span class='article-date'>Published 4 April 2025</span>"
+        f"<div class='article-body'><p>{PROSE}</p></div>",
+        "<title>Dredging | Harbour News</title>",
+    )
+    meta = clean(doc(html, "text/html")).hints["meta"]
+    assert meta["h1"] == "Harbour dredging to start in May"
+    assert meta["published"] == "Published 4 April 2025"

@@ -127,3 +127,58 @@ def test_nothing_left_is_a_reject(text: str) -> None:
     assert error.value.stage == "clean"
     assert error.value.reason in {"no_article_text", "only_boilerplate"}
     assert "test://doc" in str(error.value)
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("PUBLISHED: 10:48, Tue, Nov 19, 2025 | UPDATED: 11:05, Tue, Nov 19, 2025", "dateline"),
+        ("Updated 11:21 pm CST, Tuesday, November 19, 2025", "dateline"),
+        ("https://www.example.com/news/another-story", "related_link"),
+        (
+            "There's plenty more where that came from. Sign up for The Daily Tally today to get "
+            "the free newsletter delivered to your inbox.",
+            "promo",
+        ),
+        (
+            "Support our newsroom by contributing as little as $2 to keep our journalism free.",
+            "promo",
+        ),
+        (
+            "All products featured here are independently selected by our editors. When you buy "
+            "something through our links, we may earn an affiliate commission.",
+            "disclaimer",
+        ),
+        (
+            "Dana Whitfield is a senior reporter at the Daily Ledger covering courts and policing.",
+            "author_bio",
+        ),
+        (
+            "A previous version of this story misstated the date of the council meeting.",
+            "editor_note",
+        ),
+        (
+            "Citation: Rainfall and river levels in the north (2025, June 2) retrieved 3 June",
+            "publisher_credit",
+        ),
+        (
+            "Reporting by Ann Lee; additional reporting by Bo Chan in Lisbon; editing by Cy Diaz",
+            "publisher_credit",
+        ),
+        ("Jo Park can be reached at jo.park@ledger.example or on 555-0100.", "email"),
+    ],
+)
+def test_paragraph_sized_furniture(line: str, reason: str) -> None:
+    assert reasons(line).get(line) == reason
+
+
+@pytest.mark.parametrize(
+    "line",
+    [
+        "On May 5 2025 the minister said the talks were over and the strike would go ahead.",
+        "She said readers had asked the paper to sign up more local reporters in the north.",
+        "The commission will publish its findings on the new bridge in the autumn.",
+    ],
+)
+def test_sentences_that_resemble_furniture_are_kept(line: str) -> None:
+    assert reasons(line) == {}

@@ -1,4 +1,4 @@
-"""The `newsdesk` command: run, inspect, migrate, db-url, db-stop."""
+"""The `newsdesk` command: run, inspect, migrate, db-url, db-stop, and the analyst's commands."""
 
 from __future__ import annotations
 
@@ -92,7 +92,45 @@ def _parser() -> argparse.ArgumentParser:
         help="its password (default: NEWSDESK_ANALYST_PASSWORD; unset: no password)",
     )
     analyst.set_defaults(func=cmd_create_analyst_role)
+    _analyst_commands(sub)
     return parser
+
+
+def _analyst_commands(sub: Any) -> None:
+    """merge, split, reprocess, report, export: the analyst's side of the database."""
+    merge = sub.add_parser("merge", help="merge entity B into entity A (later runs respect it)")
+    merge.add_argument("kind", choices=["person", "organisation"])
+    merge.add_argument("keep", metavar="A", help="the entity to keep: name, alias or id")
+    merge.add_argument("away", metavar="B", help="the entity merged into A: name, alias or id")
+    merge.add_argument("--note", default=None, help="why (kept in entity_merges)")
+    merge.set_defaults(func=cmd_merge)
+
+    split = sub.add_parser("split", help="undo a merge: restore the merged entity exactly")
+    split.add_argument("kind", choices=["person", "organisation"])
+    split.add_argument("merged", nargs="?", help="the merged entity's name or former id")
+    split.add_argument("--merge", type=int, default=None, help="entity_merges.id to undo")
+    split.set_defaults(func=cmd_split)
+
+    reprocess = sub.add_parser(
+        "reprocess", help="rebuild articles from the stored raw documents (after an upgrade)"
+    )
+    reprocess.add_argument(
+        "--outdated-only", action="store_true", help="only articles of an older pipeline_version"
+    )
+    reprocess.add_argument("--batch-size", type=int, default=None, help="articles per batch")
+    reprocess.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
+    reprocess.set_defaults(func=cmd_reprocess)
+
+    report = sub.add_parser("report", help="a self-contained HTML report for a date range")
+    report.add_argument("--from", dest="start", required=True, help="first day, YYYY-MM-DD")
+    report.add_argument("--to", dest="end", required=True, help="last day, YYYY-MM-DD")
+    report.add_argument("--out", default="report.html", help="HTML file to write")
+    report.set_defaults(func=cmd_report)
+
+    export = sub.add_parser("export", help="tables and the flat view as CSV or Parquet files")
+    export.add_argument("--format", choices=["csv", "parquet"], default="parquet")
+    export.add_argument("--out", required=True, help="folder to write one file per table into")
+    export.set_defaults(func=cmd_export)
 
 
 def cmd_run(args: argparse.Namespace) -> int:
@@ -328,6 +366,104 @@ def cmd_create_analyst_role(args: argparse.Namespace) -> int:
     engine.dispose()
     login = "with a password" if password else "without a password (set one to log in remotely)"
     print(f"newsdesk: role {args.role} can read every table and view, {login}")
+    return 0
+
+
+def _analyst_engine() -> Any:
+    """An engine on the configured database, migrated (the views come with migration 0003)."""
+    from newsdesk.db import ensure_migrated, locate, make_engine
+
+    engine = make_engine(locate().url)
+    ensure_migrated(engine)
+    return engine
+
+
+def cmd_merge(args: argparse.Namespace) -> int:
+    """`newsdesk merge person|organisation A B`: B's aliases and mentions move to A."""
+    from newsdesk.analyst.corrections import merge
+
+    engine = _analyst_engine()
+    result = merge(engine, args.kind, args.keep, args.away, args.note)
+    engine.dispose()
+    kept = result.kept.name if result.kept else "?"
+    print(
+        f"newsdesk: merged {args.kind} '{result.merged.name}' (id {result.merged.id}) into "
+        f"'{kept}' (id {result.kept.id if result.kept else '?'}): {result.aliases} alias(es), "
+        f"{result.mentions} mention(s) moved; merge {result.merge_id} "
+        f"(undo: newsdesk split {args.kind} --merge {result.merge_id})"
+    )
+    return 0
+
+
+def cmd_split(args: argparse.Namespace) -> int:
+    """`newsdesk split person|organisation B`: undo the merge of B."""
+    from newsdesk.analyst.corrections import split
+
+    engine = _analyst_engine()
+    result = split(engine, args.kind, args.merged, args.merge)
+    engine.dispose()
+    print(
+        f"newsdesk: split {args.kind} '{result.merged.name}' (id {result.merged.id}) out again: "
+        f"{result.aliases} alias(es), {result.mentions} mention(s) restored "
+        f"(merge {result.merge_id})"
+    )
+    return 0
+
+
+def cmd_reprocess(args: argparse.Namespace) -> int:
+    """`newsdesk reprocess`: rebuild every article from its stored raw document."""
+    _quiet_prefect(args.verbose)
+    from newsdesk.db import locate
+
+    location = locate()
+    print(f"newsdesk: reprocessing {location.describe()}", file=sys.stderr)
+    from flows.reprocess import reprocess
+
+    summary = reprocess(
+        database_url=location.url, batch_size=args.batch_size, outdated_only=args.outdated_only
+    )
+    print(
+        f"newsdesk reprocess {summary['status']}: {summary['reprocessed']} article(s) rebuilt, "
+        f"{summary['mentions']} mention(s), {len(summary['kept'])} kept as they were, "
+        f"{summary['elapsed_seconds']:.1f} s"
+    )
+    for kept in summary["kept"]:
+        print(f"  kept {kept['source']}: {kept['stage']} now says {kept['reason']}")
+    return 0 if summary["status"] == "completed" else 1
+
+
+def cmd_report(args: argparse.Namespace) -> int:
+    """`newsdesk report --from DATE --to DATE --out FILE`: the HTML report."""
+    from datetime import date
+
+    from newsdesk.analyst.report import write_report
+
+    try:
+        start, end = date.fromisoformat(args.start), date.fromisoformat(args.end)
+    except ValueError as exc:
+        raise NewsdeskError(f"--from and --to take dates like 2025-03-31 ({exc})") from exc
+    if end < start:
+        raise NewsdeskError(f"--to {end} is before --from {start}")
+    engine = _analyst_engine()
+    data = write_report(engine, start, end, Path(args.out))
+    engine.dispose()
+    print(
+        f"newsdesk: wrote {args.out}: {data.articles} article(s) from {start} to {end}, "
+        f"{len(data.ranked)} entities"
+    )
+    return 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    """`newsdesk export --format csv|parquet --out DIR`: one file per table and flat view."""
+    from newsdesk.analyst.export import export
+
+    engine = _analyst_engine()
+    written = export(engine, args.format, Path(args.out))
+    engine.dispose()
+    for item in written:
+        print(f"  {item.path}  {item.rows} rows")
+    print(f"newsdesk: exported {len(written)} tables and views to {args.out}")
     return 0
 
 

@@ -10,8 +10,9 @@ the moved aliases.
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
-from sqlalchemy import Connection, Engine, Table, bindparam, func, select, update
+from sqlalchemy import Connection, Engine, Row, Table, bindparam, func, select, update
 from sqlalchemy.dialects.postgresql import insert
 
 import models as m
@@ -169,20 +170,19 @@ def split(
 
 def _standing_merge(
     conn: Connection, kind: EntityKind, ref: str | None, merge_id: int | None
-) -> m.EntityMerge:
+) -> Row[Any]:
     """The merge to undo: by its id, else the latest unsplit one of the named entity."""
-    query = select(m.EntityMerge).where(
-        m.EntityMerge.kind == kind, m.EntityMerge.split_at.is_(None)
-    )
+    merges = m.EntityMerge.__table__
+    query = select(merges).where(merges.c.kind == kind, merges.c.split_at.is_(None))
     if merge_id is not None:
-        query = query.where(m.EntityMerge.id == merge_id)
+        query = query.where(merges.c.id == merge_id)
     elif ref is not None and ref.strip().isdigit():
-        query = query.where(m.EntityMerge.merged_id == int(ref))
+        query = query.where(merges.c.merged_id == int(ref))
     elif ref is not None:
-        query = query.where(m.EntityMerge.merged_name_key == fold_key(ref, kind))
+        query = query.where(merges.c.merged_name_key == fold_key(ref, kind))
     else:
         raise NewsdeskError("split needs the merged entity's name or id, or --merge ID")
-    record = conn.scalars(query.order_by(m.EntityMerge.id.desc()).with_for_update()).first()
+    record = conn.execute(query.order_by(merges.c.id.desc()).with_for_update()).first()
     if record is None:
         raise NewsdeskError(
             f"no standing merge of {kind} '{ref if merge_id is None else merge_id}' "
@@ -191,7 +191,7 @@ def _standing_merge(
     return record
 
 
-def _later_mentions(conn: Connection, kind: EntityKind, record: m.EntityMerge) -> set[int]:
+def _later_mentions(conn: Connection, kind: EntityKind, record: Row[Any]) -> set[int]:
     """Mentions loaded after the merge through one of the moved aliases (by written form)."""
     mentions = MENTIONS.c
     _, aliases, fk = _tables(kind)

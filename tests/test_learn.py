@@ -14,7 +14,10 @@ WIRE = (
     "The regional water board approved a new reservoir on Tuesday after two years of hearings. "
     "Engineers said construction would begin in the spring and take three years to finish. "
     "Farmers in the valley had asked for more storage after a run of dry summers. "
-    "The board's chair said the cost would be shared with the national government."
+    "The board's chair said the cost would be shared with the national government. "
+    "Opponents had argued that the valley's wetlands would be lost, and a review found that "
+    "two rare bird species nest on the site. The board agreed to create new wetlands downstream "
+    "and to monitor the birds for ten years. A local school will help with the counts."
 )
 OTHER = (
     "A local bakery doubled its staff this winter as demand for its rye bread kept growing. "

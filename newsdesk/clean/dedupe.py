@@ -10,6 +10,8 @@ from __future__ import annotations
 import hashlib
 import re
 
+import numpy as np
+
 # 5-word shingles: long enough that shared boilerplate phrases do not make unrelated articles
 # similar, short enough that an edited paragraph leaves most shingles intact.
 SHINGLE_WORDS = 5
@@ -20,18 +22,25 @@ _MAX_HASH = (1 << 32) - 1
 _WORD = re.compile(r"\w+")
 
 
-def _permutations() -> list[tuple[int, int]]:
-    """Fixed (a, b) pairs for the universal hashes (a*x + b) mod p, derived deterministically."""
-    pairs: list[tuple[int, int]] = []
+def _permutations() -> tuple[np.ndarray, np.ndarray]:
+    """Fixed (a, b) columns for the universal hashes (a*x + b) mod p, derived deterministically.
+
+    a and b are below 2**32 and so are the shingle hashes, so a*x + b fits in an unsigned
+    64-bit integer and the whole signature is one vectorised numpy expression.
+    """
+    a_values, b_values = [], []
     for i in range(NUM_PERM):
-        digest = hashlib.blake2b(f"newsdesk-minhash-{i}".encode(), digest_size=16).digest()
-        a = int.from_bytes(digest[:8], "big") % (_MERSENNE - 1) + 1
-        b = int.from_bytes(digest[8:], "big") % _MERSENNE
-        pairs.append((a, b))
-    return pairs
+        digest = hashlib.blake2b(f"newsdesk-minhash-{i}".encode(), digest_size=8).digest()
+        a_values.append(int.from_bytes(digest[:4], "big") | 1)
+        b_values.append(int.from_bytes(digest[4:], "big"))
+    column = (NUM_PERM, 1)
+    return (
+        np.array(a_values, dtype=np.uint64).reshape(column),
+        np.array(b_values, dtype=np.uint64).reshape(column),
+    )
 
 
-PERMUTATIONS = _permutations()
+PERM_A, PERM_B = _permutations()
 
 
 def shingles(text: str) -> set[int]:
@@ -53,7 +62,9 @@ def signature(text: str) -> list[int]:
     hashes = shingles(text)
     if not hashes:
         return [_MAX_HASH] * NUM_PERM
-    return [min(((a * h + b) % _MERSENNE) & _MAX_HASH for h in hashes) for a, b in PERMUTATIONS]
+    values = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
+    mixed = ((PERM_A * values + PERM_B) % np.uint64(_MERSENNE)) & np.uint64(_MAX_HASH)
+    return [int(v) for v in mixed.min(axis=1)]
 
 
 def similarity(a: list[int], b: list[int]) -> float:

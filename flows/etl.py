@@ -20,7 +20,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
 from flows.retry import call_with_retries, is_transient
-from newsdesk import entities, learn, load, sources
+from newsdesk import bulk, entities, learn, load, sources
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.clean.dedupe import signature
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
@@ -173,27 +173,29 @@ def extract_batch(
 def load_batch(
     url: str, pairs: list[tuple[RawDocument, Article]], mentions: list[list[Mention]]
 ) -> tuple[load.LoadCounts, list[Rejected]]:
-    """Write each article in its own transaction; transient errors are retried per article."""
-    engine = engine_for(url)
+    """Write the batch in one transaction (COPY for mentions); a batch the database refuses
+    is written again one article per transaction so only the bad article is rejected.
+    Transient errors retry the whole batch, which rolled back as a unit."""
+    items = [
+        bulk.Item(doc, article, found, signature(article.body))
+        for (doc, article), found in zip(pairs, mentions, strict=True)
+    ]
+    outcomes = call_with_retries(
+        partial(bulk.load_items, engine_for(url), items),
+        attempts=DB_RETRIES + 1,
+        delays=DB_RETRY_DELAYS,
+    )
     counts = load.LoadCounts()
     rejects: list[Rejected] = []
-    for (doc, article), found in zip(pairs, mentions, strict=True):
-        try:
-            article_id = call_with_retries(
-                partial(load.load_article, engine, doc, article, found, signature(article.body)),
-                attempts=DB_RETRIES + 1,
-                delays=DB_RETRY_DELAYS,
-            )
-        except Exception as exc:
-            if is_transient(exc):
-                raise
-            rejects.append(_rejected(doc, "load", "database_refused", f"{doc.source_uri}: {exc}"))
-            continue
-        if article_id is None:
+    for item, outcome in zip(items, outcomes, strict=True):
+        if isinstance(outcome, Exception):
+            detail = f"{item.doc.source_uri}: the database refused the article: {outcome}"
+            rejects.append(_rejected(item.doc, "load", "database_refused", detail))
+        elif outcome is None:
             counts.already_loaded += 1
         else:
             counts.loaded += 1
-            counts.mentions += len(found)
+            counts.mentions += len(item.mentions)
     return counts, rejects
 
 

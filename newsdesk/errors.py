@@ -2,6 +2,10 @@
 
 from __future__ import annotations
 
+from typing import Any
+
+from sqlalchemy.exc import DBAPIError
+
 
 class NewsdeskError(Exception):
     """Base of every error newsdesk raises on purpose."""
@@ -26,3 +30,35 @@ class RejectError(NewsdeskError):
 
 class ConfigError(NewsdeskError):
     """Terminal for the whole run: a setting is wrong (bad URL, wrong model). Fix and rerun."""
+
+
+# SQLSTATEs worth retrying: serialization failure, deadlock, admin/crash shutdown, cannot
+# connect now, and the connection-exception class (08xxx).
+TRANSIENT_SQLSTATES = frozenset({"40001", "40P01", "57P01", "57P02", "57P03"})
+TRANSIENT_CLASSES = ("08",)
+
+
+def is_transient(error: Any) -> bool:
+    """True for an exception (or a failed Prefect state holding one) worth retrying."""
+    exc = _exception_of(error)
+    if exc is None:
+        return False
+    if isinstance(exc, DBAPIError):
+        if exc.connection_invalidated:
+            return True
+        exc = exc.orig if exc.orig is not None else exc
+    sqlstate = getattr(exc, "sqlstate", None)
+    if sqlstate:
+        return sqlstate in TRANSIENT_SQLSTATES or sqlstate.startswith(TRANSIENT_CLASSES)
+    # psycopg raises OperationalError without a SQLSTATE when the server cannot be reached.
+    return type(exc).__name__ in {"OperationalError", "ConnectionTimeout", "InterfaceError"}
+
+
+def _exception_of(error: Any) -> BaseException | None:
+    if isinstance(error, BaseException):
+        return error
+    try:  # a Prefect State
+        result = error.result(raise_on_failure=False)
+    except Exception as exc:
+        return exc
+    return result if isinstance(result, BaseException) else None

@@ -103,7 +103,7 @@ def load_article(
         if document_id is None:
             return None
         article_id = conn.execute(
-            insert(m.Article).values(**_article_row(document_id, article)).returning(m.Article.id)
+            insert(m.Article).values(**article_row(document_id, article)).returning(m.Article.id)
         ).scalar_one()
         if signature is not None:
             _link_duplicate(conn, article_id, signature)
@@ -165,7 +165,7 @@ def _link_duplicate(conn: Connection, article_id: int, signature: Sequence[int])
     )
 
 
-def _article_row(document_id: int, article: Article) -> dict[str, object]:
+def article_row(document_id: int, article: Article) -> dict[str, object]:
     return {
         "document_id": document_id,
         "source_uri": article.source_uri,
@@ -404,7 +404,7 @@ def replace_article(
         )
         if article_id is None:
             return None
-        row = _article_row(document_id, article)
+        row = article_row(document_id, article)
         conn.execute(
             update(m.Article)
             .where(m.Article.id == article_id)

@@ -1,0 +1,95 @@
+"""Bulk loading: one transaction per batch, the same rows as loading one by one."""
+
+from __future__ import annotations
+
+import hashlib
+
+from sqlalchemy import Engine, text
+
+from newsdesk import bulk, load
+from newsdesk.clean.dedupe import signature
+from newsdesk.records import Article, Mention, RawDocument
+from tests.test_learn import WIRE
+
+
+def _item(body: str, people: list[str], bad: bool = False) -> bulk.Item:
+    raw = body.encode()
+    doc = RawDocument(
+        "mem://" + hashlib.sha1(raw).hexdigest()[:8],
+        hashlib.sha256(raw).hexdigest(),
+        "text/plain",
+        raw,
+        body,
+        "utf-8",
+    )
+    mentions = []
+    for name in people:
+        start = body.index(name)
+        end = start + len(name) + (1 if bad else 0)  # a bad offset the database refuses
+        mentions.append(Mention("person", name, name.lower(), name, "body", start, end, body))
+    return bulk.Item(
+        doc, Article(doc.source_uri, "t", None, [], None, None, body), mentions, signature(body)
+    )
+
+
+def _rows(engine: Engine) -> dict[str, int]:
+    with engine.connect() as conn:
+        return {
+            t: conn.scalar(text(f"SELECT count(*) FROM {t}")) or 0
+            for t in ("documents", "articles", "people", "mentions")
+        }
+
+
+def test_a_batch_loads_in_one_go_and_twice_changes_nothing(engine: Engine) -> None:
+    items = [_item(f"Story {i}: Ana Ruiz met Bo Chen.", ["Ana Ruiz", "Bo Chen"]) for i in range(5)]
+    outcomes = bulk.load_items(engine, items)
+    assert all(isinstance(o, int) for o in outcomes)
+    assert _rows(engine) == {"documents": 5, "articles": 5, "people": 2, "mentions": 10}
+    assert bulk.load_items(engine, items) == [None] * 5
+    assert _rows(engine)["mentions"] == 10
+
+
+def test_one_bad_article_is_isolated_and_the_rest_load(engine: Engine) -> None:
+    items = [
+        _item("First: Ana Ruiz spoke.", ["Ana Ruiz"]),
+        _item("Second: Bo Chen spoke.", ["Bo Chen"], bad=True),
+        _item("Third: Cy Dunn spoke.", ["Cy Dunn"]),
+    ]
+    outcomes = bulk.load_items(engine, items)
+    assert isinstance(outcomes[0], int) and isinstance(outcomes[2], int)
+    assert isinstance(outcomes[1], Exception)
+    rows = _rows(engine)
+    assert rows["articles"] == 2 and rows["documents"] == 2  # nothing of the bad one remains
+
+
+def test_the_same_document_twice_in_a_batch_loads_once(engine: Engine) -> None:
+    item = _item("Only once: Ana Ruiz.", ["Ana Ruiz"])
+    outcomes = bulk.load_items(engine, [item, item])
+    assert isinstance(outcomes[0], int) and outcomes[1] is None
+    assert _rows(engine)["articles"] == 1
+
+
+def test_near_duplicates_within_a_batch_and_against_the_database(engine: Engine) -> None:
+    bulk.load_items(engine, [_item(WIRE, [])])
+    outcomes = bulk.load_items(
+        engine, [_item(WIRE + " Updated.", []), _item(WIRE + " Corrected.", [])]
+    )
+    with engine.connect() as conn:
+        links = dict(conn.execute(text("SELECT id, duplicate_of FROM articles")).tuples().all())
+    first = min(links)
+    assert links[first] is None
+    assert [links[o] for o in outcomes if isinstance(o, int)] == [first, first]
+
+
+def test_bulk_and_one_by_one_agree(engine: Engine, db_url: str) -> None:
+    items = [_item(f"Story {i}: Ana Ruiz met Bo Chen.", ["Ana Ruiz", "Bo Chen"]) for i in range(3)]
+    bulk.load_items(engine, items[:2])
+    load.load_article(engine, items[2].doc, items[2].article, items[2].mentions, items[2].signature)
+    with engine.connect() as conn:
+        spans = conn.execute(
+            text(
+                "SELECT a.body, m.start_char, m.end_char, p.name FROM mentions m "
+                "JOIN articles a ON a.id = m.article_id JOIN people p ON p.id = m.person_id ORDER BY 1, 2"
+            )
+        ).all()
+    assert [(s, e, n) for _, s, e, n in spans] == [(9, 17, "Ana Ruiz"), (22, 29, "Bo Chen")] * 3

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from psycopg import sql
+from psycopg import errors, sql
 from sqlalchemy import Connection, Engine, text
 
 ANALYST_ROLE = "newsdesk_analyst"
@@ -19,11 +19,15 @@ def create_analyst_role(
     of the user running this (the one that runs migrations).
     """
     with engine.begin() as conn:
-        # Two callers at once must not both try CREATE ROLE.
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsdesk:analyst-role'))"))
         exists = conn.scalar(text("SELECT 1 FROM pg_roles WHERE rolname = :r"), {"r": role})
-        verb = sql.SQL("ALTER ROLE " if exists else "CREATE ROLE ")
-        _run(conn, verb + _role_options(role, password))
+        if not exists:
+            try:
+                with conn.begin_nested():
+                    _run(conn, sql.SQL("CREATE ROLE ") + _role_options(role, password))
+            except errors.DuplicateObject:
+                exists = True  # created meanwhile from another database of the cluster
+        if exists:
+            _run(conn, sql.SQL("ALTER ROLE ") + _role_options(role, password))
         database = conn.scalar(text("SELECT current_database()"))
         for statement in _grants(role, str(database)):
             _run(conn, statement)

@@ -37,7 +37,8 @@ SINGLE_NAME_MAX_WORDS = 5
 SINGLE_NAME_MAX_CHARS = 60
 # Credits that name a desk, publication or website rather than a person.
 NOT_A_PERSON = re.compile(
-    r"\b(?:staff|reports?|editorial|desk|team|newsroom|contributors?|editors)$|\.(?:com|org|net|co)\b"
+    r"\b(?:staff|reports?|editorial|desk|team|newsroom|contributors?|editors|redazione|redaktion"
+    r"|r[ée]daction|redacci[óo]n)$|\.(?:com|org|net|co)\b"
     r"|\b(?:times|news|daily|journal|telegra(?:ph|m)|gazette|herald|tribune|post|gear|digest"
     r"|channel|magazine|economist|independent|online|media|network|weekly|today|review|courier"
     r"|observer|chronicle|inquirer|guardian|mirror|express)$"
@@ -301,7 +302,7 @@ def _sources(doc: RawDocument, cleaned: Cleaned) -> list[dict[str, Any]]:
     from_text = {
         "title": hints.get("title"),
         "standfirst": hints.get("standfirst"),
-        "authors": hints.get("byline_authors"),
+        "authors": hints.get("byline_authors") or hints.get("contact_authors"),
         "publisher": hints.get("publisher"),
         "published": hints.get("dateline"),
         "section": hints.get("section"),
@@ -381,7 +382,9 @@ def normalise_authors(value: Any, *, strict: bool = False) -> list[str]:
             item = item.get("name")
         if not isinstance(item, str):
             continue
+        item = re.sub(r"^\s*By(?=[A-Z])", "", item)  # "ByJane Roe" from glued markup
         found = authors_from_byline(item) or ([] if strict else _single_name(item))
+        found = [_undouble(n) for n in found]
         names.extend(n for n in found if n not in names and not _is_not_a_person(n))
     return names
 
@@ -414,8 +417,12 @@ def _is_not_a_person(name: str) -> bool:
 def _authors(sources: list[dict[str, Any]]) -> list[str]:
     """Authors from the first source that names any (excluding the publisher's own name)."""
     publisher = fold(_first_text(sources, "publisher") or "")
-    for index, source in enumerate(sources):
-        names = normalise_authors(source.get("authors"), strict=index == len(sources) - 1)
+    *structured, markup = sources
+    # Byline elements across the page also credit teasers and related stories: the first
+    # element that names a person is the article's byline.
+    candidates = [s.get("authors") for s in structured] + [[t] for t in markup.get("authors") or []]
+    for index, value in enumerate(candidates):
+        names = normalise_authors(value, strict=index >= len(structured))
         names = [n for n in names if fold(n) != publisher]
         if names:
             return names

@@ -219,7 +219,7 @@ def _byline_texts(tree: HtmlElement) -> list[str]:
     """Short texts of byline-like elements, outermost first."""
     texts: list[str] = []
     for element in tree.xpath(BYLINE_SELECTOR)[:20]:
-        text = " ".join(element.text_content().split())
+        text = " ".join(" ".join(element.itertext()).split())  # spaced: "Jo Roe Senior reporter"
         if text and len(text) <= BYLINE_MAX_CHARS and text not in texts:
             texts.append(text)
     return texts

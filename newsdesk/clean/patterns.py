@@ -164,6 +164,10 @@ EDITOR_NOTE = re.compile(
 )
 # "... can be reached at name@paper.com": a contact line (with an e-mail, see text.py).
 CONTACT = re.compile(r"\b(?:can\s+be\s+reached|contact(?:ed)?|e-?mail(?:ed)?|write\s+to)\b", re.I)
+# The name in a contact line: "Staff writer Cam E. Kettles can be reached at ...".
+CONTACT_NAME = re.compile(
+    r"(?P<name>[A-Z][\w'’-]+(?:\s+[A-Z][\w'’.-]*){1,3})\s+can\s+be\s+reached\b"
+)
 URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
 # "Estimated read time 3 min read", "5 min read", "Reading time: 4 minutes".

@@ -334,6 +334,16 @@ def _mark_bylines(page: Page) -> None:
             page.hints.setdefault("emails", []).extend(P.EMAIL.findall(line))
 
 
+def _contact_authors(page: Page) -> None:
+    """Names from contact lines ("Staff writer Jo Roe can be reached at ...") as a hint."""
+    names: list[str] = []
+    for i, reason in enumerate(page.reasons):
+        if reason == "email":
+            names += [m.group("name") for m in P.CONTACT_NAME.finditer(page.lines[i])]
+    if names:
+        page.hints["contact_authors"] = list(dict.fromkeys(names))
+
+
 def _add_authors(page: Page, names: list[str]) -> None:
     """Append names to the authors hint, keeping order and dropping repeats."""
     authors: list[str] = page.hints.setdefault("byline_authors", [])
@@ -524,6 +534,7 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
         _mark_related_inline(page)
     _mark_duplicates(page)
     _publisher_hint(page)
+    _contact_authors(page)
     dateline = next((i for i, r in enumerate(page.reasons) if r == "dateline"), None)
     if dateline is not None:
         page.hints.setdefault("dateline", page.lines[dateline])

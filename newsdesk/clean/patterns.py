@@ -117,7 +117,7 @@ PROMO_ACTION = re.compile(
 )
 PROMO_SIGNAL = re.compile(
     r"\b(?:newsletters?|inbox|subscri\w+|free\s+trial|delivered|for\s+as\s+little\s+as|per\s+month"
-    r"|issues\s+for|offer|membership|premium|daily\s+briefing|sign\s+up|click\s+here)\b",
+    r"|issues\s+for|offer|membership|premium|daily\s+briefing|sign\s+up|click\s+here|sponsor\w*)\b",
     re.IGNORECASE,
 )
 # Reader-revenue asks: "Support our newsroom by contributing as little as $2".
@@ -131,7 +131,8 @@ SUPPORT_ASK = re.compile(
 # Newsletter sign-up confirmations and pitches that need no button text.
 NEWSLETTER_LINE = re.compile(
     r"\b(?:thank(?:s|\s+you)\s+for\s+(?:subscribing|signing\s+up)|right\s+in\s+your\s+inbox"
-    r"|subscribing\s+to\s+(?:a|our)\s+newsletter|get\s+our\s+free\s+\w+\s+newsletter)\b",
+    r"|subscribing\s+to\s+(?:a|our)\s+newsletter|get\s+our\s+free\s+\w+\s+newsletter"
+    r"|(?:start|begin)\s+your\s+(?:\w+\s+){0,3}(?:subscription|membership|free\s+trial))\b",
     re.IGNORECASE,
 )
 # Affiliate/commerce disclaimers: "we may earn a commission", "independently selected".
@@ -147,7 +148,9 @@ CREDIT_PARAGRAPH = re.compile(
     r"^(?:©|copyright\b|\(?(?:additional\s+)?reporting\s+by\b|this\s+(?:document|material|article)"
     r"\s+(?:is\s+subject\s+to\s+copyright|may\s+not\s+be\s+(?:published|reproduced))"
     r"|(?:citation|more\s+information|journal\s+information|provided\s+by)\s*:"
-    r"|(?:\S+\s+){1,4}(?:primary\s+)?(?:journalistic\s+)?mission\s+is\s+to\b)",
+    r"|(?:\S+\s+){1,4}(?:primary\s+)?(?:journalistic\s+)?mission\s+is\s+to\b"
+    r"|.{0,200}\breprinted\s+(?:by|with)\s+(?:kind\s+)?permission\b"
+    r"|(?-i:(?:[A-Z][\w ]{2,25}:\s*(?:[A-Z][\w'’-]+\s?){1,4}(?:/[^.]{0,30})?\.\s*){2,}))",
     re.IGNORECASE,
 )
 # An author's bio line: "Jane Roe is a senior reporter at ...", "Jo covers tech for ...".
@@ -159,7 +162,8 @@ AUTHOR_BIO = re.compile(
 # Corrections and editor's notes appended to a story.
 EDITOR_NOTE = re.compile(
     r"^(?:\*?\s*(?:correction|clarification|update|editor[’']?s\s+note)\s*(?:\([^)]{0,40}\))?\s*[:.–—-]"
-    r"|an?\s+(?:previous|earlier)\s+vers[io]+n\s+of\s+this\s+(?:story|article|report))",
+    r"|an?\s+(?:previous|earlier)\s+vers[io]+n\s+of\s+this\s+(?:story|article|report)"
+    r"|this\s+(?:article|story|content)\s+(?:has\s+been|was)\s+(?:reviewed|fact-checked)\b)",
     re.IGNORECASE,
 )
 # "... can be reached at name@paper.com": a contact line (with an e-mail, see text.py).

@@ -182,3 +182,13 @@ def test_paragraph_sized_furniture(line: str, reason: str) -> None:
 )
 def test_sentences_that_resemble_furniture_are_kept(line: str) -> None:
     assert reasons(line) == {}
+
+
+def test_credit_lists_and_subscription_pitches() -> None:
+    credits = (
+        "Styling: Ted Stafford. Styling assistance: Rae Tubbs. Grooming: Sid Sollod/Wall Group."
+    )
+    pitch = "Want to save articles for later? Start your Ledger Premium subscription today."
+    said = "Officials said: The plan is ready. Critics said: It is not."
+    removed = reasons(f"{credits}\n\n{pitch}\n\n{said}")
+    assert removed == {credits: "publisher_credit", pitch: "promo"}

@@ -52,7 +52,7 @@ from typing import Any
 
 from newsdesk.clean import html as html_stage
 from newsdesk.clean.encoding import normalise_text
-from newsdesk.clean.text import Page, apply_rules, fold, is_prose
+from newsdesk.clean.text import Page, apply_rules, fold, is_prose, unwrap
 from newsdesk.errors import RejectError
 from newsdesk.records import Cleaned, RawDocument, Removed
 
@@ -89,7 +89,7 @@ def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
         result = html_stage.extract(body, options.max_html_depth)
         lines, removed, hints = result.lines, result.removed, result.hints
     else:
-        lines = body.split("\n")
+        lines = unwrap(body.split("\n"))
     page = apply_rules(Page(lines, plain=not is_html), options.learned_boilerplate)
     hints = {
         **page.hints,

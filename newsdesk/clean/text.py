@@ -44,6 +44,15 @@ DATELINE_MAX_CHARS = 120
 PROMO_PARAGRAPH_WORDS = 50
 # After the last paragraph, a run of this many headline-like lines is a list of other stories.
 TRAILER_HEADLINE_RUN = 2
+# Hard-wrapped text: at least this many lines, none longer than WRAP_MAX_WIDTH, the width
+# (90th percentile of line lengths) at least WRAP_MIN_WIDTH, and at least WRAP_NEAR_SHARE of
+# lines within WRAP_FULL_SHARE of it. Wrapped copy is set at 60-80 columns; scraped text
+# that is not wrapped has paragraphs far longer than 100 characters.
+WRAP_MIN_LINES = 6
+WRAP_MAX_WIDTH = 100
+WRAP_MIN_WIDTH = 40
+WRAP_FULL_SHARE = 0.75
+WRAP_NEAR_SHARE = 0.5
 # Duplicates: repeated lines of at least this many words (shorter repeats are labels, which
 # their own rules catch, or legitimate one-word answers in an interview).
 DUPLICATE_MIN_WORDS = 3
@@ -53,6 +62,36 @@ _NON_WORD = re.compile(r"[\W_]+")
 _TRAILER_RELATED_LABEL = re.compile(
     r"related|more|also|recommend|popular|trending|read|like|latest|top", re.IGNORECASE
 )
+
+
+def unwrap(lines: list[str]) -> list[str]:
+    """Rejoin hard-wrapped paragraphs (text broken at a fixed width, as e-mail and wire copy is).
+
+    Text counts as wrapped when no line is longer than WRAP_MAX_WIDTH and most lines come
+    close to the longest; a line well short of the width ends its paragraph.
+    """
+    lengths = sorted(len(line.strip()) for line in lines if line.strip())
+    if len(lengths) < WRAP_MIN_LINES or lengths[-1] > WRAP_MAX_WIDTH:
+        return lines
+    width = lengths[int(len(lengths) * 0.9) - 1]
+    near = sum(length >= WRAP_FULL_SHARE * width for length in lengths)
+    if width < WRAP_MIN_WIDTH or near < WRAP_NEAR_SHARE * len(lengths):
+        return lines
+    out: list[str] = []
+    current: list[str] = []
+    for line in [*lines, ""]:
+        text = line.strip()
+        if current and (not text or P.BULLET.match(text)):
+            out.append(" ".join(current))
+            current = []
+        if not text:
+            out.append("")
+            continue
+        current.append(text)
+        if len(text) < WRAP_FULL_SHARE * width:
+            out.append(" ".join(current))
+            current = []
+    return out[:-1]
 
 
 def fold(line: str) -> str:

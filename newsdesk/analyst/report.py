@@ -146,7 +146,7 @@ def render(data: ReportData) -> str:
         _card(
             "Co-mention network",
             "entities mentioned in the same article; line width = shared articles",
-            network_chart(data),
+            LEGEND + network_chart(data),
             wide=True,
         ),
     ]
@@ -164,6 +164,12 @@ def render(data: ReportData) -> str:
         note=escape(note),
         cards="\n".join(cards),
     )
+
+
+LEGEND = (
+    f'<p class="legend"><i style="background:{PERSON_COLOUR}"></i>person '
+    f'<i style="background:{ORGANISATION_COLOUR}"></i>organisation</p>'
+)
 
 
 def _stats(data: ReportData) -> str:
@@ -308,12 +314,7 @@ def network_chart(data: ReportData, width: int = 1080) -> str:
             f'<text x="{x:.1f}" y="{y + radius + 13:.1f}" text-anchor="middle" class="nlabel">'
             f"{escape(_clip(r.name, 24))}</text>"
         )
-    parts.append(
-        f'<circle cx="20" cy="{height - 40}" r="7" fill="{PERSON_COLOUR}"/>'
-        f'<text x="34" y="{height - 36}" class="label">person</text>'
-        f'<circle cx="20" cy="{height - 16}" r="7" fill="{ORGANISATION_COLOUR}"/>'
-        f'<text x="34" y="{height - 12}" class="label">organisation</text></svg>'
-    )
+    parts.append("</svg>")
     return "".join(parts)
 
 
@@ -402,6 +403,10 @@ PAGE = """<!doctype html>
   .nlabel {{ font-size: 12px; fill: var(--ink); paint-order: stroke; stroke: #fff;
              stroke-width: 3px; }}
   .empty {{ font-size: 14px; fill: var(--muted); }}
+  .legend {{ margin: 0; font-size: 13px; color: var(--muted); }}
+  .legend i {{ display: inline-block; width: 11px; height: 11px; border-radius: 50%;
+               margin: 0 5px 0 12px; vertical-align: -1px; }}
+  .legend i:first-child {{ margin-left: 0; }}
   footer {{ padding: 0 32px 24px; color: var(--muted); font-size: 12px; }}
 </style></head>
 <body>

@@ -13,7 +13,7 @@ import re
 # Ad-slot labels that ad servers leave as a line of their own, optionally framed by dashes or
 # bullets ("- Advertisement -", "ADVERTISEMENT", "Story continues below advertisement").
 ADVERT = re.compile(
-    r"^[\W_]*(?:advertisement|advertising|advert|ads?|sponsored(?:\s+(?:content|links?|post))?"
+    r"^[\W_]*(?:advertisement|advertising|advert|ads?|ad\s+feedback|sponsored(?:\s+(?:content|links?|post))?"
     r"|paid\s+(?:content|post|partnership)|promoted(?:\s+content)?|partner\s+content"
     r"|story\s+continues\s+(?:below|after)(?:\s+(?:this\s+)?(?:advertisement|ad))?"
     r"|(?:article\s+)?continues?\s+(?:reading\s+)?(?:below|after\s+(?:the\s+)?(?:ad|advertisement))"
@@ -149,6 +149,7 @@ CREDIT_PARAGRAPH = re.compile(
     r"\s+(?:is\s+subject\s+to\s+copyright|may\s+not\s+be\s+(?:published|reproduced))"
     r"|(?:citation|more\s+information|journal\s+information|provided\s+by)\s*:"
     r"|(?:\S+\s+){1,4}(?:primary\s+)?(?:journalistic\s+)?mission\s+is\s+to\b"
+    r"|.{0,120}\bcontributed\s+(?:to\s+)?this\s+(?:report|story|article)\.?$"
     r"|.{0,200}\breprinted\s+(?:by|with)\s+(?:kind\s+)?permission\b"
     r"|(?-i:(?:[A-Z][\w ]{2,25}:\s*(?:[A-Z][\w'’-]+\s?){1,4}(?:/[^.]{0,30})?\.\s*){2,}))",
     re.IGNORECASE,
@@ -163,7 +164,7 @@ AUTHOR_BIO = re.compile(
 EDITOR_NOTE = re.compile(
     r"^(?:\*?\s*(?:correction|clarification|update|editor[’']?s\s+note)\s*(?:\([^)]{0,40}\))?\s*[:.–—-]"
     r"|an?\s+(?:previous|earlier)\s+vers[io]+n\s+of\s+this\s+(?:story|article|report)"
-    r"|this\s+(?:article|story|content)\s+(?:has\s+been|was)\s+(?:reviewed|fact-checked)\b)",
+    r"|this\s+(?:article|story|content)\s+(?:has\s+been|was)\s+(?:reviewed|fact-checked|updated)\b)",
     re.IGNORECASE,
 )
 # "... can be reached at name@paper.com": a contact line (with an e-mail, see text.py).
@@ -201,9 +202,25 @@ WIDGET_LABEL = re.compile(
     r"|gift\s+(?:this\s+)?article|follow|following|trending\s+now|breaking(?:\s+news)?|live|exclusive"
     r"|view\s+all|see\s+all|all\s+stories|more\s+stories|show\s+all|don[’']?t\s+miss"
     r"|tell\s+us\s+what\s+you\s+think\W*|text\s+size|font\s+size|biography|by|author|authors"
+    r"|comments?\s*\(\d+\)|reuse\s+this\s+content|explore\s+more\s+on\s+th(?:is|ese)\s+topics?"
+    r"|most\s+viewed|related\s+topics|more\s+on\s+this\s+story|our\s+standards.*|hide\s+caption"
+    r"|toggle\s+caption|enlarge\s+this\s+image|expand|collapse|show\s+caption"
     r"|photos?|gallery|image\s+\d+\s+of\s+\d+|\d+\s+of\s+\d+)$",
     re.IGNORECASE,
 )
+
+# A list of tags or topics: "Tags: North Korea, China, Diplomacy".
+TAG_LIST = re.compile(
+    r"^(?:tags?|topics?|keywords?|filed\s+under|categories|related\s+topics)\s*:", re.I
+)
+# Player position of an audio or video player: "00:00 / 03:12".
+PLAYER_POSITION = re.compile(r"^\d{1,2}:\d{2}(?::\d{2})?\s*/\s*\d{1,2}:\d{2}(?::\d{2})?$")
+# A caption or credit line introduced as such: "Image caption, ...", "Photo credit: ...".
+CAPTION_PREFIX = re.compile(
+    r"^(?:image|photo|picture|video|media)\s+(?:caption|source|credit)s?\s*[,:]", re.IGNORECASE
+)
+# Markers that end wire copy: "(END)", "-30-", "###", "ENDS".
+END_MARKER = re.compile(r"^(?:\(\s*end\s*\)|-\s*30\s*-|#{3}|ends?)$", re.IGNORECASE)
 
 # Social sharing buttons: one or more network / action names and nothing else.
 SHARE_PROMPT = re.compile(
@@ -251,7 +268,8 @@ OUTLET_WORD = re.compile(
 # "Read more: ...", "ALSO READ | ...": a lead-in that marks a link to another story.
 RELATED_PREFIX = re.compile(
     r"^(?:read\s+more|also\s+read|read\s+also|related|see\s+also|more\s+on\s+this|recommended"
-    r"|must\s+read|don[’']?t\s+miss|click\s+here|read)\s*[:|»>–—-]\s*\S",
+    r"|must\s+read|don[’']?t\s+miss|click\s+here|read|next|previous|next\s+(?:article|story|post)"
+    r"|previous\s+(?:article|story|post)|up\s+next|watch\s+next)\s*[:|»>–—-]\s*\S",
     re.IGNORECASE,
 )
 

@@ -53,6 +53,8 @@ WRAP_MAX_WIDTH = 100
 WRAP_MIN_WIDTH = 40
 WRAP_FULL_SHARE = 0.75
 WRAP_NEAR_SHARE = 0.5
+# Punctuation around a widget label ("Related:", "Loading...", "» More news").
+LABEL_PUNCTUATION = " .:…|»>«<–—-•·*!"
 # Duplicates: repeated lines of at least this many words (shorter repeats are labels, which
 # their own rules catch, or legitimate one-word answers in an interview).
 DUPLICATE_MIN_WORDS = 3
@@ -198,20 +200,26 @@ def _pattern_reason(line: str, short: bool) -> str | None:
         reason = _paragraph_reason(line)
         if reason:
             return reason
-    if P.VIDEO_DURATION.match(line):
+    if P.VIDEO_DURATION.match(line) or P.PLAYER_POSITION.match(line):
         return "video_duration"
+    if P.CAPTION_PREFIX.match(line) and word_count(line) <= CAPTION_MAX_WORDS:
+        return "photo_caption"
+    if P.END_MARKER.match(line):
+        return "publisher_credit"
     if P.READ_TIME.match(line):
         return "read_time"
     if not short:
         return None
-    checks: list[tuple[re.Pattern[str], str]] = [
-        (P.SHARE_PROMPT, "share_prompt"),
-        (P.WIDGET_LABEL, "widget_label"),
-        (P.RELATED_PREFIX, "related_link"),
-        (P.VIDEO_LABEL, "video_headline"),
+    label = line.strip(LABEL_PUNCTUATION)  # "Related:", "Loading...", "» More news"
+    checks: list[tuple[re.Pattern[str], str, str]] = [
+        (P.SHARE_PROMPT, "share_prompt", label),
+        (P.WIDGET_LABEL, "widget_label", label),
+        (P.TAG_LIST, "widget_label", line),
+        (P.RELATED_PREFIX, "related_link", line),
+        (P.VIDEO_LABEL, "video_headline", line),
     ]
-    for pattern, reason in checks:
-        if pattern.match(line):
+    for pattern, reason, text in checks:
+        if text and pattern.match(text):
             return reason
     if P.CALL_TO_ACTION.match(line):
         return "promo"

@@ -192,3 +192,23 @@ def test_credit_lists_and_subscription_pitches() -> None:
     said = "Officials said: The plan is ready. Critics said: It is not."
     removed = reasons(f"{credits}\n\n{pitch}\n\n{said}")
     assert removed == {credits: "publisher_credit", pitch: "promo"}
+
+
+@pytest.mark.parametrize(
+    ("line", "reason"),
+    [
+        ("Ad Feedback", "advert"),
+        ("Loading...", "widget_label"),
+        ("Related:", "widget_label"),
+        ("Comments (12)", "widget_label"),
+        ("Tags: Budget, Roads, Council", "widget_label"),
+        ("Next article: Bus fares to rise in April", "related_link"),
+        ("00:00 / 03:12", "video_duration"),
+        ("Image caption, The council chamber during Monday's vote", "photo_caption"),
+        ("(END)", "publisher_credit"),
+        ("Staff writer Jo Park in Lisbon contributed to this report.", "publisher_credit"),
+        ("Reuse this content", "widget_label"),
+    ],
+)
+def test_more_furniture_classes(line: str, reason: str) -> None:
+    assert reasons(line).get(line) == reason

@@ -168,10 +168,14 @@ def _short_type(name: str) -> str:
 
 
 def _section(r: Relation) -> list[str]:
-    lines = [f"### {r.name}", "", r.comment, "", "| column | type | null | description |"]
-    lines.append("| --- | --- | --- | --- |")
+    lines = [f"### {r.name}", ""]
+    if r.is_view:
+        lines += [r.comment, "", "| column | type | description |", "| --- | --- | --- |"]
+        lines += [f"| `{c.name}` | {c.type} | {_cell(c.comment)} |" for c in r.columns]
+        return [*lines, ""]
+    lines += [r.comment, "", "| column | type | null | description |", "| --- | --- | --- | --- |"]
     for c in r.columns:
-        null = "" if r.is_view else ("not null" if c.not_null else "null")
+        null = "not null" if c.not_null else "null"
         lines.append(f"| `{c.name}` | {c.type} | {null} | {_cell(c.comment)} |")
     return [*lines, ""]
 

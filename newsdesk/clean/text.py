@@ -35,6 +35,13 @@ PROMO_MAX_WORDS = 25
 # lines are more often subheadings, which articles keep.
 RELATED_MIN_WORDS = 6
 RELATED_MAX_WORDS = 25
+# More standalone headlines than this in one text are its subheadings, not links.
+RELATED_INLINE_MAX = 2
+# Subheadings of explainers and how-tos open with a question word or "How to".
+SUBHEADING_OPENER = re.compile(
+    r"^(?:what|why|how|when|where|who|which|whose|can|should|is|are|do|does|will|step\s+\d+)\b",
+    re.IGNORECASE,
+)
 # A section label is one to three capitalised words before the headline.
 SECTION_MAX_WORDS = 3
 MASTHEAD_MAX_WORDS = 6
@@ -58,6 +65,13 @@ LABEL_PUNCTUATION = " .:…|»>«<–—-•·*!"
 # Duplicates: repeated lines of at least this many words (shorter repeats are labels, which
 # their own rules catch, or legitimate one-word answers in an interview).
 DUPLICATE_MIN_WORDS = 3
+# A repeat further away must be sentence-sized: lists (recipes, price tables) repeat short
+# items legitimately.
+DUPLICATE_FAR_WORDS = 8
+# After the last paragraph: label lines have at most this many words, and this many or more
+# lines there are a list the article ends with, not a stack of widgets.
+TRAILER_LABEL_WORDS = 4
+TRAILER_LIST_LINES = 6
 
 _QUOTES = str.maketrans({"‘": "'", "’": "'", "“": '"', "”": '"', "′": "'", "`": "'"})
 _NON_WORD = re.compile(r"[\W_]+")
@@ -486,19 +500,21 @@ def _mark_trailer(page: Page) -> None:
     if last is None:
         return
     in_related = False
-    for i in [i for i in page.open() if i > last]:
+    after = [i for i in page.open() if i > last]
+    # In HTML, and where many lines follow (tour dates, a squad list), the lines after the last
+    # paragraph are content the page set as a list; only named furniture goes.
+    generic = page.plain and len(after) < TRAILER_LIST_LINES
+    for i in after:
         line = page.lines[i]
         if _is_masthead(line):
             page.mark(i, "masthead")
             page.hints.setdefault("masthead", line)
         elif in_related and is_headline_like(line):
             page.mark(i, "related_link")
-        elif not page.plain:
-            continue  # in HTML, lists after the last paragraph are structure the page marked up
-        elif word_count(line) <= MASTHEAD_MAX_WORDS and not P.TERMINAL.search(line):
+        elif generic and _is_trailing_label(line):
             page.mark(i, "widget_label")
     trailing = [i for i in page.open() if i > last and is_headline_like(page.lines[i])]
-    if page.plain and len(trailing) >= TRAILER_HEADLINE_RUN:
+    if generic and len(trailing) >= TRAILER_HEADLINE_RUN:
         for i in trailing:
             page.mark(i, "related_link")
     for i in range(last + 1, len(page.lines)):
@@ -508,22 +524,40 @@ def _mark_trailer(page: Page) -> None:
             page.mark(i, "related_link")
 
 
+def _is_trailing_label(line: str) -> bool:
+    """A few words with no sentence punctuation, digits or data separators: a widget's label."""
+    if word_count(line) > TRAILER_LABEL_WORDS or P.TERMINAL.search(line):
+        return False
+    return not re.search(r"[\d:@$€£]", line)
+
+
 def _mark_related_inline(page: Page) -> None:
-    """Step 9 (plain text): a headline standing alone between two paragraphs links elsewhere."""
-    for i in list(page.open()):
-        line = page.lines[i]
-        words = word_count(line)
-        if not RELATED_MIN_WORDS <= words <= RELATED_MAX_WORDS or not is_headline_like(line):
-            continue
-        if line.rstrip("\"'”’").endswith(("?", "!")):
-            continue
-        if i == 0 or page.lines[i - 1] or i + 1 >= len(page.lines) or page.lines[i + 1]:
-            continue  # must stand alone, with a blank line each side
-        prev, nxt = _prev_kept(page, i), page.next_open(i)
-        if prev is None or nxt is None:
-            continue
-        if is_prose(page.lines[prev]) and is_prose(page.lines[nxt]) and prev > _title_index(page):
-            page.mark(i, "related_link")
+    """Step 9 (plain text): a headline standing alone between two paragraphs links elsewhere.
+
+    Subheadings look the same; they differ in number (a structured article has several, a
+    story carries one or two links) and in form (questions, "How to ...").
+    """
+    candidates = [i for i in list(page.open()) if _is_inline_headline(page, i)]
+    if len(candidates) > RELATED_INLINE_MAX:
+        return
+    for i in candidates:
+        page.mark(i, "related_link")
+
+
+def _is_inline_headline(page: Page, i: int) -> bool:
+    """A headline-shaped line alone between two prose paragraphs, below the title."""
+    line = page.lines[i]
+    words = word_count(line)
+    if not RELATED_MIN_WORDS <= words <= RELATED_MAX_WORDS or not is_headline_like(line):
+        return False
+    if line.rstrip("\"'”’").endswith(("?", "!")) or SUBHEADING_OPENER.match(line):
+        return False
+    if i == 0 or page.lines[i - 1] or i + 1 >= len(page.lines) or page.lines[i + 1]:
+        return False  # must stand alone, with a blank line each side
+    prev, nxt = _prev_kept(page, i), page.next_open(i)
+    if prev is None or nxt is None:
+        return False
+    return is_prose(page.lines[prev]) and is_prose(page.lines[nxt]) and prev > _title_index(page)
 
 
 def _prev_kept(page: Page, i: int) -> int | None:
@@ -543,11 +577,15 @@ def _title_index(page: Page) -> int:
 def _mark_duplicates(page: Page) -> None:
     """Step 10: a line that repeats an earlier kept line."""
     seen: set[str] = set()
+    previous = ""
     for i in list(page.open()):
         key = fold(page.lines[i])
-        if key in seen and word_count(page.lines[i]) >= DUPLICATE_MIN_WORDS:
+        words = word_count(page.lines[i])
+        adjacent = key == previous and words >= DUPLICATE_MIN_WORDS
+        if key in seen and (adjacent or words >= DUPLICATE_FAR_WORDS):
             page.mark(i, "duplicate_line")
         seen.add(key)
+        previous = key
 
 
 def mark_learned(page: Page, learned: frozenset[str]) -> None:

@@ -212,3 +212,26 @@ def test_credit_lists_and_subscription_pitches() -> None:
 )
 def test_more_furniture_classes(line: str, reason: str) -> None:
     assert reasons(line).get(line) == reason
+
+
+def test_subheadings_of_a_structured_article_are_kept() -> None:
+    subheads = [
+        "When the new timetable starts for commuters",
+        "Which stations lose their evening services",
+        "Council plans a review of the bus network next year",
+    ]
+    text = f"\n\n{PARA_1}\n\n".join(subheads)
+    cleaned = clean(doc(f"{PARA_1}\n\n{text}\n\n{PARA_2}"))
+    assert all(s in cleaned.lines for s in subheads)
+
+
+def test_lists_after_the_last_paragraph_are_kept_in_plain_text() -> None:
+    dates = [f"June {d} – Lisbon @ Riverside Arena" for d in range(1, 8)]
+    cleaned = clean(doc(f"{PARA_1}\n\n{PARA_2}\n\n" + "\n".join(dates)))
+    assert all(d in cleaned.lines for d in dates)
+
+
+def test_repeated_list_items_are_not_duplicates() -> None:
+    items = "Eat every 2-3 hours\nDrink water before bed\nEat every 2-3 hours"
+    cleaned = clean(doc(f"{PARA_1}\n\n{items}\n\n{PARA_2}"))
+    assert cleaned.lines.count("Eat every 2-3 hours") == 2

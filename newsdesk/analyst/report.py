@@ -28,6 +28,10 @@ PERSON_COLOUR = "#2f6db5"
 ORGANISATION_COLOUR = "#d9822b"
 LINE_COLOURS = ["#2f6db5", "#d9822b", "#3a9e5f", "#b5407a", "#7a5cc4"]
 COLOURS = {"person": PERSON_COLOUR, "organisation": ORGANISATION_COLOUR}
+# Over longer spans a point per day is noise (and hundreds of points): one per week instead.
+WEEKLY_AFTER_DAYS = 120
+# Axis labels carry the year once a chart spans most of one.
+YEAR_LABELS_AFTER_DAYS = 300
 
 TOP_SQL = text(
     """
@@ -139,7 +143,8 @@ def render(data: ReportData) -> str:
         ),
         _card(
             "Mentions over time",
-            f"mentions per day of the {LINES} most-mentioned entities",
+            f"mentions per day (per week over spans of {WEEKLY_AFTER_DAYS}+ days) of the "
+            f"{LINES} most-mentioned entities",
             line_chart(data),
             wide=True,
         ),
@@ -225,16 +230,16 @@ def bar_chart(rows: list[Ranked], colour: str, width: int = 520) -> str:
 
 
 def line_chart(data: ReportData, width: int = 1080, height: int = 300) -> str:
-    """Mentions per day of the most-mentioned entities, one line each, zero-filled."""
+    """Mentions per day (or week) of the most-mentioned entities, one line each, zero-filled."""
     top = sorted(data.ranked, key=lambda r: (-r.mentions, -r.articles, r.name))[:LINES]
     days_seen = sorted({d for r in top for d in data.daily.get((r.kind, r.id), {})})
     if not top or not days_seen:
         return _empty(width, 160)
-    first, last = days_seen[0], days_seen[-1]
-    days = [first + timedelta(n) for n in range((last - first).days + 1)]
+    days, series = _buckets(days_seen, [data.daily.get((r.kind, r.id), {}) for r in top])
+    label = "%d %b %y" if (days[-1] - days[0]).days > YEAR_LABELS_AFTER_DAYS else "%d %b"
     left, right, top_pad, bottom = 50, 210, 15, 40
     plot_w, plot_h = width - left - right, height - top_pad - bottom
-    peak = max(max(data.daily.get((r.kind, r.id), {}).values(), default=0) for r in top) or 1
+    peak = max(max(counts.values(), default=0) for counts in series) or 1
     step = plot_w / max(1, len(days) - 1)
 
     def xy(i: int, n: int) -> tuple[float, float]:
@@ -254,11 +259,11 @@ def line_chart(data: ReportData, width: int = 1080, height: int = 300) -> str:
             x, _ = xy(i, 0)
             parts.append(
                 f'<text x="{x:.1f}" y="{height - 15}" text-anchor="middle" class="axis">'
-                f"{day:%d %b}</text>"
+                f"{day.strftime(label)}</text>"
             )
     for n, r in enumerate(top):
         colour = LINE_COLOURS[n % len(LINE_COLOURS)]
-        counts = data.daily.get((r.kind, r.id), {})
+        counts = series[n]
         points = [xy(i, counts.get(day, 0)) for i, day in enumerate(days)]
         path = " ".join(f"{x:.1f},{y:.1f}" for x, y in points)
         parts.append(
@@ -277,6 +282,25 @@ def line_chart(data: ReportData, width: int = 1080, height: int = 300) -> str:
         )
     parts.append("</svg>")
     return "".join(parts)
+
+
+def _buckets(
+    days_seen: list[date], daily: list[dict[date, int]]
+) -> tuple[list[date], list[dict[date, int]]]:
+    """Every day from the first to the last seen, or every week (from Monday) over long spans."""
+    first, last = days_seen[0], days_seen[-1]
+    if (last - first).days <= WEEKLY_AFTER_DAYS:
+        return [first + timedelta(n) for n in range((last - first).days + 1)], daily
+    monday = first - timedelta(first.weekday())
+    weeks = [monday + timedelta(7 * n) for n in range((last - monday).days // 7 + 1)]
+    series = []
+    for counts in daily:
+        weekly: dict[date, int] = {}
+        for day, n in counts.items():
+            week = day - timedelta(day.weekday())
+            weekly[week] = weekly.get(week, 0) + n
+        series.append(weekly)
+    return weeks, series
 
 
 def _ticks(peak: int) -> list[int]:

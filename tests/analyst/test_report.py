@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk.analyst.report import Ranked, ReportData, layout, render
+from newsdesk.analyst.report import Ranked, ReportData, layout, line_chart, render
 
 CHROMIUM_FLAGS = [
     "--headless",
@@ -109,3 +109,13 @@ def test_report_renders_in_a_headless_browser(
     assert max(ImageStat.Stat(image).stddev) > 20
     colours = {c for _, c in image.getcolors(maxcolors=1 << 20) or []}
     assert (0x2F, 0x6D, 0xB5) in colours and (0xD9, 0x82, 0x2B) in colours
+
+
+def test_long_spans_are_drawn_per_week() -> None:
+    data = _data()
+    data.daily[("person", 1)] = {date(2025, 1, 6): 1, date(2025, 1, 8): 2, date(2025, 9, 1): 4}
+    html = line_chart(data)
+    points = re.findall(r'<polyline points="([^"]+)"', html)[0].split()
+    # 6 Jan to 1 Sep 2025 is 35 weeks (Mondays), not 239 days; the first week sums 1 + 2.
+    assert len(points) == 35
+    assert ">06 Jan<" in html and ">01 Sep<" in html

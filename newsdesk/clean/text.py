@@ -537,20 +537,22 @@ def _mark_related_inline(page: Page) -> None:
     Subheadings look the same; they differ in number (a structured article has several, a
     story carries one or two links) and in form (questions, "How to ...").
     """
-    candidates = [i for i in list(page.open()) if _is_inline_headline(page, i)]
-    if len(candidates) > RELATED_INLINE_MAX:
+    standalone = [i for i in list(page.open()) if _is_inline_headline(page, i)]
+    if len(standalone) > RELATED_INLINE_MAX:
         return
-    for i in candidates:
-        page.mark(i, "related_link")
+    for i in standalone:
+        line = page.lines[i]
+        if not line.rstrip("\"'”’").endswith(("?", "!")) and not SUBHEADING_OPENER.match(line):
+            page.mark(i, "related_link")
 
 
 def _is_inline_headline(page: Page, i: int) -> bool:
     """A headline-shaped line alone between two prose paragraphs, below the title."""
     line = page.lines[i]
     words = word_count(line)
-    if not RELATED_MIN_WORDS <= words <= RELATED_MAX_WORDS or not is_headline_like(line):
+    if not RELATED_MIN_WORDS <= words <= RELATED_MAX_WORDS:
         return False
-    if line.rstrip("\"'”’").endswith(("?", "!")) or SUBHEADING_OPENER.match(line):
+    if not (is_headline_like(line) or line.rstrip("\"'”’").endswith("?")):
         return False
     if i == 0 or page.lines[i - 1] or i + 1 >= len(page.lines) or page.lines[i + 1]:
         return False  # must stand alone, with a blank line each side

@@ -19,6 +19,8 @@ TOP_N = 10
 LINES = 5
 # A network of more nodes than this is a hairball on one page.
 NETWORK_NODES = 30
+# ... and so are more lines than this per node: the strongest ties are drawn.
+NETWORK_EDGES_PER_NODE = 3
 # Fruchterman-Reingold iterations: the layout of <= 30 nodes settles well before this.
 LAYOUT_ITERATIONS = 300
 # Pull towards the centre per pixel of distance (tried 0.05-0.5 on the samples: at 0.3
@@ -28,8 +30,9 @@ PERSON_COLOUR = "#2f6db5"
 ORGANISATION_COLOUR = "#d9822b"
 LINE_COLOURS = ["#2f6db5", "#d9822b", "#3a9e5f", "#b5407a", "#7a5cc4"]
 COLOURS = {"person": PERSON_COLOUR, "organisation": ORGANISATION_COLOUR}
-# Over longer spans a point per day is noise (and hundreds of points): one per week instead.
-WEEKLY_AFTER_DAYS = 120
+# Over longer spans a point per day is noise (90 daily points of a busy quarter read as a
+# hedge): one per week instead.
+WEEKLY_AFTER_DAYS = 60
 # Axis labels carry the year once a chart spans most of one.
 YEAR_LABELS_AFTER_DAYS = 300
 
@@ -218,7 +221,7 @@ def bar_chart(rows: list[Ranked], colour: str, width: int = 520) -> str:
         w = max(2.0, room * r.articles / most)
         parts += [
             f'<text x="{label_w - 8}" y="{y + bar_h * 0.7:.1f}" text-anchor="end" '
-            f'class="label">{escape(_clip(r.name, 26))}</text>',
+            f'class="label">{escape(_clip(r.name, 24))}</text>',
             f'<rect x="{label_w}" y="{y}" width="{w:.1f}" height="{bar_h}" rx="3" '
             f'fill="{colour}"><title>{escape(r.name)}: {r.articles} articles, '
             f"{r.mentions} mentions</title></rect>",
@@ -239,7 +242,8 @@ def line_chart(data: ReportData, width: int = 1080, height: int = 300) -> str:
     label = "%d %b %y" if (days[-1] - days[0]).days > YEAR_LABELS_AFTER_DAYS else "%d %b"
     left, right, top_pad, bottom = 50, 210, 15, 40
     plot_w, plot_h = width - left - right, height - top_pad - bottom
-    peak = max(max(counts.values(), default=0) for counts in series) or 1
+    ticks = _ticks(max(max(counts.values(), default=0) for counts in series) or 1)
+    peak = ticks[-1]  # the top gridline, so no line runs above the scale
     step = plot_w / max(1, len(days) - 1)
 
     def xy(i: int, n: int) -> tuple[float, float]:
@@ -247,7 +251,7 @@ def line_chart(data: ReportData, width: int = 1080, height: int = 300) -> str:
         return x, top_pad + plot_h * (1 - n / peak)
 
     parts = [f'<svg viewBox="0 0 {width} {height}" width="100%" role="img">']
-    for tick in _ticks(peak):
+    for tick in ticks:
         y = top_pad + plot_h * (1 - tick / peak)
         parts.append(
             f'<line x1="{left}" x2="{left + plot_w}" y1="{y:.1f}" y2="{y:.1f}" class="grid"/>'
@@ -304,8 +308,9 @@ def _buckets(
 
 
 def _ticks(peak: int) -> list[int]:
+    """About four gridlines from 0 to at least `peak`."""
     step = max(1, math.ceil(peak / 4))
-    return list(range(0, peak + 1, step))
+    return list(range(0, step * math.ceil(peak / step) + 1, step))
 
 
 def network_chart(data: ReportData, width: int = 1080) -> str:
@@ -313,6 +318,8 @@ def network_chart(data: ReportData, width: int = 1080) -> str:
     nodes = [r for r in data.ranked[:NETWORK_NODES]]
     keys = {(r.kind, r.id) for r in nodes}
     edges = {pair: n for pair, n in data.pairs.items() if pair[0] in keys and pair[1] in keys}
+    strongest = sorted(edges.items(), key=lambda e: (-e[1], e[0]))
+    edges = dict(strongest[: NETWORK_EDGES_PER_NODE * len(keys)])
     linked = {k for pair in edges for k in pair}
     nodes = [r for r in nodes if (r.kind, r.id) in linked]
     if not nodes:
@@ -385,7 +392,26 @@ def layout(
             pos[key][0] = min(w, max(0.0, pos[key][0] + dx / dist * step))
             pos[key][1] = min(h, max(0.0, pos[key][1] + dy / dist * step))
         temperature = max(1.0, temperature * 0.97)
-    return {key: (x + margin_x, y + margin_y) for key, (x, y) in pos.items()}
+    return _fit(pos, w, h, margin_x, margin_y)
+
+
+def _fit(
+    pos: dict[Key, list[float]], w: float, h: float, margin_x: float, margin_y: float
+) -> dict[Key, tuple[float, float]]:
+    """Stretch the layout to fill the box: forces settle at a scale of their own."""
+    xs, ys = [p[0] for p in pos.values()], [p[1] for p in pos.values()]
+    span_x, span_y = max(xs) - min(xs), max(ys) - min(ys)
+
+    def stretch(v: float, low: float, span: float, size: float) -> float:
+        return size / 2 if span < 1 else (v - low) / span * size
+
+    return {
+        key: (
+            margin_x + stretch(x, min(xs), span_x, w),
+            margin_y + stretch(y, min(ys), span_y, h),
+        )
+        for key, (x, y) in pos.items()
+    }
 
 
 def _clip(name: str, n: int) -> str:

@@ -13,25 +13,18 @@ from newsdesk.errors import RejectError
 from newsdesk.normalise import normalise
 
 TAGS = [
-    "<p>",
-    "</p>",
-    "<div class='ad'>",
-    "</div>",
-    "<article>",
-    "<script>",
-    "</script>",
-    "<br>",
-    "<nav>",
-    "<!--",
-    "-->",
-    "<h1>",
-    "</h1>",
-    "&amp;",
-    "<a href='x'>",
-    "</a>",
-    "<",
-]
-FURNITURE = ["Advertisement", "02:43", "Photo: AFP", "By JOHN DOE", "68 F", "Share", "\n", "\n\n"]
+    "<p>", "</p>", "<div class='ad'>", "</div>", "<article>", "<script>", "</script>", "<br>",
+    "<nav>", "<!--", "-->", "<h1>", "</h1>", "&amp;", "<a href='x'>", "</a>", "<",
+    "<time datetime='2024-13-45'>", "<span style='display:none'>", "<p hidden>",
+    "<div class='article-body'>",
+    "<meta property='article:published_time' content='0000-00-00'>",
+    '<script type="application/ld+json">{"@type":"NewsArticle","author":[[[]]],'
+    '"datePublished":{}}</script>',
+]  # fmt: skip
+FURNITURE = [
+    "Advertisement", "02:43", "Photo: AFP", "By JOHN DOE", "68 F", "Share", "\n", "\n\n",
+    "Get more with X", "Learn more", "jo@x.example", "Published: 3 May 2024", "•  item",
+]  # fmt: skip
 
 
 def run(text: str, media_type: str) -> None:

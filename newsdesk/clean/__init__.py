@@ -39,8 +39,10 @@ Removal reasons (short labels, stored in `articles.removed`):
                       ``html:figure``, ``html:footer``, ``html:form``, ``html:hidden``, ...)
                       or ``html:<class word>`` for a container named as chrome
                       (``html:sidebar``, ``html:cookie``); ad/share/related/caption containers
-                      use the line reasons above. HTML outside the chosen article container
-                      is recorded by container, not line by line.
+                      use the line reasons above.
+- ``html:outside``    the rest of the page's text outside the article's container(s):
+                      one entry per page (first 500 characters), so nothing goes unrecorded
+                      without bloating ``articles.removed``
 """
 
 from __future__ import annotations

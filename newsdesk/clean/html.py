@@ -388,10 +388,29 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
     root = body if body is not None else tree
     _drop_chrome(root, removed, _protected(root))
     main = _main_container(root)
+    blocks = _with_siblings(main, root)
     lines: list[str] = []
-    for block in _with_siblings(main, root):
+    for block in blocks:
         lines += _linearise(block, removed)
+    outside = _outside_text(root, blocks)
+    if outside:
+        removed.append(Removed(outside[:REMOVED_MAX_CHARS], "html:outside"))
     return HtmlResult(lines, hints, removed)
+
+
+def _outside_text(root: HtmlElement, blocks: list[HtmlElement]) -> str:
+    """Page text left outside the article's containers (recorded once, not line by line)."""
+    chosen = set(blocks)
+    pieces: list[str] = []
+    walker = etree.iterwalk(root, events=("start",))
+    for _, element in walker:
+        if element in chosen:
+            walker.skip_subtree()
+        elif isinstance(element.tag, str) and element.text:
+            pieces.append(element.text)
+        if element is not root and element.tail:
+            pieces.append(element.tail)
+    return " ".join(" ".join(pieces).split())
 
 
 def _with_siblings(main: HtmlElement, root: HtmlElement) -> list[HtmlElement]:

@@ -16,9 +16,11 @@ from typing import Any
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
 from prefect.cache_policies import NONE
+from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 
+from flows import nlp_pool
 from flows.retry import call_with_retries, is_transient
 from newsdesk import bulk, entities, learn, load, sources
 from newsdesk.clean import CleanOptions, clean
@@ -142,31 +144,11 @@ def extract_batch(
     """Mentions for each article, and the articles it could not take: index -> (reason, detail).
 
     An article too long for the model, or one that crashes it, is rejected on its own; the
-    rest of its batch goes on.
+    rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes.
     """
-    nlp = get_nlp(model, version)
-    options = entities.EntityOptions(batch_size=batch_size, processes=processes)
-    failed: dict[int, tuple[str, str]] = {}
-    for i, article in enumerate(articles):
-        try:
-            entities.check_length(nlp, article)
-        except RejectError as exc:
-            failed[i] = (exc.reason, exc.detail)
-    fits = [i for i in range(len(articles)) if i not in failed]
-    found: list[list[Mention]] = [[] for _ in articles]
-    try:
-        extracted = entities.extract(nlp, [articles[i] for i in fits], options)
-        for i, mentions in zip(fits, extracted, strict=True):
-            found[i] = mentions
-    except Exception:
-        # One bad article must not fail its batch: retry one by one to find it.
-        for i in fits:
-            try:
-                found[i] = entities.extract(nlp, [articles[i]], options)[0]
-            except Exception as exc:
-                detail = f"{articles[i].source_uri}: {type(exc).__name__}: {exc}"
-                failed[i] = ("internal_error", f"{detail} (please report this input)")
-    return found, failed
+    if processes > 1:
+        return nlp_pool.extract(articles, model, version, batch_size, processes)
+    return nlp_pool.extract_guarded(get_nlp(model, version), articles, batch_size)
 
 
 @task(cache_policy=NONE)
@@ -436,13 +418,20 @@ def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
     """Start entity extraction on the task runner (threads, or a Dask cluster)."""
     if not prepared.pairs:
         return None
+    # On a Dask cluster the workers are the parallelism: no process pool inside them.
+    processes = 1 if _on_dask() else settings.nlp_processes
     return extract_batch.submit(
         [a for _, a in prepared.pairs],
         settings.spacy_model,
         settings.spacy_model_version,
         settings.nlp_batch_size,
-        settings.nlp_processes,
+        processes,
     )
+
+
+def _on_dask() -> bool:
+    context = FlowRunContext.get()
+    return context is not None and type(context.task_runner).__name__ == "DaskTaskRunner"
 
 
 def _finish(

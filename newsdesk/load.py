@@ -14,10 +14,14 @@ from dataclasses import asdict, dataclass, field
 from datetime import UTC, datetime
 
 from sqlalchemy import (
+    ARRAY,
     Connection,
     Delete,
     Engine,
     Table,
+    Text,
+    any_,
+    bindparam,
     case,
     delete,
     func,
@@ -133,8 +137,7 @@ def _link_duplicate(conn: Connection, article_id: int, signature: Sequence[int])
     # second wait for the first to commit. Unrelated articles share no band and never wait.
     conn.execute(
         text(
-            "SELECT pg_advisory_xact_lock(k) "
-            "FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
+            "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
         ),
         {"keys": sorted(set(keys))},
     )
@@ -217,7 +220,7 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
     keys = sorted(best)  # a fixed order keeps concurrent upserts from deadlocking
     known = conn.execute(
         select(alias_table.c.alias_key, alias_table.c[alias_fk], alias_table.c.alias).where(
-            alias_table.c.alias_key.in_(keys)
+            alias_table.c.alias_key == any_(bindparam("keys", keys, type_=ARRAY(Text)))
         )
     ).all()
     ids = {key: entity_id for key, entity_id, _ in known}
@@ -228,9 +231,8 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
     if missing:
         ids.update(_upsert_entities(conn, kind, [best[k] for k in missing]))
         conn.execute(
-            insert(alias_table)
-            .values([{"alias_key": k, "alias": best[k].name, alias_fk: ids[k]} for k in missing])
-            .on_conflict_do_nothing(index_elements=["alias_key"])
+            insert(alias_table).on_conflict_do_nothing(index_elements=["alias_key"]),
+            [{"alias_key": k, "alias": best[k].name, alias_fk: ids[k]} for k in missing],
         )
     return ids
 
@@ -238,31 +240,42 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
 def _rename(conn: Connection, kind: EntityKind, longer: list[Mention]) -> None:
     """A longer well-formed variant of a known name becomes its display name."""
     table, alias_table, _ = _entity_tables(kind)
-    for x in longer:
-        conn.execute(
-            update(alias_table).where(alias_table.c.alias_key == x.key).values(alias=x.name)
+    rows = [{"key": x.key, "new_name": x.name} for x in longer]
+    conn.execute(
+        update(alias_table)
+        .where(alias_table.c.alias_key == bindparam("key"))
+        .values(alias=bindparam("new_name")),
+        rows,
+    )
+    # Only the entity that owns the key: a merged alias must not rename its new entity.
+    conn.execute(
+        update(table)
+        .where(
+            table.c.name_key == bindparam("key"),
+            func.char_length(table.c.name) < func.char_length(bindparam("new_name", type_=Text)),
         )
-        # Only the entity that owns the key: a merged alias must not rename its new entity.
-        conn.execute(
-            update(table)
-            .where(table.c.name_key == x.key, func.char_length(table.c.name) < len(x.name))
-            .values(name=x.name)
-        )
+        .values(name=bindparam("new_name")),
+        rows,
+    )
 
 
 def _upsert_entities(conn: Connection, kind: EntityKind, best: list[Mention]) -> dict[str, int]:
+    """Insert new entities (or lengthen a display name); folded key -> id."""
     table = _entity_tables(kind)[0]
     values: list[dict[str, object]] = [{"name": x.name, "name_key": x.key} for x in best]
     if kind == "organisation":
         for row, x in zip(values, best, strict=True):
             row["acronym"] = x.acronym
-    stmt = insert(table).values(values)
-    longer = func.char_length(stmt.excluded.name) > func.char_length(table.c.name)
-    set_: dict[str, object] = {"name": case((longer, stmt.excluded.name), else_=table.c.name)}
+    base = insert(table)
+    longer = func.char_length(base.excluded.name) > func.char_length(table.c.name)
+    set_: dict[str, object] = {"name": case((longer, base.excluded.name), else_=table.c.name)}
     if kind == "organisation":
-        set_["acronym"] = func.coalesce(table.c.acronym, stmt.excluded.acronym)
-    stmt = stmt.on_conflict_do_update(index_elements=["name_key"], set_=set_)
-    return dict(conn.execute(stmt.returning(table.c.name_key, table.c.id)).tuples().all())
+        set_["acronym"] = func.coalesce(table.c.acronym, base.excluded.acronym)
+    # One compiled statement, sent as batched multi-row VALUES (SQLAlchemy insertmanyvalues).
+    stmt = base.on_conflict_do_update(index_elements=["name_key"], set_=set_).returning(
+        table.c.name_key, table.c.id
+    )
+    return dict(conn.execute(stmt, values).tuples().all())
 
 
 def _entity_tables(kind: EntityKind) -> tuple[Table, Table, str]:
@@ -346,20 +359,80 @@ def inbox_lock(engine: Engine, inbox: str) -> Iterator[bool]:
                 conn.commit()
 
 
+# Advisory-lock namespace of live runs: a run holds (RUN_LOCKS, its id) on a connection of its
+# own until it finishes, so a run whose process died is one whose lock anyone can take.
+RUN_LOCKS = 0x6E64
+_run_locks: dict[int, Connection] = {}
+
+
 def start_run(engine: Engine, flow_run_id: str | None) -> int:
-    """A `pipeline_runs` row for this run; its id tags the run's rejects."""
+    """A `pipeline_runs` row for this run; its id tags the run's rejects.
+
+    Runs left 'running' by a process that died (SIGKILL, lost machine) are closed as 'crashed'.
+    """
+    close_dead_runs(engine)
     with engine.begin() as conn:
-        return conn.execute(
+        run_id = conn.execute(
             insert(m.PipelineRun)
             .values(flow_run_id=flow_run_id, pipeline_version=PIPELINE_VERSION)
             .returning(m.PipelineRun.id)
         ).scalar_one()
+    holder = engine.connect()
+    holder.execute(
+        text("SELECT pg_advisory_lock(:ns, :id)"), {"ns": RUN_LOCKS, "id": _lock_id(run_id)}
+    )
+    holder.commit()
+    _run_locks[run_id] = holder
+    return run_id
+
+
+def close_dead_runs(engine: Engine) -> list[int]:
+    """Mark 'crashed' every 'running' run whose process no longer holds its lock."""
+    with engine.begin() as conn:
+        running = conn.scalars(
+            select(m.PipelineRun.id).where(m.PipelineRun.status == "running")
+        ).all()
+        dead = [
+            run_id
+            for run_id in running
+            if conn.scalar(
+                text("SELECT pg_try_advisory_xact_lock(:ns, :id)"),
+                {"ns": RUN_LOCKS, "id": _lock_id(run_id)},
+            )
+        ]
+        if dead:
+            conn.execute(
+                update(m.PipelineRun)
+                .where(m.PipelineRun.id.in_(dead), m.PipelineRun.status == "running")
+                .values(
+                    status="crashed",
+                    finished_at=func.now(),
+                    error="the run stopped without closing its row (process killed or lost); "
+                    "its loaded articles are complete, and the next run loaded the rest",
+                )
+            )
+    return dead
+
+
+def _lock_id(run_id: int) -> int:
+    return run_id % 2**31  # the two-key advisory lock takes int4 keys
+
+
+def _release_run_lock(run_id: int) -> None:
+    holder = _run_locks.pop(run_id, None)
+    if holder is None:
+        return
+    try:
+        holder.close()  # closing the session releases its advisory lock
+    except Exception:  # the server may be gone; then the lock went with it
+        log.debug("closing the run lock connection failed", exc_info=True)
 
 
 def finish_run(
     engine: Engine, run_id: int, counts: LoadCounts, status: str, error: str | None = None
 ) -> dict[str, int]:
     """Close the run's row with its counts; returns the table totals for the summary."""
+    _release_run_lock(run_id)
     with engine.begin() as conn:
         totals = {
             "people": conn.scalar(select(func.count()).select_from(m.Person)) or 0,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from functools import lru_cache
 from pathlib import Path
 
@@ -12,6 +13,11 @@ from pydantic_settings import BaseSettings, SettingsConfigDict
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("newsdesk", appauthor=False))
+
+
+def _default_processes() -> int:
+    # Beyond four workers the loader and Postgres, not NER, become the limit.
+    return max(1, min(os.cpu_count() or 1, 4))
 
 
 class Settings(BaseSettings):
@@ -40,7 +46,10 @@ class Settings(BaseSettings):
     )
     nlp_batch_size: int = Field(default=64, ge=1, description="Texts per nlp.pipe batch.")
     nlp_processes: int = Field(
-        default=1, ge=1, description="Processes for nlp.pipe (2 uses both cores here)."
+        default_factory=_default_processes,
+        ge=1,
+        description="Worker processes for entity extraction (NER is the heavy stage); "
+        "default: the number of cores, at most 4. 1 runs it in the flow's process.",
     )
     max_input_bytes: int = Field(
         default=10_000_000,

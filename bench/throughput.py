@@ -1,0 +1,309 @@
+"""Throughput and memory of the whole pipeline against bare spaCy NER, in the same run.
+
+    .venv/bin/python -m bench.throughput                # N = 2,000, memory at 2,000 and 20,000
+    .venv/bin/python -m bench.throughput --n 500 --memory-n 0 --memory-big 0   # a quick look
+
+What it measures (every figure is a ratio against a baseline from the same run):
+1. bare NER: `nlp.pipe` over exactly the texts the pipeline sends to the model (each article's
+   cleaned title, standfirst and body), one process, the same model and components;
+2. end to end: the ETL flow over the N files into a fresh database (Prefect's server already
+   up, as in a deployment): reading, cleaning, normalising, NER, resolving, loading;
+3. loading: mentions written per second by the load stage alone;
+4. a second run over the unchanged corpus, as a share of the first;
+5. peak memory (RSS) of a whole run in a fresh process at N and at 10 x N;
+6. HTML cleaning against trafilatura on the extraction benchmark's pages, seconds per page.
+
+The corpus is built from texts the team wrote (`samples/`) and, when `../shared/corpus` is
+present, the bodies of its extraction benchmark and seeds; each generated article reorders and
+drops paragraphs of one source and adds the page furniture newsdesk cleans, so every file is
+distinct. Targets (issue "Throughput close to the NER limit"): end-to-end <= 1.3 x bare NER,
+loading >= 20,000 mentions/s, memory(10 N) <= 1.2 x memory(N), second run <= 3 % of the first,
+HTML cleaning no slower per page than trafilatura.
+"""
+
+from __future__ import annotations
+
+import argparse
+import gzip
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+from typing import Any
+
+REPO = Path(__file__).resolve().parents[1]
+CORPUS = REPO.parent / "shared" / "corpus"
+FURNITURE = [
+    "Advertisement",
+    "Related posts",
+    "Share this article",
+    "Sign up for our morning newsletter",
+    "Photo: Staff photographer",
+]
+# Paragraphs kept per generated article: long enough to look like news (about 400-700 words).
+MAX_PARAGRAPHS = 12
+
+
+def source_texts() -> list[list[str]]:
+    """Paragraph lists of the source articles: the team's samples, plus the corpus if present."""
+    sources: list[list[str]] = []
+    for path in sorted((REPO / "samples").glob("*.txt")):
+        sources.append(_paragraphs(path.read_text()))
+    truth = CORPUS / "article-extraction-benchmark" / "ground-truth.json"
+    if truth.exists():
+        for record in json.loads(truth.read_text()).values():
+            sources.append(_paragraphs(record["articleBody"]))
+    for path in sorted((CORPUS / "seeds").glob("*.txt")) if CORPUS.exists() else []:
+        sources.append(_paragraphs(path.read_text()))
+    return [s for s in sources if len(s) >= 3]
+
+
+def _paragraphs(text: str) -> list[str]:
+    return [p.strip() for p in text.split("\n") if len(p.split()) >= 8]
+
+
+def build_corpus(folder: Path, n: int, seed: int = 7) -> Path:
+    """Write n distinct scraped-looking articles into folder."""
+    rng = random.Random(seed)
+    sources = source_texts()
+    folder.mkdir(parents=True, exist_ok=True)
+    for i in range(n):
+        paragraphs = list(sources[i % len(sources)])
+        rng.shuffle(paragraphs)
+        body = paragraphs[: rng.randint(3, MAX_PARAGRAPHS)]
+        lines = [f"Report {i}: " + " ".join(body[0].split()[:10]), ""]
+        for p in body:
+            lines += [p, ""]
+            if rng.random() < 0.25:
+                lines += [rng.choice(FURNITURE), ""]
+        (folder / f"article-{i:06d}.txt").write_text("\n".join(lines))
+    return folder
+
+
+def ner_texts(folder: Path) -> tuple[list[str], int]:
+    """The texts the pipeline sends to the model, and their word count."""
+    from newsdesk import sources
+    from newsdesk.clean import clean
+    from newsdesk.normalise import normalise
+    from newsdesk.records import RawDocument
+
+    texts: list[str] = []
+    for path in sources.discover([folder]):
+        for doc in sources.read(path):
+            if isinstance(doc, RawDocument):
+                article = normalise(doc, clean(doc))
+                texts += [t for t in (article.title, article.standfirst, article.body) if t]
+    return texts, sum(len(t.split()) for t in texts)
+
+
+def bare_ner_seconds(texts: list[str]) -> float:
+    """One process, the pipeline's own model and components, nlp.pipe over the same texts."""
+    from flows.etl import get_nlp
+    from newsdesk.settings import get_settings
+
+    settings = get_settings()
+    nlp = get_nlp(settings.spacy_model, settings.spacy_model_version)
+    list(nlp.pipe(texts[:50], batch_size=settings.nlp_batch_size))  # warm up
+    started = time.perf_counter()
+    for _ in nlp.pipe(texts, batch_size=settings.nlp_batch_size):
+        pass
+    return time.perf_counter() - started
+
+
+def fresh_database() -> tuple[str, Any]:
+    """A new empty database: on NEWSDESK_BENCH_DATABASE_URL's server, or an embedded one."""
+    import uuid
+
+    import psycopg
+    from sqlalchemy import make_url
+
+    server = os.environ.get("NEWSDESK_BENCH_DATABASE_URL")
+    name = f"nd_bench_{uuid.uuid4().hex[:8]}"
+    if server:
+        admin = make_url(server).set(drivername="postgresql")
+        keep = None
+    else:
+        import pgserver
+
+        keep = tempfile.TemporaryDirectory(prefix="newsdesk-bench-pg-")
+        pg = pgserver.get_server(Path(keep.name) / "pgdata", cleanup_mode="delete")
+        admin = make_url(pg.get_uri("postgres"))
+        keep = (keep, pg)
+    with psycopg.connect(admin.render_as_string(hide_password=False), autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE {name}")
+    url = admin.set(drivername="postgresql+psycopg", database=name)
+    return url.render_as_string(hide_password=False), keep
+
+
+def run_flow(folder: Path, url: str) -> dict[str, Any]:
+    """The ETL flow over folder; returns its summary with the wall time."""
+    from flows.etl import etl
+
+    started = time.perf_counter()
+    summary = etl([str(folder)], database_url=url)
+    summary["wall_seconds"] = time.perf_counter() - started
+    return summary
+
+
+def memory_of_run(n: int) -> int:
+    """Peak RSS (bytes) of a fresh process that builds nothing and runs the flow over n files."""
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-mem-") as tmp:
+        folder = build_corpus(Path(tmp) / "in", n)
+        url, keep = fresh_database()
+        code = (
+            "import json, resource, sys\n"
+            "from prefect.testing.utilities import prefect_test_harness\n"
+            "from bench.throughput import run_flow\n"
+            "with prefect_test_harness(server_startup_timeout=120):\n"
+            "    run_flow(__import__('pathlib').Path(sys.argv[1]), sys.argv[2])\n"
+            "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+        )
+        done = subprocess.run(
+            [sys.executable, "-c", code, str(folder), url],
+            cwd=REPO,
+            capture_output=True,
+            text=True,
+            check=True,
+        )
+        del keep
+        return int(done.stdout.strip().splitlines()[-1]) * 1024
+
+
+def html_seconds_per_page(limit: int) -> tuple[float, float, int]:
+    """newsdesk's HTML cleaning and trafilatura's extraction, seconds per page, same pages."""
+    import trafilatura
+
+    from newsdesk.clean import clean
+    from newsdesk.records import RawDocument
+
+    pages = []
+    html_dir = CORPUS / "article-extraction-benchmark" / "html"
+    for path in sorted(html_dir.glob("*.html.gz"))[:limit]:
+        html = gzip.decompress(path.read_bytes()).decode("utf-8", errors="replace")
+        pages.append(html)
+    if not pages:
+        return float("nan"), float("nan"), 0
+    docs = [
+        RawDocument(f"p{i}", str(i), "text/html", b"", html, "utf-8")
+        for i, html in enumerate(pages)
+    ]
+    timings = []
+    for fn in (
+        lambda: [_safe_clean(clean, d) for d in docs],
+        lambda: [trafilatura.extract(h) for h in pages],
+    ):
+        fn()  # warm up both
+        best = min(_timed(fn) for _ in range(3))
+        timings.append(best / len(pages))
+    return timings[0], timings[1], len(pages)
+
+
+def _safe_clean(clean: Any, doc: Any) -> Any:
+    try:
+        return clean(doc)
+    except Exception:  # a page the cleaner rejects still costs its time
+        return None
+
+
+def _timed(fn: Any) -> float:
+    started = time.perf_counter()
+    fn()
+    return time.perf_counter() - started
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument("--n", type=int, default=2000, help="articles for the speed run")
+    parser.add_argument("--memory-n", type=int, default=2000, help="articles, small memory run")
+    parser.add_argument("--memory-big", type=int, default=20000, help="articles, big memory run")
+    parser.add_argument("--html-pages", type=int, default=123, help="benchmark pages to time")
+    parser.add_argument("--json", action="store_true", help="print the results as JSON too")
+    args = parser.parse_args(argv)
+    os.environ.setdefault("PREFECT_LOGGING_LEVEL", "WARNING")
+    from prefect.testing.utilities import prefect_test_harness
+
+    results: dict[str, Any] = {"n": args.n, "cores": os.cpu_count()}
+    with tempfile.TemporaryDirectory(prefix="newsdesk-bench-") as tmp:
+        folder = build_corpus(Path(tmp) / "in", args.n)
+        texts, words = ner_texts(folder)
+        results["words"] = words
+        results["bare_ner_seconds"] = bare_ner_seconds(texts)
+        url, keep = fresh_database()
+        with prefect_test_harness(server_startup_timeout=120):
+            first = run_flow(folder, url)
+            second = run_flow(folder, url)
+        del keep
+    results["end_to_end_seconds"] = first["wall_seconds"]
+    results["ratio_end_to_end_vs_bare_ner"] = first["wall_seconds"] / results["bare_ner_seconds"]
+    results["articles_per_second"] = first["loaded"] / first["wall_seconds"]
+    results["words_per_second"] = words / first["wall_seconds"]
+    results["bare_ner_words_per_second"] = words / results["bare_ner_seconds"]
+    results["stage_seconds"] = first["stage_seconds"]
+    load_seconds = first["stage_seconds"].get("load", float("nan"))
+    results["mentions"] = first["mentions"]
+    results["load_mentions_per_second"] = first["mentions"] / load_seconds
+    results["second_run_share"] = second["wall_seconds"] / first["wall_seconds"]
+    results["loaded"], results["second_run_loaded"] = first["loaded"], second["loaded"]
+    if args.memory_n and args.memory_big:
+        small, big = memory_of_run(args.memory_n), memory_of_run(args.memory_big)
+        results["peak_rss_small_mb"] = small / 2**20
+        results["peak_rss_big_mb"] = big / 2**20
+        results["memory_ratio_big_vs_small"] = big / small
+    ours, theirs, pages = html_seconds_per_page(args.html_pages)
+    results.update(
+        html_pages=pages, html_newsdesk_s_per_page=ours, html_trafilatura_s_per_page=theirs
+    )
+    _report(results)
+    if args.json:
+        print(json.dumps(results, indent=2))
+    return 0
+
+
+def _report(r: dict[str, Any]) -> None:
+    def verdict(ok: bool) -> str:
+        return "met" if ok else "MISSED"
+
+    print(f"corpus: {r['n']} articles, {r['words']:,} words to NER, {r['cores']} cores")
+    print(
+        f"bare NER (1 process):  {r['bare_ner_seconds']:.1f} s "
+        f"({r['bare_ner_words_per_second']:,.0f} words/s)"
+    )
+    print(
+        f"end to end:            {r['end_to_end_seconds']:.1f} s "
+        f"({r['articles_per_second']:.1f} articles/s, {r['words_per_second']:,.0f} words/s)"
+    )
+    ratio = r["ratio_end_to_end_vs_bare_ner"]
+    print(f"  ratio end-to-end / bare NER = {ratio:.2f}  (target <= 1.30: {verdict(ratio <= 1.3)})")
+    stages = ", ".join(f"{k} {v:.1f}s" for k, v in sorted(r["stage_seconds"].items()))
+    print(f"  stages (flow thread): {stages}")
+    rate = r["load_mentions_per_second"]
+    print(
+        f"loading: {r['mentions']:,} mentions at {rate:,.0f}/s "
+        f"(target >= 20,000/s: {verdict(rate >= 20000)})"
+    )
+    share = r["second_run_share"]
+    print(
+        f"second run: {share:.1%} of the first, {r['second_run_loaded']} loaded "
+        f"(target <= 3%: {verdict(share <= 0.03)})"
+    )
+    if "memory_ratio_big_vs_small" in r:
+        mem = r["memory_ratio_big_vs_small"]
+        print(
+            f"peak memory: {r['peak_rss_small_mb']:.0f} MB -> {r['peak_rss_big_mb']:.0f} MB, "
+            f"ratio {mem:.2f} (target <= 1.20: {verdict(mem <= 1.2)})"
+        )
+    if r["html_pages"]:
+        ours, theirs = r["html_newsdesk_s_per_page"], r["html_trafilatura_s_per_page"]
+        print(
+            f"HTML cleaning: newsdesk {ours * 1000:.1f} ms/page, trafilatura "
+            f"{theirs * 1000:.1f} ms/page over {r['html_pages']} pages, ratio "
+            f"{ours / theirs:.2f} (target <= 1.00: {verdict(ours <= theirs)})"
+        )
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -1,0 +1,117 @@
+"""A pool of worker processes for entity extraction, so NER uses every core.
+
+spaCy holds the GIL while it runs, so threads cannot spread NER over cores; processes can. The
+pool starts once per flow process (each worker loads the model once, about a second) and is
+reused by every batch; articles go out and mentions come back, both small to pickle.
+"""
+
+from __future__ import annotations
+
+import atexit
+import multiprocessing
+import threading
+from collections.abc import Sequence
+from concurrent.futures import ProcessPoolExecutor
+from typing import Any
+
+from newsdesk import entities
+from newsdesk.errors import RejectError
+from newsdesk.records import Article, Mention
+
+_pool: ProcessPoolExecutor | None = None
+_pool_key: tuple[str, str, int] | None = None
+_lock = threading.Lock()
+_nlp: Any = None
+
+
+def _load(model: str, version: str) -> None:
+    """Worker initializer: load the model once per worker process."""
+    global _nlp
+    _nlp = entities.load_model(model, version)
+
+
+Extracted = tuple[list[list[Mention]], dict[int, tuple[str, str]]]
+
+
+def extract_guarded(nlp: Any, articles: Sequence[Article], batch_size: int) -> Extracted:
+    """Mentions per article, and index -> (reason, detail) for the articles the model can't take.
+
+    An article too long for the model, or one that crashes it, is rejected on its own; the
+    rest of the batch goes on.
+    """
+    options = entities.EntityOptions(batch_size=batch_size)
+    failed: dict[int, tuple[str, str]] = {}
+    for i, article in enumerate(articles):
+        try:
+            entities.check_length(nlp, article)
+        except RejectError as exc:
+            failed[i] = (exc.reason, exc.detail)
+    fits = [i for i in range(len(articles)) if i not in failed]
+    found: list[list[Mention]] = [[] for _ in articles]
+    try:
+        extracted = entities.extract(nlp, [articles[i] for i in fits], options)
+        for i, mentions in zip(fits, extracted, strict=True):
+            found[i] = mentions
+    except Exception:
+        # One bad article must not fail its batch: retry one by one to find it.
+        for i in fits:
+            try:
+                found[i] = entities.extract(nlp, [articles[i]], options)[0]
+            except Exception as exc:
+                detail = f"{articles[i].source_uri}: {type(exc).__name__}: {exc}"
+                failed[i] = ("internal_error", f"{detail} (please report this input)")
+    return found, failed
+
+
+def _extract(articles: Sequence[Article], batch_size: int) -> Extracted:
+    """In a worker: the guarded entities stage over a share of the batch."""
+    return extract_guarded(_nlp, articles, batch_size)
+
+
+def _get_pool(model: str, version: str, processes: int) -> ProcessPoolExecutor:
+    global _pool, _pool_key
+    with _lock:
+        if _pool is None or _pool_key != (model, version, processes):
+            if _pool is not None:
+                _pool.shutdown()
+            # spawn, not fork: the flow process runs threads (Prefect, the connection pool)
+            # that a forked child would inherit in an undefined state.
+            _pool = ProcessPoolExecutor(
+                max_workers=processes,
+                mp_context=multiprocessing.get_context("spawn"),
+                initializer=_load,
+                initargs=(model, version),
+            )
+            _pool_key = (model, version, processes)
+        return _pool
+
+
+def extract(
+    articles: Sequence[Article], model: str, version: str, batch_size: int, processes: int
+) -> Extracted:
+    """`extract_guarded` over the batch, shared among `processes` workers in contiguous parts."""
+    if not articles:
+        return [], {}
+    pool = _get_pool(model, version, processes)
+    size = -(-len(articles) // processes)  # ceiling division: one share per worker
+    starts = list(range(0, len(articles), size))
+    futures = [pool.submit(_extract, list(articles[i : i + size]), batch_size) for i in starts]
+    found: list[list[Mention]] = []
+    failed: dict[int, tuple[str, str]] = {}
+    for start, future in zip(starts, futures, strict=True):
+        share_found, share_failed = future.result()
+        found += share_found
+        failed.update({start + i: why for i, why in share_failed.items()})
+    return found, failed
+
+
+def shutdown() -> None:
+    """Stop the workers (at exit, or when a test wants the memory back)."""
+    global _pool, _pool_key
+    with _lock:
+        if _pool is not None:
+            _pool.shutdown(cancel_futures=True)
+        _pool, _pool_key = None, None
+
+
+atexit.register(shutdown)

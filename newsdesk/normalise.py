@@ -349,15 +349,21 @@ def _standfirst(sources: list[dict[str, Any]], cleaned: Cleaned) -> str | None:
 
 
 def _body(cleaned: Cleaned, title: str | None, standfirst: str | None) -> str:
-    """Paragraphs joined by blank lines, without the headline and the deck's lines."""
-    title_key = fold(title) if title else None
+    """Paragraphs joined by blank lines, without the headline(s) and the deck's lines.
+
+    In plain text, the headline the text leads with goes too when a record supplied a
+    different title. (In HTML the container's first heading-like line may be a kicker the
+    page prints as part of the story, so only the chosen title is dropped there.)
+    """
+    text_title = None if "meta" in cleaned.hints else cleaned.hints.get("title")
+    headlines = {fold(t) for t in (title, text_title) if isinstance(t, str) and t}
     deck_keys = {fold(_strip_bullet(line)) for line in (standfirst or "").split("\n") if line}
     paragraphs: list[str] = []
     for line in filter(None, cleaned.lines):
         text = _strip_bullet(line)
         key = fold(text)
-        if key == title_key and len(paragraphs) <= TITLE_MAX_POSITION:
-            title_key = None  # only the first, leading copy is the headline
+        if key in headlines and len(paragraphs) <= TITLE_MAX_POSITION:
+            headlines.discard(key)  # only the first, leading copy is the headline
             continue
         if key not in deck_keys:
             paragraphs.append(text)

@@ -139,3 +139,10 @@ def test_date_shaped_piece_is_parsed_when_the_whole_is_not() -> None:
     value = "Saturday December 23, 2023 09:30 PM EST 12/23/2023 9:30 PM"
     parsed = parse_date(value)
     assert parsed is not None and parsed.date().isoformat() == "2023-12-23"
+
+
+def test_texts_own_headline_leaves_the_body_when_the_record_has_a_title() -> None:
+    text = f"Wettest spring on record in the north\n\n{PROSE}"
+    document = doc(text, "application/json", title="Record rain in the north")
+    article = normalise(document, clean(document))
+    assert article.title == "Record rain in the north" and article.body == PROSE

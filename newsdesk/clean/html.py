@@ -313,7 +313,7 @@ BLOCK_TAGS = frozenset(
 # Elements whose own text is scored as a paragraph; the container kinds credit themselves.
 TEXT_BLOCK_TAGS = ("p", "pre", "blockquote", "h2", "h3", "div", "td", "section", "article", "font")
 CONTAINER_TAGS = frozenset(["div", "td", "section", "article"])
-HEADING_TAGS = frozenset(["h1", "h2", "h3", "h4", "h5", "h6"])
+# Blocks that may be nothing but a link to another page (see _is_link_block).
 PARAGRAPH_TAGS = frozenset(["p", "h2", "h3", "h4", "blockquote", "li", "pre", "td"])
 # A block whose text is at least this share link text is navigation, not prose.
 LINK_DENSITY_MAX = 0.6

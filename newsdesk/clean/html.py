@@ -206,6 +206,8 @@ PROSE_RESCUE_SCAN = 20
 # (and at least this many characters).
 SIBLING_SHARE = 0.2
 SIBLING_MIN_CHARS = 200
+# How far up from the container to look for segments of the same class.
+SEGMENT_SCOPE_LEVELS = 4
 # A weakly-marked element holding at least this share of the page's paragraph text is kept.
 WRAPPER_SHARE = 0.5
 # Reasons for tokens, so "removed" says what kind of furniture went.
@@ -388,7 +390,7 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
     root = body if body is not None else tree
     _drop_chrome(root, removed, _protected(root))
     main = _main_container(root)
-    blocks = _with_siblings(main, root)
+    blocks = _same_class_segments(main, root) or _with_siblings(main, root)
     lines: list[str] = []
     for block in blocks:
         lines += _linearise(block, removed)
@@ -396,6 +398,27 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
     if outside:
         removed.append(Removed(outside[:REMOVED_MAX_CHARS], "html:outside"))
     return HtmlResult(lines, hints, removed)
+
+
+def _same_class_segments(main: HtmlElement, root: HtmlElement) -> list[HtmlElement]:
+    """Body segments: elements sharing the container's class within its near ancestors.
+
+    CMSs that interleave the story with product boxes or embeds render each stretch of text
+    as a segment of the same class ("article-detail__text-only"); all of them are the body.
+    Empty when the container has no class or no such twins.
+    """
+    name = main.get("class")
+    if not name or main is root:
+        return []
+    scope = main
+    for _ in range(SEGMENT_SCOPE_LEVELS):
+        parent = scope.getparent()
+        if parent is None or parent is root:
+            break
+        scope = parent
+    segments = [e for e in scope.iter(main.tag) if e.get("class") == name]
+    outermost = [e for e in segments if not any(a in segments for a in e.iterancestors())]
+    return outermost if len(outermost) > 1 else []
 
 
 def _outside_text(root: HtmlElement, blocks: list[HtmlElement]) -> str:

@@ -118,3 +118,18 @@ def test_metadata_fallbacks_visible_date_and_h1() -> None:
     meta = clean(doc(html, "text/html")).hints["meta"]
     assert meta["h1"] == "Harbour dredging to start in May"
     assert meta["published"] == "Published 4 April 2025"
+
+
+def test_body_segments_of_the_same_class_are_joined() -> None:
+    segment = "<section><div class='story-text'><p>{}</p><p>{}</p></div></section>"
+    shop = (
+        "<section><div class='shop'><a href='/x'>Buy the Harbour Lamp for $20</a></div></section>"
+    )
+    months = ["June", "July", "August", "October"]
+    parts = [
+        segment.format(PROSE.replace("May", a), PROSE.replace("May", b))
+        for a, b in (months[:2], months[2:])
+    ]
+    html = page(f"<main><div class='column'>{parts[0]}{shop}{parts[1]}</div></main>")
+    kept = " ".join(clean(doc(html, "text/html")).lines)
+    assert all(m in kept for m in months) and "Harbour Lamp" not in kept

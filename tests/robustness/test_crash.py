@@ -13,11 +13,10 @@ import time
 from pathlib import Path
 
 import pytest
+from sqlalchemy import Engine, text
 
 from flows.etl import etl
 from tests.robustness.helpers import PYTHON, scalar, snapshot, subprocess_env, write_corpus
-
-pytestmark = pytest.mark.slow
 
 ARTICLES = 40
 CHILD = """
@@ -49,6 +48,7 @@ def _kill_after_some_articles(inbox: Path, url: str) -> int:
     return int(scalar(url, "SELECT count(*) FROM articles"))
 
 
+@pytest.mark.slow
 def test_killed_run_then_rerun_equals_one_clean_run(
     prefect_harness: None, db_url: str, other_db_url: str, tmp_path: Path
 ) -> None:
@@ -72,6 +72,9 @@ def test_killed_run_then_rerun_equals_one_clean_run(
     rerun = etl([str(inbox)], batch_size=8, database_url=db_url)
     clean = etl([str(inbox)], batch_size=8, database_url=other_db_url)
 
+    statuses = scalar(db_url, "SELECT string_agg(status, ',' ORDER BY id) FROM pipeline_runs")
+    assert statuses == "crashed,completed"  # the rerun closed the killed run's row
+    assert "killed" in scalar(db_url, "SELECT error FROM pipeline_runs ORDER BY id LIMIT 1")
     assert rerun["loaded"] + rerun["already_loaded"] == ARTICLES
     assert rerun["already_loaded"] == loaded_when_killed
     assert clean["loaded"] == ARTICLES
@@ -80,3 +83,18 @@ def test_killed_run_then_rerun_equals_one_clean_run(
     for table in after_clean:
         assert after_rerun[table] == after_clean[table], table
     assert len(after_clean["mentions"]) > ARTICLES  # the comparison covered real content
+
+
+def test_dead_runs_are_closed_and_live_ones_left_alone(engine: Engine) -> None:
+    from newsdesk import load
+
+    live = load.start_run(engine, "live")
+    with engine.begin() as conn:  # a row whose process died: nobody holds its lock
+        dead = conn.scalar(
+            text("INSERT INTO pipeline_runs (pipeline_version) VALUES ('0') RETURNING id")
+        )
+    assert load.close_dead_runs(engine) == [dead]
+    load.finish_run(engine, live, load.LoadCounts(), "completed")
+    url = engine.url.render_as_string(hide_password=False)
+    assert scalar(url, "SELECT status FROM pipeline_runs WHERE id = :i", i=dead) == "crashed"
+    assert scalar(url, "SELECT status FROM pipeline_runs WHERE id = :i", i=live) == "completed"

@@ -139,6 +139,7 @@ def _insert_articles(
 def _link_duplicates(conn: Connection, new: Sequence[tuple[int, Item]]) -> None:
     """Set `duplicate_of` against earlier articles and earlier ones of this batch; index bands."""
     keys = {article_id: load.band_keys(item.signature) for article_id, item in new}
+    load.lock_bands(conn, (k for ks in keys.values() for k in ks))
     wanted = bindparam("keys", sorted({k for ks in keys.values() for k in ks}), ARRAY(BigInteger))
     candidates = select(m.ArticleBand.article_id).where(m.ArticleBand.band_key == any_(wanted))
     known = conn.execute(

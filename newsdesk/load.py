@@ -129,18 +129,25 @@ def band_keys(signature: Sequence[int]) -> list[int]:
     return keys
 
 
-def _link_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
-    """Point `duplicate_of` at the earliest article this one nearly repeats; index its bands."""
-    keys = band_keys(signature)
-    # Two runs loading near-duplicates at once would each miss the other's uncommitted bands
-    # and link neither: one lock per band key, taken in sorted order (no deadlock), makes the
-    # second wait for the first to commit. Unrelated articles share no band and never wait.
+def lock_bands(conn: Connection, keys: Iterable[int]) -> None:
+    """Hold the band keys until commit, before looking for near-duplicates under them.
+
+    Two runs loading near-duplicates at once would each miss the other's uncommitted bands
+    and link neither: one lock per band key, taken in sorted order (no deadlock), makes the
+    second wait for the first to commit. Unrelated articles share no band and never wait.
+    """
     conn.execute(
         text(
             "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
         ),
         {"keys": sorted(set(keys))},
     )
+
+
+def _link_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
+    """Point `duplicate_of` at the earliest article this one nearly repeats; index its bands."""
+    keys = band_keys(signature)
+    lock_bands(conn, keys)
     candidates = conn.execute(
         select(m.ArticleSignature.article_id, m.ArticleSignature.signature)
         .where(

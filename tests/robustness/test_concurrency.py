@@ -18,8 +18,9 @@ from sqlalchemy import Engine
 
 from flows.etl import etl
 from flows.retry import call_with_retries, is_transient
-from newsdesk import load
+from newsdesk import bulk, load
 from newsdesk.clean.dedupe import signature
+from newsdesk.records import Article, RawDocument
 from tests.robustness.helpers import (
     PEOPLE,
     PYTHON,
@@ -86,29 +87,40 @@ def test_two_loaders_in_opposite_orders(engine: Engine) -> None:
     assert scalar(url, "SELECT count(*) FROM mentions") == sum(len(c[2]) for c in corpus)
 
 
-def test_near_duplicates_loaded_at_once_are_linked(engine: Engine) -> None:
-    """Each pair of near-identical articles is loaded by two threads at the same moment."""
-    pairs = 20
+def _near_copy(i: int, variant: str) -> tuple[RawDocument, Article]:
+    """Article i as edited by `variant`: near-identical to every other variant of it."""
+    doc, article, _ = loader_inputs(i, [], [])
+    body = f"Story {i}: the council met and agreed the harbour plan in full. " * 8
+    body += f"Edited by {variant}."
+    raw = body.encode()
+    doc = replace(
+        doc,
+        source_uri=f"mem://{i}-{variant}",
+        raw=raw,
+        text=body,
+        content_sha256=hashlib.sha256(raw).hexdigest(),
+    )
+    return doc, replace(article, source_uri=doc.source_uri, body=body)
+
+
+@pytest.mark.parametrize("path", ["per_article", "batch"])
+def test_near_duplicates_loaded_at_once_are_linked(engine: Engine, path: str) -> None:
+    """Two loaders write near-identical copies of each story at the same moment."""
+    stories = 20
     barrier = threading.Barrier(2)
     errors: list[BaseException] = []
 
     def one(variant: str) -> None:
         try:
-            for i in range(pairs):
-                sentence = f"Story {i}: the council met and agreed the harbour plan in full. "
-                doc, article, _ = loader_inputs(i, [], [])
-                body = sentence * 8 + f"Edited by {variant}."
-                raw = body.encode()
-                doc = replace(
-                    doc,
-                    source_uri=f"mem://{i}-{variant}",
-                    raw=raw,
-                    text=body,
-                    content_sha256=hashlib.sha256(raw).hexdigest(),
-                )
-                article = replace(article, source_uri=doc.source_uri, body=body)
+            copies = [_near_copy(i, variant) for i in range(stories)]
+            if path == "per_article":
+                for doc, article in copies:
+                    barrier.wait()
+                    load.load_article(engine, doc, article, [], signature(article.body))
+            else:
+                items = [bulk.Item(d, a, [], signature(a.body)) for d, a in copies]
                 barrier.wait()
-                load.load_article(engine, doc, article, [], signature(body))
+                bulk.load_items(engine, items)
         except BaseException as exc:
             errors.append(exc)
             barrier.abort()
@@ -120,9 +132,9 @@ def test_near_duplicates_loaded_at_once_are_linked(engine: Engine) -> None:
         t.join()
     assert not errors, errors
     url = engine.url.render_as_string(hide_password=False)
-    assert scalar(url, "SELECT count(*) FROM articles") == 2 * pairs
-    # Before band locks, two concurrent transactions never saw each other: 0 of 20 linked.
-    assert scalar(url, "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL") == pairs
+    assert scalar(url, "SELECT count(*) FROM articles") == 2 * stories
+    # Without band locks two concurrent transactions never see each other: 0 of 20 linked.
+    assert scalar(url, "SELECT count(*) FROM articles WHERE duplicate_of IS NOT NULL") == stories
 
 
 CHILD = """

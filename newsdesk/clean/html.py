@@ -3,7 +3,9 @@
 Parsing uses lxml.html directly (libxml2, the parser beautifulsoup4 would delegate to): the
 tree walk here needs no soup features, and on the extraction benchmark's 123 pages parsing
 took 5 ms a page with lxml.html against 110 ms with BeautifulSoup(markup, "lxml") (measured
-2026-11-22 on the shared 2-core machine), more than a whole trafilatura extraction. A page nested deeper than `max_html_depth`, or so deep that libxml2
+2026-11-22 on the shared 2-core machine), more than a whole trafilatura extraction.
+
+A page nested deeper than `max_html_depth`, or so deep that libxml2
 stopped building its tree (at 255 ancestors, silently dropping what lies below), is flattened
 to text from its markup instead. No tree walk here recurses in Python.
 """

@@ -502,6 +502,15 @@ def replace_article(
 def _relink_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
     """`_link_duplicate` for an article rewritten in place: only earlier articles qualify."""
     keys = band_keys(signature)
+    # The same band-key locks as `_link_duplicate`, so a load and a reprocess of near-duplicates
+    # running at once see each other's bands.
+    conn.execute(
+        text(
+            "SELECT pg_advisory_xact_lock(k) "
+            "FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
+        ),
+        {"keys": sorted(set(keys))},
+    )
     candidates = conn.execute(
         select(m.ArticleSignature.article_id, m.ArticleSignature.signature)
         .where(

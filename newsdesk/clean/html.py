@@ -391,8 +391,9 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
     _drop_always(tree)
     body = tree.find("body")
     root = body if body is not None else tree
-    _drop_chrome(root, removed, _protected(root))
-    main = _main_container(root)
+    named = _named_bodies(root)
+    _drop_chrome(root, removed, _protected(root, named))
+    main = _main_container(root, named)
     blocks = _same_class_segments(main, root) or _with_siblings(main, root)
     lines: list[str] = []
     for block in blocks:
@@ -461,14 +462,13 @@ def _with_siblings(main: HtmlElement, root: HtmlElement) -> list[HtmlElement]:
     return blocks
 
 
-def _protected(root: HtmlElement) -> set[HtmlElement]:
+def _protected(root: HtmlElement, named: list[HtmlElement]) -> set[HtmlElement]:
     """Elements never dropped as chrome: the headline's and the article body's ancestors.
 
     Wrappers often carry furniture-like class names ("content-with-sidebar", "has-video");
     an element that holds the <h1> or the body container is the page, not its chrome.
     """
-    anchors = [*root.iter("h1"), *root.xpath(".//*[@itemprop='articleBody']")]
-    anchors += [e for e in root.xpath(NAMED_SELECTOR) if _is_named_body(e)]
+    anchors = [*root.iter("h1"), *named]
     articles = sorted(root.iter("article"), key=_text_length, reverse=True)
     anchors += articles[:1]
     protected: set[HtmlElement] = set()
@@ -622,26 +622,23 @@ def _link_density(element: HtmlElement, text_length: int) -> float:
     return linked / text_length
 
 
-def _main_container(tree: HtmlElement) -> HtmlElement:
+def _main_container(root: HtmlElement, named: list[HtmlElement]) -> HtmlElement:
     """The element holding the article: a named body container, <article>, or the densest."""
-    body = tree.find("body")
-    root = body if body is not None else tree
     scores = _paragraph_scores(root)
     densest = max(scores, key=lambda e: scores[e]) if scores else root
     best_score = scores.get(densest, 0.0)
-    for candidate in _named_candidates(root):
+    articles = sorted(root.iter("article"), key=_text_length, reverse=True)
+    for candidate in [*named, *articles[:1]]:
         if _subtree_score(candidate, scores) >= CANDIDATE_SHARE * best_score:
             return candidate
     return densest
 
 
-def _named_candidates(root: HtmlElement) -> list[HtmlElement]:
-    """Containers that call themselves the article body, most specific first."""
+def _named_bodies(root: HtmlElement) -> list[HtmlElement]:
+    """Containers that call themselves the article body, itemprop first, in page order."""
     named = root.xpath(".//*[@itemprop='articleBody']")
-    named += [e for e in root.xpath(NAMED_SELECTOR) if _is_named_body(e)]
-    articles = list(root.iter("article"))
-    articles.sort(key=_text_length, reverse=True)
-    return [*named, *articles[:1]]
+    named += [e for e in root.xpath(NAMED_SELECTOR) if e not in named and _is_named_body(e)]
+    return list(named)
 
 
 def _subtree_score(element: HtmlElement, scores: dict[HtmlElement, float]) -> float:

@@ -86,9 +86,15 @@ def from_tree(tree: HtmlElement) -> dict[str, Any]:
         if _is_article(obj.get("@type")):
             _merge(hints, _from_json_ld(obj))
     _merge(hints, _from_meta(tree))
-    _merge(hints, _from_markup(tree))
-    # Last resort: a publication date on any JSON-LD object (Recipe, VideoObject, ...).
-    _merge(hints, {"published": next((_text(o.get("datePublished")) for o in objects), None)})
+    _merge(hints, _headings(tree))
+    # A visible date is searched only when structured metadata has none.
+    if not hints.get("published"):
+        hints["published"] = _visible_date(tree) or next(
+            (_text(o.get("datePublished")) for o in objects),
+            None,  # any JSON-LD type
+        )
+    # Byline elements always: structured authors may turn out to be desks or the publisher.
+    hints["byline_text"] = _byline_texts(tree)
     return hints
 
 
@@ -188,8 +194,8 @@ def _from_meta(tree: HtmlElement) -> dict[str, Any]:
     return hints
 
 
-def _from_markup(tree: HtmlElement) -> dict[str, Any]:
-    """Hints from visible markup: <h1>, <title>, <time datetime>, byline elements."""
+def _headings(tree: HtmlElement) -> dict[str, Any]:
+    """The page's <h1> (when headline-sized) and <title>."""
     hints: dict[str, Any] = {}
     for h1 in tree.iter("h1"):
         text = " ".join(h1.text_content().split())
@@ -199,8 +205,6 @@ def _from_markup(tree: HtmlElement) -> dict[str, Any]:
     title = tree.find(".//title")
     if title is not None and title.text:
         hints["title"] = " ".join(title.text.split())
-    hints["published"] = _visible_date(tree)
-    hints["byline_text"] = _byline_texts(tree)
     return hints
 
 

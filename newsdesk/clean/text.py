@@ -432,6 +432,17 @@ def _mark_header(page: Page) -> None:
     first = _first_prose(page)
     header = [i for i in page.open() if first is None or i < first]
     title = _find_title(page, header)
+    if title is None:
+        # A Title Case headline can end like a masthead ("Fed Holds Rates Steady Today"):
+        # with no other headline above the text, the masthead-shaped line is the headline.
+        title = next(
+            (
+                i
+                for i in header
+                if _is_masthead(page.lines[i]) and word_count(page.lines[i]) >= HEADLINE_MIN_WORDS
+            ),
+            None,
+        )
     for i in header:
         line = page.lines[i]
         if i == title:

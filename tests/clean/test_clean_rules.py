@@ -236,3 +236,9 @@ def test_repeated_list_items_are_not_duplicates() -> None:
     items = "Eat every 2-3 hours\nDrink water before bed\nEat every 2-3 hours"
     cleaned = clean(doc(f"{PARA_1}\n\n{items}\n\n{PARA_2}"))
     assert cleaned.lines.count("Eat every 2-3 hours") == 2
+
+
+def test_title_case_headline_ending_like_a_masthead_is_the_title() -> None:
+    cleaned = clean(doc(f"Fed Holds Rates Steady Today\n\n{PARA_1}\n\n{PARA_2}"))
+    assert cleaned.hints["title"] == "Fed Holds Rates Steady Today"
+    assert "masthead" not in cleaned.hints

@@ -146,3 +146,15 @@ def test_texts_own_headline_leaves_the_body_when_the_record_has_a_title() -> Non
     document = doc(text, "application/json", title="Record rain in the north")
     article = normalise(document, clean(document))
     assert article.title == "Record rain in the north" and article.body == PROSE
+
+
+@pytest.mark.parametrize(
+    ("byline", "expected"),
+    [
+        ("By ANA REYES and TOM BAKER Associated Press", ["Ana Reyes", "Tom Baker"]),
+        ("By Jo Roe, Associated Press", ["Jo Roe"]),
+        ("By Associated Press", ["Associated Press"]),
+    ],
+)
+def test_agency_after_names_is_not_an_author(byline: str, expected: list[str]) -> None:
+    assert normalise_authors(byline) == expected

@@ -187,10 +187,20 @@ def authors_from_byline(text: str) -> list[str]:
     text = re.sub(r"^\s*(?:by|from)\s+", "", text, flags=re.IGNORECASE)
     names: list[str] = []
     for part in _SPLIT.split(text):
-        name = _clean_name(part)
+        name = _clean_name(_caps_name_only(part))
         if name and name not in names:
             names.append(name)
-    return names
+    people = [n for n in names if not P.OUTLET_WORD.search(n)]
+    return people or names  # "Jo Roe, Associated Press": the agency is not an author
+
+
+def _caps_name_only(part: str) -> str:
+    """An ALL-CAPS name before its outlet in Title Case: "TOM BAKER Associated Press" -> name."""
+    words = part.split()
+    caps = 0
+    while caps < len(words) and words[caps].isupper():
+        caps += 1
+    return " ".join(words[:caps]) if NAME_MIN_WORDS <= caps < len(words) else part
 
 
 def _clean_name(part: str) -> str | None:

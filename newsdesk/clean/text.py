@@ -537,6 +537,8 @@ def _mark_trailer(page: Page) -> None:
 
 def _is_trailing_label(line: str) -> bool:
     """A few words with no sentence punctuation, digits or data separators: a widget's label."""
+    if re.fullmatch(r"\d{1,2}", line):
+        return True  # the rank in a "Most read" list
     if word_count(line) > TRAILER_LABEL_WORDS or P.TERMINAL.search(line):
         return False
     return not re.search(r"[\d:@$€£]", line)

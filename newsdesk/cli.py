@@ -8,6 +8,7 @@ import os
 import sys
 import warnings
 from collections.abc import Iterator, Sequence
+from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
@@ -69,7 +70,11 @@ def _parser() -> argparse.ArgumentParser:
     serve.add_argument("--inbox", default=None, help="folder to watch (NEWSDESK_INBOX)")
     serve.add_argument("--archive", default=None, help="move processed files here")
     serve.add_argument("--cron", default=DEFAULT_CRON, help=f"schedule (default '{DEFAULT_CRON}')")
+    serve.add_argument("--interval", type=int, default=None, help="seconds between runs, not cron")
     serve.add_argument("--name", default="newsdesk-inbox-local", help="deployment name")
+    serve.add_argument(
+        "--port", type=int, default=4200, help="port of the local Prefect server it starts"
+    )
     serve.set_defaults(func=cmd_serve)
 
     autos = sub.add_parser(
@@ -468,9 +473,12 @@ def cmd_export(args: argparse.Namespace) -> int:
 
 
 def cmd_serve(args: argparse.Namespace) -> int:
-    """`newsdesk serve`: a long-running process that runs the inbox flow on its schedule."""
+    """`newsdesk serve`: a long-running process that runs the inbox flow on its schedule.
+
+    Schedules need a Prefect server with its scheduler (the temporary one has none): with no
+    PREFECT_API_URL set, this starts a local server for as long as it serves.
+    """
     _quiet_prefect(verbose=True)
-    from flows.etl import inbox_etl
     from newsdesk.settings import get_settings
 
     inbox = args.inbox or str(get_settings().inbox)
@@ -478,9 +486,57 @@ def cmd_serve(args: argparse.Namespace) -> int:
     parameters: dict[str, Any] = {"inbox": inbox}
     if args.archive:
         parameters["archive_dir"] = args.archive
-    print(f"newsdesk: serving '{args.name}' on '{args.cron}' over {inbox}; Ctrl-C stops")
-    inbox_etl.serve(name=args.name, cron=args.cron, parameters=parameters, limit=1)
+    when = f"every {args.interval} s" if args.interval else f"on '{args.cron}'"
+    with _prefect_server(args.port):
+        from flows.etl import inbox_etl
+
+        print(f"newsdesk: serving '{args.name}' {when} over {inbox}; Ctrl-C stops", flush=True)
+        schedule: dict[str, Any] = (
+            {"interval": args.interval} if args.interval else {"cron": args.cron}
+        )
+        inbox_etl.serve(name=args.name, parameters=parameters, limit=1, **schedule)
     return 0
+
+
+@contextmanager
+def _prefect_server(port: int) -> Iterator[None]:
+    """A local Prefect server (its own SQLite database under PREFECT_HOME) unless one is set."""
+    if os.environ.get("PREFECT_API_URL"):
+        yield
+        return
+    import subprocess
+    import time
+    import urllib.request
+
+    api = f"http://127.0.0.1:{port}/api"
+    print(f"newsdesk: starting a local Prefect server at {api} (UI on port {port})", flush=True)
+    log_path = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")) / "server.log"
+    log_path.parent.mkdir(parents=True, exist_ok=True)
+    print(f"newsdesk: the server logs to {log_path}", flush=True)
+    log = log_path.open("ab")
+    command = ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
+    # Prefect 3.8.8 starts none of its loop services (the scheduler among them) when
+    # PREFECT_SERVER_ANALYTICS_ENABLED is false, so this server keeps the default.
+    env = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_ANALYTICS_ENABLED"}
+    server = subprocess.Popen([sys.executable, "-m", *command], stdout=log, stderr=log, env=env)
+    try:
+        deadline = time.monotonic() + 120
+        while True:
+            if server.poll() is not None:
+                raise NewsdeskError(f"the Prefect server did not start (is port {port} free?)")
+            try:
+                with urllib.request.urlopen(f"{api}/health", timeout=2):
+                    break
+            except OSError:
+                if time.monotonic() > deadline:
+                    raise NewsdeskError("the Prefect server did not answer within 120 s") from None
+                time.sleep(0.5)
+        os.environ["PREFECT_API_URL"] = api
+        yield
+    finally:
+        server.terminate()
+        server.wait(timeout=30)
+        log.close()
 
 
 def cmd_automations(args: argparse.Namespace) -> int:

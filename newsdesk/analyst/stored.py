@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import json
 import re
-from collections.abc import Sequence
 
 from sqlalchemy import Engine, select
 
@@ -48,5 +47,5 @@ def stored_batch(
     if outdated_only:
         query = query.where(m.Article.pipeline_version != PIPELINE_VERSION)
     with engine.connect() as conn:
-        rows: Sequence[tuple[int, int, str, bytes, str]] = conn.execute(query).all()
+        rows = conn.execute(query).tuples().all()
     return [(a, d, stored_document(uri, bytes(raw), media)) for a, d, uri, raw, media in rows]

@@ -10,8 +10,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from newsdesk.clean.encoding import decode
 from newsdesk.records import RawDocument
+from newsdesk.sources import decode
 
 CORPUS = Path(__file__).resolve().parents[1] / ".." / "shared" / "corpus"
 EXTRACTION = CORPUS / "article-extraction-benchmark"

@@ -14,6 +14,7 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
 from newsdesk.records import RawDocument, Rejected
@@ -137,7 +138,7 @@ def decode_document(
     kind = sniff_binary(data)
     if kind:
         return _reject(uri, sha, "binary", f"{uri} is {kind}, not text or HTML; remove it")
-    text, encoding = decode(data)
+    text, encoding = decode(data, html=media_type == "text/html" or _looks_like_html_bytes(data))
     if _control_share(text) > MAX_CONTROL_SHARE:
         return _reject(
             uri,
@@ -174,13 +175,14 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes) -> tuple[str, str]:
-    """Text and the encoding used: BOM, then UTF-8, then a detected charset, then cp1252."""
-    text, encoding = _decode_raw(data)
+def decode(data: bytes, html: bool = False) -> tuple[str, str]:
+    """Text and the encoding used: BOM, then UTF-8, then (HTML) the page's declared charset,
+    then a detected charset, then cp1252."""
+    text, encoding = _decode_raw(data, html)
     return _tidy(text), encoding
 
 
-def _decode_raw(data: bytes) -> tuple[str, str]:
+def _decode_raw(data: bytes, html: bool) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
@@ -188,6 +190,15 @@ def _decode_raw(data: bytes) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if html:
+        # beautifulsoup4 reads <meta charset> / http-equiv declarations; a page's own word
+        # beats a statistical guess.
+        declared = EncodingDetector.find_declared_encoding(data[: 4 * SNIFF_BYTES], is_html=True)
+        if declared:
+            try:
+                return data.decode(declared, errors="replace"), declared
+            except LookupError:
+                pass
     best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
     if best is not None and best.encoding:
         try:
@@ -208,6 +219,10 @@ def _control_share(text: str) -> float:
         return 0.0
     controls = sum(1 for ch in sample if ord(ch) < 32 and ch not in "\n\t\f\v")
     return controls / len(sample)
+
+
+def _looks_like_html_bytes(data: bytes) -> bool:
+    return _looks_like_html(data[:512].decode("latin-1"))
 
 
 def _looks_like_html(text: str) -> bool:

@@ -130,3 +130,15 @@ def test_jsonl_records_each_become_a_document(tmp_path: Path) -> None:
     assert isinstance(bad_json, Rejected) and bad_json.reason == "bad_json"
     assert isinstance(no_text, Rejected) and no_text.reason == "bad_record"
     assert isinstance(html, RawDocument) and html.media_type == "text/html"
+
+
+def test_html_declared_charset_is_honoured(tmp_path: Path) -> None:
+    page = (
+        '<html><head><meta charset="windows-1251"></head><body>'
+        "<p>Городской совет утвердил новый бюджет на следующий год.</p></body></html>"
+    )
+    path = tmp_path / "a.html"
+    path.write_bytes(page.encode("cp1251"))
+    doc = _one(path)
+    assert isinstance(doc, RawDocument)
+    assert doc.encoding == "windows-1251" and "Городской совет" in doc.text

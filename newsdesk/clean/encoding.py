@@ -1,11 +1,8 @@
-"""Text repair: decoding bytes of unknown encoding, and UTF-8 read as cp1252 (mojibake)."""
+"""Text repair: UTF-8 read as cp1252 (mojibake), and the normal form every text is put in."""
 
 from __future__ import annotations
 
-import codecs
 import re
-
-from charset_normalizer import from_bytes
 
 # cp1252 maps these code points to bytes 0x80-0x9F; everything else below 0x100 is Latin-1.
 _CP1252_SPECIALS = {
@@ -21,13 +18,6 @@ _CONTINUATION = "\x80-\xbf" + "".join(_CP1252_SPECIALS)
 MOJIBAKE_RUN = re.compile(f"[\xc2-\xf4][{_CONTINUATION}]+(?:[\xc2-\xf4][{_CONTINUATION}]+)*")
 # Telltale pairs; text without any is not touched at all.
 MOJIBAKE_HINT = re.compile("[ÃÂâð][\x80-\xbf" + "".join(_CP1252_SPECIALS) + "]")
-BOMS = (
-    (codecs.BOM_UTF8, "utf-8-sig"),
-    (codecs.BOM_UTF32_LE, "utf-32"),
-    (codecs.BOM_UTF32_BE, "utf-32"),
-    (codecs.BOM_UTF16_LE, "utf-16"),
-    (codecs.BOM_UTF16_BE, "utf-16"),
-)
 
 
 def fix_mojibake(text: str) -> str:
@@ -45,21 +35,6 @@ def _redecode(match: re.Match[str]) -> str:
         return raw.decode("utf-8")
     except (UnicodeDecodeError, ValueError):
         return run
-
-
-def decode(raw: bytes) -> tuple[str, str]:
-    """Decode bytes: a BOM wins, then strict UTF-8, then charset detection (GBK, cp1252, ...)."""
-    for bom, encoding in BOMS:
-        if raw.startswith(bom):
-            return raw.decode(encoding, errors="replace"), encoding
-    try:
-        return raw.decode("utf-8"), "utf-8"
-    except UnicodeDecodeError:
-        pass
-    best = from_bytes(raw).best()
-    if best is not None and best.encoding:
-        return str(best), best.encoding
-    return raw.decode("cp1252", errors="replace"), "cp1252"
 
 
 def normalise_text(text: str) -> str:

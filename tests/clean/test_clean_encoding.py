@@ -8,8 +8,9 @@ import pytest
 from clean_docs import doc
 
 from newsdesk.clean import clean
-from newsdesk.clean.encoding import decode, fix_mojibake, normalise_text
+from newsdesk.clean.encoding import fix_mojibake, normalise_text
 from newsdesk.errors import RejectError
+from newsdesk.sources import decode
 
 PROSE = (
     "Le ministre a déclaré jeudi que la réforme des retraites entrerait en vigueur à l’automne, "

@@ -15,6 +15,7 @@ from datetime import UTC, datetime
 
 from sqlalchemy import (
     ARRAY,
+    BigInteger,
     Connection,
     Delete,
     Engine,
@@ -144,20 +145,25 @@ def lock_bands(conn: Connection, keys: Iterable[int]) -> None:
     )
 
 
-def _link_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
-    """Point `duplicate_of` at the earliest article this one nearly repeats; index its bands."""
+def _link_duplicate(
+    conn: Connection, article_id: int, signature: Sequence[int], earlier_only: bool = False
+) -> None:
+    """Point `duplicate_of` at the earliest article this one nearly repeats; index its bands.
+
+    `earlier_only` is for an article rewritten in place (reprocess): only articles loaded
+    before it may be its original.
+    """
     keys = band_keys(signature)
     lock_bands(conn, keys)
-    candidates = conn.execute(
-        select(m.ArticleSignature.article_id, m.ArticleSignature.signature)
-        .where(
-            m.ArticleSignature.article_id.in_(
-                select(m.ArticleBand.article_id).where(m.ArticleBand.band_key.in_(keys))
-            )
-        )
-        .order_by(m.ArticleSignature.article_id)
-    ).all()
-    for other_id, other in candidates:
+    sharing = select(m.ArticleBand.article_id).where(
+        m.ArticleBand.band_key == any_(bindparam("keys", keys, type_=ARRAY(BigInteger)))
+    )
+    query = select(m.ArticleSignature.article_id, m.ArticleSignature.signature).where(
+        m.ArticleSignature.article_id.in_(sharing)
+    )
+    if earlier_only:
+        query = query.where(m.ArticleSignature.article_id < article_id)
+    for other_id, other in conn.execute(query.order_by(m.ArticleSignature.article_id)).all():
         if similarity(list(signature), list(other)) >= DUPLICATE_SIMILARITY:
             original = conn.scalar(select(m.Article.duplicate_of).where(m.Article.id == other_id))
             target = original or other_id  # link to the first of the chain, not a copy of it
@@ -494,47 +500,6 @@ def replace_article(
         conn.execute(delete(m.ArticleBand).where(m.ArticleBand.article_id == article_id))
         conn.execute(delete(m.ArticleSignature).where(m.ArticleSignature.article_id == article_id))
         if signature is not None:
-            _relink_duplicate(conn, article_id, signature)
+            _link_duplicate(conn, article_id, signature, earlier_only=True)
         _write_mentions(conn, article_id, mentions)
         return article_id
-
-
-def _relink_duplicate(conn: Connection, article_id: int, signature: Sequence[int]) -> None:
-    """`_link_duplicate` for an article rewritten in place: only earlier articles qualify."""
-    keys = band_keys(signature)
-    # The same band-key locks as `_link_duplicate`, so a load and a reprocess of near-duplicates
-    # running at once see each other's bands.
-    conn.execute(
-        text(
-            "SELECT pg_advisory_xact_lock(k) "
-            "FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
-        ),
-        {"keys": sorted(set(keys))},
-    )
-    candidates = conn.execute(
-        select(m.ArticleSignature.article_id, m.ArticleSignature.signature)
-        .where(
-            m.ArticleSignature.article_id < article_id,
-            m.ArticleSignature.article_id.in_(
-                select(m.ArticleBand.article_id).where(m.ArticleBand.band_key.in_(keys))
-            ),
-        )
-        .order_by(m.ArticleSignature.article_id)
-    ).all()
-    for other_id, other in candidates:
-        if similarity(list(signature), list(other)) >= DUPLICATE_SIMILARITY:
-            original = conn.scalar(select(m.Article.duplicate_of).where(m.Article.id == other_id))
-            conn.execute(
-                update(m.Article)
-                .where(m.Article.id == article_id)
-                .values(duplicate_of=original or other_id)
-            )
-            break
-    conn.execute(
-        insert(m.ArticleSignature).values(article_id=article_id, signature=list(signature))
-    )
-    conn.execute(
-        insert(m.ArticleBand)
-        .values([{"band_key": k, "article_id": article_id} for k in sorted(set(keys))])
-        .on_conflict_do_nothing()
-    )

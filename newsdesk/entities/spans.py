@@ -17,6 +17,17 @@ from newsdesk.records import EntityKind, Field
 WORDS_DIR = Path(__file__).parent / "words"
 
 
+# A generic event noun right before a name, maybe with "called"/"dubbed" or a comma between:
+# the name is the event's. The nouns are the kinds of named events news reports (military
+# exercises and operations, campaigns, programmes, festivals, tournaments), not any list of names.
+EVENT_NAME_BEFORE = re.compile(
+    r"\b(?:exercises?|drills?|operations?|manoeuvres?|maneuvers?|campaigns?|missions?|"
+    r"programmes?|programs?|projects?|initiatives?|festivals?|tournaments?|summits?)"
+    r"\s*,?\s*(?:(?:dubbed|called|named|code-named|codenamed)\s+)?[\"“‘']?\s*$",
+    re.IGNORECASE,
+)
+
+
 def read_words(name: str) -> frozenset[str]:
     """A word list from words/<name>.txt, lower-cased, comments and blank lines skipped."""
     lines = (WORDS_DIR / f"{name}.txt").read_text(encoding="utf-8").splitlines()
@@ -208,6 +219,12 @@ def is_junk(surface: str, kind: EntityKind) -> bool:
     return len(surface) < 2
 
 
+def names_an_event(text: str, start: int) -> bool:
+    """True when the span is the name given to an event, not a person ("the exercise, Freedom
+    Shield", "an operation dubbed Iron Wall"): the model often reads such names as people."""
+    return EVENT_NAME_BEFORE.search(text, max(0, start - 40), start) is not None
+
+
 def sentence_of(span: Span, text: str, has_sentences: bool) -> str:
     """The sentence holding the span; the line holding it when the Doc has no sentences."""
     if has_sentences:
@@ -231,7 +248,7 @@ def candidates(doc: Doc, field: Field) -> list[Candidate]:
         if offsets is None:
             continue
         surface = text[offsets[0] : offsets[1]]
-        if is_junk(surface, kind):
+        if is_junk(surface, kind) or (kind == "person" and names_an_event(text, offsets[0])):
             continue
         sentence = sentence_of(ent, text, has_sentences)
         found.append(Candidate(kind, field, *offsets, surface, sentence, canonical=ent.ent_id_))

@@ -108,3 +108,13 @@ def test_organisation_ending_in_a_head_noun_keeps_lower_case_words() -> None:
 def test_page_label_after_a_person_is_cut() -> None:
     assert _trimmed("Disney Belle Image") == "Disney Belle"
     assert _trimmed("NASA Administrator Charles Bolden") == "Charles Bolden"
+
+
+def test_a_named_event_is_not_a_person(make_doc: MakeDoc) -> None:
+    text = (
+        "The allies held their annual joint exercise, Freedom Shield, in March. Ada Lang watched."
+    )
+    doc = make_doc(text, [("Freedom Shield", "PERSON"), ("Ada Lang", "PERSON")])
+    assert [c.surface for c in candidates(doc, "body")] == ["Ada Lang"]
+    doc = make_doc("An operation dubbed Iron Wall began.", [("Iron Wall", "PERSON")])
+    assert candidates(doc, "body") == []

@@ -195,9 +195,9 @@ def learned_boilerplate(url: str) -> frozenset[str]:
 
 
 @_db_task
-def resolve_across_articles(url: str) -> int:
-    """Short names no article expanded, resolved from other articles of the same story."""
-    return learn.resolve_short_names(engine_for(url))
+def resolve_across_articles(url: str, run_id: int) -> int:
+    """Short names no article expanded (or the model missed), resolved from the same story."""
+    return learn.resolve_short_names(engine_for(url), run_id)
 
 
 @_db_task
@@ -374,7 +374,7 @@ def run_pipeline(
             _report(finished, len(files))
         if counts.loaded:
             t = time.perf_counter()
-            counts.resolved_across_articles = resolve_across_articles(url)
+            counts.resolved_across_articles = resolve_across_articles(url, run_id)
             timer.add("resolve across articles", t)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"

@@ -93,7 +93,7 @@ def reprocess(
             after = batch[-1][0]
             counts.loaded += _rebuild(url, batch, settings, options, counts, kept)
         if counts.loaded:
-            counts.resolved_across_articles = resolve_across_articles(url)
+            counts.resolved_across_articles = resolve_across_articles(url, run_id)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise

@@ -1,5 +1,5 @@
 """What the loaded corpus teaches later runs: per-publisher boilerplate, and short names that
-an article never expanded but other articles of the same story did.
+an article never expanded (or the model never tagged) but other articles of the same story did.
 
 Both read (and the second updates) the database; both are idempotent, so a rerun or a run in
 another order reaches the same state.
@@ -7,7 +7,19 @@ another order reaches the same state.
 
 from __future__ import annotations
 
-from sqlalchemy import Engine, text
+from collections.abc import Iterator, Sequence
+from datetime import datetime
+from itertools import islice
+
+from sqlalchemy import Connection, Engine, bindparam, insert, text
+from sqlalchemy.dialects.postgresql import ARRAY
+from sqlalchemy.types import BigInteger
+
+import models as m
+from newsdesk import load
+from newsdesk.entities.echo import Taken, find_echoes, name_words
+from newsdesk.entities.keys import fold_key
+from newsdesk.records import Field, Mention
 
 # A line is a publisher's boilerplate when it stands alone in at least this many of the
 # publisher's articles ... (three: two articles of one story can share real paragraphs)
@@ -117,15 +129,127 @@ ORPHANS_SQL = text(
 )
 
 
-def resolve_short_names(engine: Engine) -> int:
+# Articles to look through for lone name words: those written since the run started, and
+# older ones holding a word of a full name this run mentioned (through the full-text index,
+# whose expression this repeats so the planner can use it).
+SCOPE_SQL = text(
+    """
+    SELECT id FROM articles WHERE loaded_at >= :since
+    UNION
+    SELECT id FROM articles
+    WHERE :query <> ''
+      AND to_tsvector('english', coalesce(title, '') || ' ' || body)
+          @@ to_tsquery('english', :query)
+    ORDER BY id
+    """
+)
+FULL_NAMES_SQL = text("SELECT name FROM people WHERE strpos(name_key, ' ') > 0")
+FRESH_NAMES_SQL = text(
+    """
+    SELECT DISTINCT p.name
+    FROM articles a JOIN mentions mn ON mn.article_id = a.id JOIN people p ON p.id = mn.person_id
+    WHERE a.loaded_at >= :since AND strpos(p.name_key, ' ') > 0
+    """
+)
+ARTICLE_TEXTS_SQL = text(
+    "SELECT id, title, standfirst, body FROM articles WHERE id = ANY(:ids)"
+).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+ARTICLE_MENTIONS_SQL = text(
+    "SELECT article_id, field, start_char, end_char, sentence FROM mentions "
+    "WHERE article_id = ANY(:ids)"
+).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+# Echoes the story did not resolve: a guess would be all they are, so they go.
+UNRESOLVED_ECHOES_SQL = text(
+    """
+    DELETE FROM mentions mn USING people p
+    WHERE mn.id = ANY(:ids) AND p.id = mn.person_id AND strpos(p.name_key, ' ') = 0
+    """
+).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
+# Articles read per round trip while looking for echoes (bounds memory on large corpora).
+ECHO_CHUNK = 500
+
+
+def resolve_short_names(engine: Engine, run_id: int | None = None) -> int:
     """Point unexpanded one-word person mentions at the one full name the story gives them.
 
-    Returns how many mentions were re-pointed. A short name with no candidate, or with more
-    than one, is left as it is: stored, not guessed.
+    With `run_id`, first look for lone name words the model missed ("Choe" where another
+    article names "Choe Ryong-hae") in the articles that run wrote and in older articles
+    holding words of the names it mentioned; those the story resolves become mentions, the
+    rest are dropped. Returns how many mentions were re-pointed (echoes included). A short
+    name with no candidate, or with more than one, is left as it is: stored, not guessed.
+    Whatever order articles arrive in, over as many runs as it takes, the outcome is the same.
     """
     with engine.begin() as conn:
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsdesk:short-names'))"))
+        echoes = _write_echoes(conn, _run_started(conn, run_id)) if run_id is not None else []
         changed = conn.execute(SHORT_NAMES_SQL).rowcount
-        if changed:
+        if echoes:
+            conn.execute(UNRESOLVED_ECHOES_SQL, {"ids": echoes})
+        if changed or echoes:
             conn.execute(ORPHANS_SQL)
     return changed
+
+
+def _run_started(conn: Connection, run_id: int) -> datetime:
+    started = conn.scalar(
+        text("SELECT started_at FROM pipeline_runs WHERE id = :id"), {"id": run_id}
+    )
+    if started is None:
+        raise ValueError(f"no pipeline run {run_id}")
+    return started
+
+
+def _write_echoes(conn: Connection, since: datetime) -> list[int]:
+    """Store lone name words of known full names as one-word mentions; returns their ids."""
+    words = name_words(conn.scalars(FULL_NAMES_SQL))
+    fresh = sorted(words & name_words(conn.scalars(FRESH_NAMES_SQL, {"since": since})))
+    ids = list(conn.scalars(SCOPE_SQL, {"since": since, "query": " | ".join(fresh)}))
+    written: list[int] = []
+    for chunk in _chunks(ids, ECHO_CHUNK):
+        mentions = _echo_mentions(conn, chunk, words)
+        if not mentions:
+            continue
+        people = load.entity_ids(conn, "person", [x for _, x in mentions])
+        rows = [
+            {
+                "article_id": article_id,
+                "person_id": people[x.key],
+                "field": x.field,
+                "start_char": x.start,
+                "end_char": x.end,
+                "surface": x.surface,
+                "sentence": x.sentence,
+            }
+            for article_id, x in mentions
+        ]
+        written += conn.scalars(insert(m.Mention).returning(m.Mention.id), rows).all()
+    return written
+
+
+def _echo_mentions(
+    conn: Connection, ids: Sequence[int], words: set[str]
+) -> list[tuple[int, Mention]]:
+    """(article id, one-word person mention) for every echo in these articles."""
+    taken: dict[int, list[Taken]] = {}
+    for article_id, field, start, end, sentence in conn.execute(ARTICLE_MENTIONS_SQL, {"ids": ids}):
+        taken.setdefault(article_id, []).append(Taken(field, start, end, sentence))
+    out = []
+    for article_id, title, standfirst, body in conn.execute(ARTICLE_TEXTS_SQL, {"ids": ids}):
+        texts: dict[Field, str] = {
+            "title": title or "",
+            "standfirst": standfirst or "",
+            "body": body,
+        }
+        for e in find_echoes(texts, taken.get(article_id, []), words):
+            key = fold_key(e.surface, "person")
+            mention = Mention(
+                "person", e.surface, key, e.surface, e.field, e.start, e.end, e.sentence
+            )
+            out.append((article_id, mention))
+    return out
+
+
+def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
+    it = iter(items)
+    while chunk := list(islice(it, size)):
+        yield chunk

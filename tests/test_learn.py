@@ -181,3 +181,66 @@ def test_inspect_removes_and_shows_learned_lines(
     assert "learned boilerplate for Coast Times: 1 lines" in captured.err
     assert {"text": promo, "reason": "learned"} in record["removed"]
     assert promo not in record["body"]
+
+
+# Two articles of one story. The model tagged "Berg" in neither: the second only says "Berg".
+FULL = "Envoy Ana Ruiz met Tomas Berg on Friday. They spoke for an hour"
+LONE = "Ana Ruiz thanked Berg for the visit. Nothing else was said"
+
+
+def _run(engine: Engine, body: str) -> int:
+    """Load one article (its tagged people by hand) in a run of its own; returns the run id."""
+    run_id = load.start_run(engine, None)
+    people = [("Ana Ruiz", "ana ruiz", "Ana Ruiz")]
+    if "Tomas Berg" in body:
+        people.append(("Tomas Berg", "tomas berg", "Tomas Berg"))
+    _story(engine, body, people)
+    return run_id
+
+
+def _berg_mentions(engine: Engine) -> list[tuple[str, str, int]]:
+    with engine.connect() as conn:
+        return conn.execute(
+            text(
+                "SELECT p.name, m.surface, m.start_char FROM mentions m "
+                "JOIN people p ON p.id = m.person_id WHERE m.surface LIKE '%Berg' ORDER BY 1, 3"
+            )
+        ).all()
+
+
+def test_a_name_the_model_missed_is_found_when_its_full_name_comes_later(engine: Engine) -> None:
+    want = [
+        ("Tomas Berg", "Berg", LONE.index("Berg")),
+        ("Tomas Berg", "Tomas Berg", FULL.index("Tomas Berg")),
+    ]
+    # The lone "Berg" loaded first, its full name in a later run ...
+    learn.resolve_short_names(engine, _run(engine, LONE))
+    assert _berg_mentions(engine) == []  # nothing to resolve it with yet: not stored
+    assert learn.resolve_short_names(engine, _run(engine, FULL)) == 1
+    assert _berg_mentions(engine) == want
+    assert learn.resolve_short_names(engine, load.start_run(engine, None)) == 0  # idempotent
+    assert _berg_mentions(engine) == want
+    with engine.connect() as conn:
+        assert conn.scalar(text("SELECT count(*) FROM people WHERE name = 'Berg'")) == 0
+
+
+def test_a_name_the_model_missed_is_found_when_the_full_name_came_first(engine: Engine) -> None:
+    learn.resolve_short_names(engine, _run(engine, FULL))
+    assert learn.resolve_short_names(engine, _run(engine, LONE)) == 1
+    assert ("Tomas Berg", "Berg", LONE.index("Berg")) in _berg_mentions(engine)
+
+
+def test_a_missed_name_two_full_names_fit_is_not_stored(engine: Engine) -> None:
+    learn.resolve_short_names(engine, _run(engine, FULL))
+    run_id = load.start_run(engine, None)
+    _story(
+        engine,
+        "Ana Ruiz met Greta Berg. Later more",
+        [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Greta Berg", "greta berg", "Greta Berg")],
+    )
+    learn.resolve_short_names(engine, run_id)
+    assert learn.resolve_short_names(engine, _run(engine, LONE)) == 0
+    with engine.connect() as conn:
+        lone = conn.scalar(text("SELECT count(*) FROM mentions WHERE surface = 'Berg'"))
+        one_word = conn.scalar(text("SELECT count(*) FROM people WHERE name = 'Berg'"))
+    assert lone == 0 and one_word == 0  # not guessed, and no one-word entity left behind

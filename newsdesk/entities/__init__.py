@@ -18,12 +18,13 @@ Steps for one article (title, standfirst, body, in that reading order):
    Organisation variants ("Korea"/"Korean Central News Agency") merge on key or initials.
 7. Keys: `fold_key` (NFKC, casefold, no diacritics, hyphens = spaces, no "the");
    display names: the longest mixed-case variant.
-Across articles, `resolve_with_known` expands short names an article never expands.
+Across articles (after each run, in SQL, `newsdesk.learn.resolve_short_names`): a short name
+an article never expands, or a lone name word the model missed (`echo.find_echoes`), takes the
+one full name other articles of the same story give it.
 """
 
 from newsdesk.entities.extract import EntityOptions, check_length, extract, mentions_from_docs
 from newsdesk.entities.keys import fold_key
-from newsdesk.entities.known import resolve_with_known
 from newsdesk.entities.model import load_model
 
 __all__ = [
@@ -33,5 +34,4 @@ __all__ = [
     "fold_key",
     "load_model",
     "mentions_from_docs",
-    "resolve_with_known",
 ]

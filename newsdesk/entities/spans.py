@@ -226,13 +226,21 @@ def names_an_event(text: str, start: int) -> bool:
 
 
 def sentence_of(span: Span, text: str, has_sentences: bool) -> str:
-    """The sentence holding the span; the line holding it when the Doc has no sentences."""
+    """The sentence holding the span, never reaching past its line (paragraph).
+
+    The model's sentence boundaries do not always break at a blank line: a sentence may run
+    on into the next paragraphs, so it is cut at the line ends around the span. Without
+    sentence annotation, the line is the sentence.
+    """
+    start, end = 0, len(text)
     if has_sentences:
         sent = span.sent
-        return text[sent.start_char : sent.end_char].strip()
-    start = text.rfind("\n", 0, span.start_char) + 1
-    end = text.find("\n", span.end_char)
-    return text[start : end if end >= 0 else len(text)].strip()
+        start, end = sent.start_char, sent.end_char
+    line_start = text.rfind("\n", 0, span.start_char) + 1
+    line_end = text.find("\n", span.end_char)
+    start = max(start, line_start)
+    end = min(end, line_end if line_end >= 0 else len(text))
+    return text[start:end].strip()
 
 
 def candidates(doc: Doc, field: Field) -> list[Candidate]:
@@ -260,11 +268,11 @@ def name_words(found: list[Candidate]) -> set[str]:
     words: set[str] = set()
     for c in found:
         if c.kind == "person" and len(c.words) > 1:
-            words.update(w for w in c.words if is_capitalised(w) and _could_stand_alone(w))
+            words.update(w for w in c.words if is_capitalised(w) and could_stand_alone(w))
     return words
 
 
-def _could_stand_alone(word: str) -> bool:
+def could_stand_alone(word: str) -> bool:
     """A name word that is not a title, junk word, nationality or initial."""
     folded = bare(word)
     return (

@@ -79,6 +79,15 @@ def test_candidates_keep_offsets_and_sentence(make_doc: MakeDoc) -> None:
     assert found[0].sentence == "Vice-Premier Liu Guozhong met President Xi’s envoy in Beijing."
 
 
+def test_a_sentence_never_runs_past_its_paragraph(make_doc: MakeDoc) -> None:
+    # The hand-built Doc splits only after . ! ? -- like the model, it misses paragraph breaks.
+    text = "Officials arrived on Monday\n\nAna Ruiz met Tomas Berg\n\nThe talks ended"
+    doc = make_doc(text, [("Ana Ruiz", "PERSON")])
+    assert doc[0].sent.text == text  # one sentence over three paragraphs
+    [found] = candidates(doc, "body")
+    assert found.sentence == "Ana Ruiz met Tomas Berg"
+
+
 def test_other_labels_are_ignored(make_doc: MakeDoc) -> None:
     doc = make_doc("Chinese troops left Seoul.", [("Chinese", "NORP"), ("Seoul", "GPE")])
     assert candidates(doc, "body") == []

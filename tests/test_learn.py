@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from sqlalchemy import Engine, text
 
 from newsdesk import learn, load
 from newsdesk.clean.dedupe import signature
-from newsdesk.records import Article, Mention, RawDocument
+from newsdesk.records import Article, Mention
+from tests.records import raw_document
 
 WIRE = (
     "The regional water board approved a new reservoir on Tuesday after two years of hearings. "
@@ -28,15 +27,7 @@ OTHER = (
 def _load(
     engine: Engine, body: str, publisher: str | None = None, mentions: list[Mention] | None = None
 ) -> int:
-    raw = (body + (publisher or "")).encode()
-    doc = RawDocument(
-        "mem://" + hashlib.sha1(raw).hexdigest(),
-        hashlib.sha256(raw).hexdigest(),
-        "text/plain",
-        raw,
-        body,
-        "utf-8",
-    )
+    doc = raw_document((body + (publisher or "")).encode(), text=body)
     article = Article(doc.source_uri, "t", None, [], publisher, None, body)
     article_id = load.load_article(engine, doc, article, mentions or [], signature(body))
     assert article_id is not None

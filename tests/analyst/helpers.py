@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
 from datetime import datetime
 
 from sqlalchemy import Engine, text
@@ -10,7 +9,8 @@ from sqlalchemy import Engine, text
 from newsdesk import load
 from newsdesk.clean.dedupe import signature
 from newsdesk.entities.keys import fold_key
-from newsdesk.records import Article, Mention, RawDocument
+from newsdesk.records import Article, Mention
+from tests.records import raw_document
 
 
 def mention(kind: str, name: str, surface: str, body: str) -> Mention:
@@ -38,14 +38,7 @@ def add_article(
 ) -> int:
     """Load one article mentioning (kind, name, surface) each; returns its id."""
     raw = f"{title}\n{publisher}\n{published_at}\n{body}".encode()
-    doc = RawDocument(
-        source_uri=f"mem://{hashlib.sha1(raw).hexdigest()[:8]}.txt",
-        content_sha256=hashlib.sha256(raw).hexdigest(),
-        media_type="text/plain",
-        raw=raw,
-        text=raw.decode(),
-        encoding="utf-8",
-    )
+    doc = raw_document(raw)
     article = Article(
         source_uri=doc.source_uri,
         title=title,

@@ -127,24 +127,17 @@ def subprocess_env(**extra: str) -> dict[str, str]:
 
 def loader_inputs(i: int, people: list[str], orgs: list[str]) -> tuple[Any, Any, list[Any]]:
     """A (RawDocument, Article, mentions) triple built by hand, with exact offsets, no model."""
-    import hashlib
 
     from newsdesk.entities import fold_key
-    from newsdesk.records import Article, Mention, RawDocument
+    from newsdesk.records import Article, Mention
+    from tests.records import raw_document
 
     sentences = [
         f"{name} spoke to {org} on day {i}." for name, org in zip(people, orgs, strict=False)
     ]
     body = " ".join(sentences) or f"Nothing happened on day {i}."
     raw = f"article {i}\n{body}".encode()
-    doc = RawDocument(
-        source_uri=f"mem://{i}.txt",
-        content_sha256=hashlib.sha256(raw).hexdigest(),
-        media_type="text/plain",
-        raw=raw,
-        text=raw.decode(),
-        encoding="utf-8",
-    )
+    doc = raw_document(raw, source_uri=f"mem://{i}.txt")
     article = Article(
         source_uri=doc.source_uri,
         title=f"Day {i}",

@@ -14,10 +14,10 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
-# schema.org types whose JSON-LD object describes the article itself.
-ARTICLE_TYPES = re.compile(
-    r"(?:News|Blog|Report|Scholarly|Tech)?Article|BlogPosting|Posting|WebPage|Report"
-)
+# schema.org types whose JSON-LD object describes the article itself: Article and every
+# subtype named ...Article (NewsArticle, ReportageNewsArticle, OpinionNewsArticle ...),
+# ...Posting (BlogPosting, SocialMediaPosting), Report, and WebPage for its date and URL.
+ARTICLE_TYPES = re.compile(r"[A-Za-z]*(?:Article|Posting)|WebPage|Report")
 # Meta tag names/properties per hint, most specific first.
 META_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("og:title", "twitter:title", "dc.title", "headline", "title"),

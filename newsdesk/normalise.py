@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime
+from datetime import UTC, datetime, timedelta, timezone
 from typing import Any
 
 from dateutil import parser as date_parser
@@ -79,6 +79,23 @@ DATE_SHAPED = re.compile(
 URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2}|[a-z]{3})/(\d{1,2})(?:/|$)", re.IGNORECASE)
 # The headline leads the text; a copy after this many paragraphs is a quotation of it.
 TITLE_MAX_POSITION = 2
+# Labels naming the date that follows them. A value may carry both ("Posted: Dec 22, 2023 |
+# Last Updated: January 2"); the published one is the publication date.
+DATE_LABEL = re.compile(
+    r"\b(?:(?P<published>(?:first\s+|originally\s+)?(?:published|posted))"
+    r"|(?:last\s+)?(?:updated|modified|edited))\b(?:\s+(?:on|at))?\s*:?",
+    re.IGNORECASE,
+)
+# A printed time of day ("10:00 PM", "9:03AM", "8 p.m."): hour and minutes.
+PRINTED_TIME = re.compile(r"(?<!\d)(\d{1,2})(?:[:.](\d{2})|\s*(?=[ap]\.?m\b))", re.IGNORECASE)
+# A structured timestamp and the page's printed time of the same moment differ by the page's
+# UTC offset: whole quarter hours, at most 14 hours (every offset in use is both). Printed
+# times drop the seconds, so up to a minute more is rounding; a looser bound would let an
+# unrelated time on the page pass for the same moment.
+OFFSET_STEP = timedelta(minutes=15)
+MAX_UTC_OFFSET = timedelta(hours=14)
+PRINTED_TIME_SLACK = timedelta(minutes=1)
+YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Dates outside this range are parsing accidents (a year read from a phone number, say).
 MIN_YEAR, MAX_YEAR = 1990, 2100
 # Language guess: the share of tokens that are the language's commonest function words. 0.2 is
@@ -305,6 +322,7 @@ def _sources(doc: RawDocument, cleaned: Cleaned) -> list[dict[str, Any]]:
         "authors": hints.get("byline_authors") or hints.get("contact_authors"),
         "publisher": hints.get("publisher"),
         "published": hints.get("dateline"),
+        "late_published": hints.get("late_dateline"),
         "section": hints.get("section"),
     }
     from_markup_text = {"authors": meta.pop("byline_text", None), "title": meta.get("h1")}
@@ -443,10 +461,10 @@ def parse_date(value: Any) -> datetime | None:
         text = re.sub(
             r"^\s*(?:first\s+)?(?:published|updated|posted|date)\s*(?:on|at)?\s*:?",
             "",
-            value.strip(),
+            _published_part(value.strip()),
             flags=re.IGNORECASE,
         )
-        if not re.search(r"(?<!\d)(?:19|20)\d{2}(?!\d)", text):
+        if not YEAR.search(text):
             return None  # without a year, dateutil would fill in the current one
         found = _parse_text_date(text)
         if found is None:
@@ -457,6 +475,19 @@ def parse_date(value: Any) -> datetime | None:
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         return None
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _published_part(text: str) -> str:
+    """The part of a dated text labelled published or posted, when another label follows."""
+    labels = list(DATE_LABEL.finditer(text))
+    if len(labels) < 2:
+        return text
+    for label, following in zip(labels, [*labels[1:], None], strict=True):
+        end = following.start() if following else len(text)
+        part = text[label.end() : end].strip(" |,;·-")
+        if label.group("published") and YEAR.search(part):
+            return part
+    return text
 
 
 def _parse_text_date(text: str) -> datetime | None:
@@ -470,17 +501,52 @@ def _parse_text_date(text: str) -> datetime | None:
 
 
 def _published(sources: list[dict[str, Any]]) -> datetime | None:
-    """The publication date: the record's, else the date printed on the page, else markup's.
+    """The publication date: the record's, else the page's dateline, else markup's.
 
-    A visible dateline beats markup: it is what readers see (and it is in the page's own
-    timezone, where a UTC timestamp may fall on the next day).
+    A dateline above the text beats markup: it is what readers see. A dateline further down
+    may date a correction, so markup beats it. Markup's timestamp is kept in the timezone the
+    page prints it in, so that its day is the page's publication day (a UTC timestamp may fall
+    on the next day); converting to UTC is for whoever queries the data.
     """
     record, meta, text = sources[0], sources[1], sources[2]
-    for source in (record, text, meta):
-        parsed = parse_date(source.get("published"))
+    for value in (record.get("published"), text.get("published")):
+        parsed = parse_date(value)
         if parsed:
             return parsed
-    return _date_from_url(_first_text(sources, "url") or "")
+    stamp = parse_date(meta.get("published"))
+    if stamp and PRINTED_TIME.search(str(meta.get("published"))):
+        return _in_page_timezone(stamp, meta.get("visible_dates") or [])
+    return (
+        stamp
+        or parse_date(text.get("late_published"))
+        or _date_from_url(_first_text(sources, "url") or "")
+    )
+
+
+def _in_page_timezone(stamp: datetime, printed: list[str]) -> datetime:
+    """A timestamp in the UTC offset of the first printed date that shows the same moment."""
+    for value in printed:
+        offset = _printed_offset(stamp, value)
+        if offset is not None:
+            return stamp.astimezone(timezone(offset))
+    return stamp
+
+
+def _printed_offset(stamp: datetime, value: str) -> timedelta | None:
+    """The UTC offset in which a printed date-time shows the moment of stamp, or None."""
+    text = _published_part(value)
+    times = {(int(h) % 12, int(m or 0)) for h, m in PRINTED_TIME.findall(text)}
+    shown = _parse_text_date(text)
+    if shown is None or (shown.hour % 12, shown.minute) not in times:
+        return None  # no time printed, or the parser did not read the printed one
+    if shown.tzinfo is not None:  # a zone is printed: the same moment, in that zone
+        same = abs(shown - stamp) <= PRINTED_TIME_SLACK
+        return shown.utcoffset() if same else None
+    delta = shown - stamp.astimezone(UTC).replace(tzinfo=None)
+    offset = round(delta / OFFSET_STEP) * OFFSET_STEP
+    if abs(offset) <= MAX_UTC_OFFSET and abs(delta - offset) <= PRINTED_TIME_SLACK:
+        return offset
+    return None
 
 
 def _date_from_url(url: str) -> datetime | None:

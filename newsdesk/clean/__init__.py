@@ -28,7 +28,8 @@ Removal reasons (short labels, stored in `articles.removed`):
                       citation and source notes ("Citation: ...", "More information: ...")
 - ``section_label``   a section name above the headline ("Diplomacy")
 - ``dateline``        a line made only of a date ("Published: 3 March 2024 10:02 GMT"); the
-                      first one becomes the published-date hint
+                      first one above the text becomes the published-date hint (one further
+                      down only a weak hint: it may date a correction)
 - ``related_link``    a link to another story: a headline standing alone between paragraphs,
                       "Read more: ..." lines, headline lists after a "Related" label, HTML
                       blocks that are all link text

@@ -7,6 +7,7 @@ then visible markup.
 
 from __future__ import annotations
 
+import itertools
 import json
 import re
 from collections.abc import Iterator
@@ -72,6 +73,34 @@ DATE_SELECTOR = (
 DATE_CANDIDATES = 30
 DATE_TEXT_MAX_CHARS = 80
 YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+# Date elements named for today's date, a clock or the weather (in the element or the two
+# levels above it), or inside the site's navigation or masthead, are page furniture: they
+# date the visit, never the article.
+TODAY_WIDGET = re.compile(r"today|current|clock|weather|\bnow\b", re.IGNORECASE)
+TODAY_WIDGET_LEVELS = 3
+# Site chrome: class tokens that start with nav or site-header ("nav-item", "navbar",
+# "site-header__date"); "article-nav" or "asset-masthead" may wrap the article's own header.
+SITE_CHROME = re.compile(r"(?:^|\s)(?:nav(?:bar|igation)?|site-?header)(?:$|\s|[-_])", re.I)
+# Date elements named for an update rank after the others; those named for publication first.
+MODIFIED_MARK = re.compile(r"updat|modif|revis|edited", re.IGNORECASE)
+PUBLISHED_MARK = re.compile(r"publish|posted|pubdate|created", re.IGNORECASE)
+# A machine-readable value that starts like an ISO date must be one ("2023-06-08", with or
+# without a time); a malformed one ("2022-02-112023-06-08") gives way to the element's text.
+ISO_START = re.compile(r"\d{4}-")
+ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}(?:[T ]\S.*)?")
+# Last resort: an element holding only a date ("Oct 17, 2023", "17 October 2023 09:14")
+# among the elements right after the headline, where pages print the article's date. 40
+# elements covers a byline block (name, role, avatar, links) without reaching the body's own
+# dates; the length bound keeps sentences that mention a date out.
+MONTH = r"(?:jan|feb|mar|apr|may|jun|jul|aug|sep|sept|oct|nov|dec)[a-z]*\.?"
+DATE_ONLY = re.compile(
+    rf"(?:[a-z]+,?\s+)?(?:{MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}"
+    rf"|\d{{1,2}}\s+{MONTH},?\s+\d{{4}}|\d{{4}}-\d{{2}}-\d{{2}})"
+    r"(?:,?\s*(?:at\s+)?\d{1,2}[:.]\d{2}\s*(?:[ap]\.?m\.?)?(?:\s+[a-z]{2,4})?)?",
+    re.IGNORECASE,
+)
+HEADLINE_DATE_WINDOW = 40
+HEADLINE_DATE_MAX_CHARS = 40
 # An <h1> shorter than this is a logo or a section name, not the headline.
 H1_MIN_WORDS = 3
 # Title separators: "Headline | Site", "Headline - Site".
@@ -87,11 +116,15 @@ def from_tree(tree: HtmlElement) -> dict[str, Any]:
             _merge(hints, _from_json_ld(obj))
     _merge(hints, _from_meta(tree))
     _merge(hints, _headings(tree))
-    # A visible date is searched only when structured metadata has none.
+    elements = _date_elements(tree)
+    # The dates the page prints, for the timezone it prints them in (see normalise).
+    hints["visible_dates"] = _printed_dates(elements)
+    # A visible date stands in for the published date only when structured metadata has none.
     if not hints.get("published"):
-        hints["published"] = _visible_date(tree) or next(
-            (_text(o.get("datePublished")) for o in objects),
-            None,  # any JSON-LD type
+        hints["published"] = (
+            _visible_date(elements)
+            or next((_text(o.get("datePublished")) for o in objects), None)  # any JSON-LD type
+            or _date_after_headline(tree)
         )
     # Byline elements always: structured authors may turn out to be desks or the publisher.
     hints["byline_text"] = _byline_texts(tree)
@@ -208,14 +241,72 @@ def _headings(tree: HtmlElement) -> dict[str, Any]:
     return hints
 
 
-def _visible_date(tree: HtmlElement) -> str | None:
-    """A date marked up in the page: itemprop=datePublished, <time>, or a date-classed element."""
-    for element in tree.xpath(DATE_SELECTOR)[:DATE_CANDIDATES]:
+def _date_elements(tree: HtmlElement) -> list[HtmlElement]:
+    """Elements that show a date, today-widgets dropped, publication first and updates last."""
+    elements = [e for e in tree.xpath(DATE_SELECTOR)[:DATE_CANDIDATES] if not _is_today_widget(e)]
+    return sorted(elements, key=_date_rank)  # stable: page order within a rank
+
+
+def _names_of(element: HtmlElement) -> str:
+    """The class, id and itemprop of an element, as one string."""
+    return " ".join(element.get(a) or "" for a in ("class", "id", "itemprop"))
+
+
+def _is_today_widget(element: HtmlElement) -> bool:
+    """True for a date of the visit: a today/clock widget, or a date in the site's chrome."""
+    for level, node in enumerate((element, *element.iterancestors())):
+        if node.tag in {"body", "html"}:
+            return False
+        names = _names_of(node)
+        if level < TODAY_WIDGET_LEVELS and TODAY_WIDGET.search(names):
+            return True
+        if node.tag == "nav" or node.get("role") == "navigation" or SITE_CHROME.search(names):
+            return True
+    return False
+
+
+def _date_rank(element: HtmlElement) -> int:
+    """0 for an element named for publication, 2 for one named for an update, else 1."""
+    names = _names_of(element)
+    if PUBLISHED_MARK.search(names) or element.get("pubdate") is not None:
+        return 0
+    return 2 if MODIFIED_MARK.search(names) else 1
+
+
+def _visible_date(elements: list[HtmlElement]) -> str | None:
+    """The first date value (machine-readable attribute, else text) among date elements."""
+    for element in elements:
         value = element.get("content") or element.get("datetime") or ""
-        text = " ".join(element.text_content().split())
-        for candidate in (value, text):
+        if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
+            value = ""
+        for candidate in (value, _element_text(element)):
             if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
                 return candidate
+    return None
+
+
+def _printed_dates(elements: list[HtmlElement]) -> list[str]:
+    """The texts of date elements that hold a year, in rank order."""
+    texts = [_element_text(e) for e in elements]
+    return [t for t in texts if len(t) <= DATE_TEXT_MAX_CHARS and YEAR.search(t)]
+
+
+def _element_text(element: HtmlElement) -> str:
+    """An element's text with whitespace folded."""
+    return " ".join(element.text_content().split())
+
+
+def _date_after_headline(tree: HtmlElement) -> str | None:
+    """A date standing alone in an element shortly after the page's headline <h1>."""
+    h1 = next(tree.iter("h1"), None)
+    if h1 is None:
+        return None
+    after = itertools.dropwhile(lambda e: e is not h1, h1.getroottree().iter())
+    for element in itertools.islice(after, 1, HEADLINE_DATE_WINDOW + 1):
+        if isinstance(element.tag, str):
+            text = _element_text(element)
+            if len(text) <= HEADLINE_DATE_MAX_CHARS and DATE_ONLY.fullmatch(text):
+                return text
     return None
 
 

@@ -635,10 +635,24 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
     _mark_duplicates(page)
     _publisher_hint(page)
     _contact_authors(page)
-    dateline = next((i for i, r in enumerate(page.reasons) if r == "dateline"), None)
-    if dateline is not None:
-        page.hints.setdefault("dateline", page.lines[dateline])
+    _late_dateline(page)
     return page
+
+
+def _late_dateline(page: Page) -> None:
+    """The first dateline below the first paragraph, when none stands above it.
+
+    It is a weaker hint than a dateline in the header: below the text's start a date line may
+    date a correction, an update note or a related story rather than the article.
+    """
+    if "dateline" in page.hints:
+        return
+    first = _first_prose(page)
+    for i, reason in enumerate(page.reasons):
+        if reason == "dateline":
+            key = "dateline" if first is None or i < first else "late_dateline"
+            page.hints[key] = page.lines[i]
+            return
 
 
 def _publisher_hint(page: Page) -> None:

@@ -1,0 +1,172 @@
+"""Publication dates from HTML: which source wins, and in which timezone the day is taken."""
+
+from __future__ import annotations
+
+import json
+from datetime import UTC, date, datetime, timedelta
+
+import pytest
+from clean_docs import doc
+
+from newsdesk.clean import clean
+from newsdesk.normalise import normalise, parse_date
+
+PROSE = (
+    "The ferry operator said on Thursday that the winter timetable would keep two crossings a "
+    "day to the outer islands, after residents asked for an earlier morning sailing."
+)
+MORE = (
+    "Councillors had warned that cutting the second crossing would leave pupils without a "
+    "way to reach the secondary school on the mainland before the first lesson of the day."
+)
+
+
+def page(body: str, head: str = "") -> str:
+    """A minimal HTML page with an article of two paragraphs after the given body markup."""
+    article = f"<article><p>{PROSE}</p><p>{MORE}</p></article>"
+    return f"<html><head>{head}</head><body>{body}{article}</body></html>"
+
+
+def json_ld(**fields: str) -> str:
+    """A <script> with one JSON-LD object."""
+    return f"<script type='application/ld+json'>{json.dumps(fields)}</script>"
+
+
+def published(html: str) -> datetime | None:
+    """The published_at newsdesk reads off a page."""
+    document = doc(html, "text/html")
+    return normalise(document, clean(document)).published_at
+
+
+def test_json_ld_published_beats_modified() -> None:
+    head = json_ld(
+        **{
+            "@type": "NewsArticle",
+            "headline": "Ferry timetable kept",
+            "dateModified": "2025-03-02T09:00:00Z",
+            "datePublished": "2025-02-20T09:00:00Z",
+        }
+    )
+    stamp = published(page("<h1>Ferry timetable kept for winter</h1>", head))
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+@pytest.mark.parametrize("kind", ["ReportageNewsArticle", "OpinionNewsArticle", "SatiricalArticle"])
+def test_every_article_subtype_is_read(kind: str) -> None:
+    head = json_ld(**{"@type": kind, "datePublished": "2025-02-20T09:00:00Z"})
+    body = "<time class='stamp' datetime='2025-03-02T09:00:00Z'>Updated 2 March 2025</time>"
+    stamp = published(page(body, head))
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+@pytest.mark.parametrize(
+    ("printed", "day", "offset"),
+    [
+        ("20 February 2025 10:00 PM", date(2025, 2, 20), timedelta(hours=-5)),  # no zone printed
+        ("Feb. 20, 2025 10:00 pm EST", date(2025, 2, 20), timedelta(hours=-5)),  # zone printed
+        ("21 February 2025 - 2:00PM", date(2025, 2, 21), timedelta(hours=11)),
+    ],
+)
+def test_utc_timestamp_keeps_the_day_the_page_prints(
+    printed: str, day: date, offset: timedelta
+) -> None:
+    head = "<meta property='article:published_time' content='2025-02-21T03:00:41Z'>"
+    body = f"<h1>Ferry timetable kept for winter</h1><div class='post-date'>{printed}</div>"
+    stamp = published(page(body, head))
+    assert stamp == datetime(2025, 2, 21, 3, 0, 41, tzinfo=UTC)  # the same moment
+    assert stamp.date() == day and stamp.utcoffset() == offset
+
+
+def test_unrelated_printed_time_does_not_move_the_day() -> None:
+    head = "<meta property='article:published_time' content='2025-02-21T03:00:41Z'>"
+    body = "<div class='post-date'>19 February 2025 6:17 PM</div>"  # another moment
+    stamp = published(page(body, head))
+    assert (
+        stamp is not None
+        and stamp.date() == date(2025, 2, 21)
+        and stamp.utcoffset() == timedelta(0)
+    )
+
+
+def test_date_only_timestamp_is_not_moved() -> None:
+    head = "<meta property='article:published_time' content='2025-02-21'>"
+    body = "<div class='post-date'>20 February 2025 11:00 PM</div>"
+    stamp = published(page(body, head))
+    assert stamp is not None and stamp.date() == date(2025, 2, 21)
+
+
+def test_today_widget_never_wins() -> None:
+    body = (
+        "<header class='site-header'><div class='site-header__date'>Monday, 3 March 2025</div>"
+        "</header><div class='today-date'>3 March 2025</div>"
+        "<h1>Ferry timetable kept for winter</h1>"
+        "<span class='article-date'>20 February 2025</span>"
+    )
+    stamp = published(page(body))
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+def test_visible_published_date_ranks_before_updated() -> None:
+    body = (
+        "<h1>Ferry timetable kept for winter</h1>"
+        "<span class='date-updated'>2 March 2025</span>"
+        "<span class='date-published'>20 February 2025</span>"
+    )
+    stamp = published(page(body))
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+def test_malformed_datetime_attribute_gives_way_to_the_text() -> None:
+    body = "<time datetime='2019-01-012025-02-20'>20 February 2025</time>"
+    stamp = published(page(body))
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+def test_date_alone_right_after_the_headline_is_the_last_resort() -> None:
+    body = (
+        "<div class='x1'><h1>Ferry timetable kept for winter</h1>"
+        "<div class='x2'><span class='x3'>Ann Lee</span><span class='x4'>Feb 20, 2025</span>"
+        "</div></div>"
+    )
+    stamp = published(page(body))
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+def test_dateline_below_the_text_loses_to_markup() -> None:
+    text = (
+        f"Ferry timetable kept for winter\n\n{PROSE}\n\n{MORE}\n\nCorrections\n\n"
+        "March 2, 2025 9:25 AM\n\nABOUT THE AUTHOR"
+    )
+    html = (
+        "<html><head><meta property='article:published_time' content='2025-02-20T09:00:00Z'>"
+        f"</head><body><article>{''.join(f'<p>{p}</p>' for p in text.split(chr(10) * 2))}"
+        "</article></body></html>"
+    )
+    cleaned = clean(doc(html, "text/html"))
+    assert cleaned.hints.get("late_dateline") == "March 2, 2025 9:25 AM"
+    assert "dateline" not in cleaned.hints
+    stamp = published(html)
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+def test_dateline_above_the_text_still_wins() -> None:
+    html = (
+        "<html><head><meta property='article:published_time' content='2025-02-18T09:00:00Z'>"
+        "</head><body><article><h1>Ferry timetable kept for winter</h1>"
+        f"<p>Updated 20 February 2025</p><p>{PROSE}</p><p>{MORE}</p></article></body></html>"
+    )
+    stamp = published(html)
+    assert stamp is not None and stamp.date() == date(2025, 2, 20)
+
+
+@pytest.mark.parametrize(
+    "value",
+    [
+        "Posted: Feb 20, 2025 8:25 AM EST | Last Updated: March 2, 2025",
+        "Updated: March 2, 2025 | Published: Feb 20, 2025",
+        "Last updated 2 March 2025, first published 20 February 2025",
+    ],
+)
+def test_labelled_published_part_is_parsed(value: str) -> None:
+    parsed = parse_date(value)
+    assert parsed is not None and parsed.date() == date(2025, 2, 20)

@@ -13,6 +13,11 @@ _APOSTROPHES = re.compile(r"[\u0027\u2018\u2019\u02bc\u0060\u00b4]")
 # "Kim Jong-un", "Kim Jong Un" and "KIM JONG-UN" fold to the same words.
 _SEPARATORS = re.compile(r"[^\w]+|_+")
 _LEADING_ARTICLE = re.compile(r"^the\s+")
+# A committee named after its parent both ways round: "Standing Committee of the National
+# People's Congress" is the "National People's Congress Standing Committee". Only committees:
+# for other heads the two orders can name different bodies ("Council of Europe" is not the
+# "European Council").
+_COMMITTEE_OF = re.compile(r"^((?:\w+ ){0,2}committee) of (?:the )?(.+)$")
 # Demonym endings folded in organisation keys only ("Korean" -> "korea", "Russian" ->
 # "russia"); applied to person names it would damage given names such as "Brian".
 _DEMONYM = re.compile(r"(?<=[a-z]{3})(ea|ia)n$")
@@ -49,6 +54,7 @@ def fold_key(text: str, kind: str = "person") -> str:
     words = fold_words(text)
     if kind == "organisation":
         key = _LEADING_ARTICLE.sub("", " ".join(words))
+        key = _COMMITTEE_OF.sub(r"\2 \1", key)
         return " ".join(_DEMONYM.sub(r"\1", word) for word in key.split())
     if words and words[0] == "the" and len(words) > 1:
         words = words[1:]

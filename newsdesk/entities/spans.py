@@ -11,6 +11,7 @@ from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
+from newsdesk.entities.keys import fold_words
 from newsdesk.records import EntityKind, Field
 
 # Word lists shipped as data (one word a line, "#" comments), so users can extend them.
@@ -53,6 +54,9 @@ TRAILING_ROLES = read_words("roles")
 ORG_HEADS = read_words("org_heads")
 # Nationalities and regional adjectives spaCy sometimes tags as ORG.
 DEMONYMS = read_words("demonyms")
+# Countries and their acronyms ("DPRK", "Russian Federation"), which spaCy sometimes tags as
+# ORG: a place, not an organisation. Compared on folded words (case, accents, apostrophes).
+COUNTRIES = frozenset(" ".join(fold_words(line)) for line in read_words("countries"))
 # Possessive endings removed from the last word ("Zhao’s", "Workers’" -> kept, see below).
 _POSSESSIVE = re.compile(r"(?:['’]s|(?<=s)['’])$", re.IGNORECASE)
 # Punctuation that never ends a name (quotes, brackets, commas...).
@@ -216,6 +220,8 @@ def is_junk(surface: str, kind: EntityKind) -> bool:
         return True  # "Prime Minister", "North Korean"; but "Foreign Ministry" is a name
     if kind == "person" and any(ch.isdigit() for ch in surface):
         return True
+    if kind == "organisation" and " ".join(fold_words(surface)) in COUNTRIES:
+        return True  # "DPRK", "the United States": a country, not an organisation
     return len(surface) < 2
 
 

@@ -27,6 +27,16 @@ def test_leading_the_and_punctuation_are_dropped() -> None:
     assert fold_key("The Standing Committee.", "organisation") == "standing committee"
 
 
+def test_a_committee_of_its_parent_is_one_organisation_either_way_round() -> None:
+    inverted = fold_key("Standing Committee of the National Assembly", "organisation")
+    assert inverted == fold_key("National Assembly Standing Committee", "organisation")
+    assert fold_key("Central Committee of the Party", "organisation") == "party central committee"
+    # Only committees: other heads in the two orders may be two bodies.
+    assert fold_key("Council of Europe", "organisation") != fold_key(
+        "European Council", "organisation"
+    )
+
+
 def test_demonyms_fold_in_organisation_keys_only() -> None:
     assert fold_key("Korea Central News Agency", "organisation") == fold_key(
         "Korean Central News Agency", "organisation"

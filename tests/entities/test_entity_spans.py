@@ -64,6 +64,9 @@ def test_organisation_spans_are_trimmed(span: str, name: str) -> None:
         ("the ministry", "organisation"),
         ("Premier", "person"),
         ("Agent 47", "person"),
+        ("DPRK", "organisation"),
+        ("Democratic People’s Republic of Korea", "organisation"),
+        ("Côte d'Ivoire", "organisation"),
     ],
 )
 def test_junk_is_filtered(surface: str, kind: str) -> None:
@@ -86,6 +89,16 @@ def test_a_sentence_never_runs_past_its_paragraph(make_doc: MakeDoc) -> None:
     assert doc[0].sent.text == text  # one sentence over three paragraphs
     [found] = candidates(doc, "body")
     assert found.sentence == "Ana Ruiz met Tomas Berg"
+
+
+@pytest.mark.parametrize("surface", ["Jordan", "Georgia Ruiz"])
+def test_country_names_are_not_junk_for_people(surface: str) -> None:
+    assert not is_junk(surface, "person")
+
+
+def test_organisations_named_after_a_country_are_kept() -> None:
+    assert not is_junk("Bank of Korea", "organisation")
+    assert not is_junk("Korea Institute for National Unification", "organisation")
 
 
 def test_other_labels_are_ignored(make_doc: MakeDoc) -> None:

@@ -10,8 +10,9 @@ from __future__ import annotations
 
 import html
 import re
-from datetime import UTC, datetime, timedelta, timezone
+from datetime import UTC, datetime, timedelta, timezone, tzinfo
 from typing import Any
+from zoneinfo import ZoneInfo
 
 from dateutil import parser as date_parser
 
@@ -45,8 +46,10 @@ NOT_A_PERSON = re.compile(
     r"|^(?:the\s+)?(?:reuters|afp|bloomberg|ap)$",
     re.IGNORECASE,
 )
-# US and common newsroom timezone abbreviations dateutil does not know by itself.
-TZ_ABBREVIATIONS = {
+# US and common newsroom timezone abbreviations dateutil does not know by itself. A fixed
+# offset where the abbreviation names one ("EDT"); the zone itself where it names a region
+# whose offset changes with summer time ("ET" is -05:00 in January and -04:00 in June).
+TZ_ABBREVIATIONS: dict[str, int | tzinfo] = {
     "EST": -5 * 3600,
     "EDT": -4 * 3600,
     "CST": -6 * 3600,
@@ -55,8 +58,10 @@ TZ_ABBREVIATIONS = {
     "MDT": -6 * 3600,
     "PST": -8 * 3600,
     "PDT": -7 * 3600,
-    "ET": -5 * 3600,
-    "PT": -8 * 3600,
+    "ET": ZoneInfo("America/New_York"),
+    "CT": ZoneInfo("America/Chicago"),
+    "MT": ZoneInfo("America/Denver"),
+    "PT": ZoneInfo("America/Los_Angeles"),
     "BST": 3600,
     "CET": 3600,
     "CEST": 7200,

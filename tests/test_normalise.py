@@ -62,6 +62,20 @@ def test_parse_date(value: object, expected: datetime | None) -> None:
     assert parse_date(value) == expected
 
 
+@pytest.mark.parametrize(
+    ("value", "hours"),
+    [
+        ("January 8, 2025 9:00 AM ET", -5),
+        ("July 8, 2025 9:00 AM ET", -4),  # summer time
+        ("July 8, 2025 9:00 AM PT", -7),
+        ("July 8, 2025 9:00 AM PST", -8),  # the abbreviation names the offset itself
+    ],
+)
+def test_regional_zone_abbreviations_follow_summer_time(value: str, hours: int) -> None:
+    parsed = parse_date(value)
+    assert parsed is not None and parsed.utcoffset() == timedelta(hours=hours)
+
+
 GERMAN = (
     "Der Wetterdienst sagte am Dienstag, dass der Frühling in dem Norden der nasseste war und "
     "es nicht aufhörte zu regnen, mit der doppelten Menge für die Täler."

@@ -137,6 +137,19 @@ def normalise_batch(
     return _each(cleaned, "normalise", lambda pair: (pair[0], normalise(pair[0], pair[1])))
 
 
+Signed = tuple[list[int], list[int]]  # MinHash signature of the body, and its LSH band keys
+
+
+@task(cache_policy=NONE)
+def sign_batch(pairs: list[tuple[RawDocument, Article]]) -> list[Signed]:
+    """Near-duplicate signature and band keys of each body (CPU only, so not in the load)."""
+    signed = []
+    for _, article in pairs:
+        sig = signature(article.body)
+        signed.append((sig, load.band_keys(sig)))
+    return signed
+
+
 @task(cache_policy=NONE)
 def extract_batch(
     articles: list[Article], model: str, version: str, batch_size: int, processes: int
@@ -153,14 +166,17 @@ def extract_batch(
 
 @task(cache_policy=NONE)
 def load_batch(
-    url: str, pairs: list[tuple[RawDocument, Article]], mentions: list[list[Mention]]
+    url: str,
+    pairs: list[tuple[RawDocument, Article]],
+    mentions: list[list[Mention]],
+    signed: list[Signed],
 ) -> tuple[load.LoadCounts, list[Rejected]]:
-    """Write the batch in one transaction (COPY for mentions); a batch the database refuses
+    """Write the batch in one transaction (set-based, COPY); a batch the database refuses
     is written again one article per transaction so only the bad article is rejected.
     Transient errors retry the whole batch, which rolled back as a unit."""
     items = [
-        bulk.Item(doc, article, found, signature(article.body))
-        for (doc, article), found in zip(pairs, mentions, strict=True)
+        bulk.Item(doc, article, found, sig, bands)
+        for (doc, article), found, (sig, bands) in zip(pairs, mentions, signed, strict=True)
     ]
     outcomes = call_with_retries(
         partial(bulk.load_items, engine_for(url), items),
@@ -332,6 +348,7 @@ class Prepared:
 
     files: list[str]
     pairs: list[tuple[RawDocument, Article]]
+    signed: list[Signed]  # of each pair
     rejects: list[Rejected]
     already: int
     repeats: list[RawDocument]  # copies of a fresh document in the same batch
@@ -411,7 +428,10 @@ def _prepare(
     pairs, bad = normalise_batch(cleaned)
     rejects += bad
     timer.add("normalise", t)
-    return Prepared(batch, pairs, rejects, already, repeats, None)
+    t = time.perf_counter()
+    signed = sign_batch(pairs)
+    timer.add("signatures", t)
+    return Prepared(batch, pairs, signed, rejects, already, repeats, None)
 
 
 def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
@@ -453,7 +473,8 @@ def _finish(
     ]
     pairs = [p for i, p in enumerate(prepared.pairs) if i not in failed]
     found = [f for i, f in enumerate(found) if i not in failed]
-    batch, bad = load_batch(url, pairs, found) if pairs else (load.LoadCounts(), [])
+    signed = [s for i, s in enumerate(prepared.signed) if i not in failed]
+    batch, bad = load_batch(url, pairs, found, signed) if pairs else (load.LoadCounts(), [])
     rejects += bad
     twins = _repeats_rejected(prepared.repeats, rejects)
     rejects += twins

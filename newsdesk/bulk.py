@@ -1,38 +1,57 @@
-"""Bulk loading: a batch of articles in one transaction, mentions through COPY.
+"""Bulk loading: a batch of articles in one transaction, every table written set-based.
 
 Each article is still all or nothing: the batch commits whole or not at all, and when it fails
 for a reason that is not transient (one article the database refuses), the batch is loaded
-again one article per transaction, so the bad one is isolated and the rest go in.
+again one article per transaction, so the bad one is isolated and the rest go in. Loading one
+article (`load.load_article`, and the fallback) is the same code with a batch of one.
+
+A batch costs a fixed handful of round trips, whatever its size:
+1. documents: one INSERT ... SELECT FROM unnest(...) ON CONFLICT DO NOTHING; the rows it
+   returns are the fresh inputs, the rest were loaded before (by this run or another);
+2. entities: aliases looked up and missing entities upserted for the whole batch;
+3. the fresh inputs' old rejects deleted;
+4. the near-duplicate lock (held to commit), then the article ids drawn from their sequence;
+5. one query for the stored signatures sharing a band with any article of the batch; links
+   (`duplicate_of`) are decided in Python, against those and earlier articles of the batch;
+6. COPY articles (with their links, so no row is written twice), signatures, bands, mentions.
+
+The CPU-only work (MinHash signatures, band keys) is done before the load, by the flow.
 """
 
 from __future__ import annotations
 
+import json
 from collections.abc import Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import psycopg
-from sqlalchemy import (
-    ARRAY,
-    BigInteger,
-    Connection,
-    Engine,
-    Text,
-    any_,
-    bindparam,
-    delete,
-    select,
-    update,
-)
-from sqlalchemy.dialects.postgresql import insert
+from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
-import models as m
-from newsdesk import load
+from newsdesk import PIPELINE_VERSION, load
 from newsdesk.clean.dedupe import similarity
 from newsdesk.errors import is_transient
 from newsdesk.records import Article, Mention, RawDocument
 
+ARTICLE_COLUMNS = (
+    "id",
+    "document_id",
+    "source_uri",
+    "url",
+    "publisher",
+    "title",
+    "standfirst",
+    "authors",
+    "section",
+    "published_at",
+    "language",
+    "body",
+    "word_count",
+    "removed",
+    "duplicate_of",
+    "pipeline_version",
+)
 MENTION_COLUMNS = (
     "article_id",
     "person_id",
@@ -44,15 +63,47 @@ MENTION_COLUMNS = (
     "sentence",
 )
 
+# The same bytes twice in a batch: the first copy wins. Sorted by hash, one lock order for
+# concurrent runs inserting the same documents.
+INSERT_DOCUMENTS = text(
+    "INSERT INTO documents (source_uri, content_sha256, media_type, raw) "
+    "SELECT * FROM unnest(CAST(:uris AS text[]), CAST(:shas AS text[]), "
+    "CAST(:types AS text[]), CAST(:raws AS bytea[])) ORDER BY 2 "
+    "ON CONFLICT (content_sha256) DO NOTHING RETURNING content_sha256, id"
+)
+ARTICLE_IDS = text(
+    "SELECT nextval(pg_get_serial_sequence('articles', 'id')) FROM generate_series(1, :n) "
+    "ORDER BY 1"
+)
+CANDIDATES = text(
+    "SELECT s.article_id, s.signature, a.duplicate_of FROM article_signatures s "
+    "JOIN articles a ON a.id = s.article_id WHERE s.article_id IN "
+    "(SELECT article_id FROM article_bands WHERE band_key = ANY(CAST(:keys AS bigint[])))"
+)
+DELETE_REJECTS = text(
+    "DELETE FROM rejects WHERE content_sha256 = ANY(CAST(:shas AS text[])) "
+    "OR (content_sha256 IS NULL AND source_uri = ANY(CAST(:uris AS text[])))"
+)
+
 
 @dataclass(frozen=True)
 class Item:
-    """One article ready to load."""
+    """One article ready to load.
+
+    `signature` None (or empty) leaves the article out of near-duplicate detection. `bands` are
+    `load.band_keys(signature)`; the flow computes them ahead of the load, otherwise they are
+    computed here.
+    """
 
     doc: RawDocument
     article: Article
     mentions: Sequence[Mention]
-    signature: Sequence[int]
+    signature: Sequence[int] | None
+    bands: Sequence[int] = field(default=())
+
+    def __post_init__(self) -> None:
+        if self.signature and not self.bands:
+            object.__setattr__(self, "bands", load.band_keys(self.signature))
 
 
 # Per item: the new article id, None when its document was already loaded, or the error that
@@ -66,9 +117,8 @@ def load_items(engine: Engine, items: Sequence[Item]) -> list[Outcome]:
         return []
     try:
         with engine.begin() as conn:
-            return _load_all(conn, items)
-    # COPY runs on the raw psycopg cursor, so its errors arrive unwrapped.
-    except (DBAPIError, psycopg.Error) as exc:
+            return write(conn, items)
+    except DBAPIError as exc:
         if is_transient(exc):
             raise
     return [_load_one(engine, item) for item in items]
@@ -76,119 +126,180 @@ def load_items(engine: Engine, items: Sequence[Item]) -> list[Outcome]:
 
 def _load_one(engine: Engine, item: Item) -> Outcome:
     try:
-        return load.load_article(engine, item.doc, item.article, item.mentions, item.signature)
+        with engine.begin() as conn:
+            return write(conn, [item])[0]
     except DBAPIError as exc:
         if is_transient(exc):
             raise
         return exc
 
 
-def _load_all(conn: Connection, items: Sequence[Item]) -> list[Outcome]:
-    """Every stage of the load as a handful of set-based statements."""
+def write(conn: Connection, items: Sequence[Item]) -> list[Outcome]:
+    """Every step of the load in the caller's transaction; outcomes in the order of `items`."""
     document_ids = _insert_documents(conn, items)
-    fresh = [i for i, item in enumerate(items) if item.doc.content_sha256 in document_ids]
     outcomes: list[Outcome] = [None] * len(items)
+    fresh: list[int] = []
+    taken: set[str] = set()  # a second copy of the same bytes counts as already loaded
+    for i, item in enumerate(items):
+        sha = item.doc.content_sha256
+        if sha in document_ids and sha not in taken:
+            taken.add(sha)
+            fresh.append(i)
     if not fresh:
         return outcomes
-    article_ids = _insert_articles(conn, [items[i] for i in fresh], document_ids)
+    batch = [items[i] for i in fresh]
+    entity_ids = _entity_ids(conn, batch)
+    conn.execute(
+        DELETE_REJECTS,
+        {"shas": [i.doc.content_sha256 for i in batch], "uris": [i.doc.source_uri for i in batch]},
+    )
+    load.lock_near_duplicates(conn)
+    article_ids = list(conn.execute(ARTICLE_IDS, {"n": len(batch)}).scalars())
+    links = _links(conn, article_ids, batch)
+    _copy_articles(conn, article_ids, batch, links, document_ids)
+    _copy_near_duplicate_index(conn, article_ids, batch)
+    _copy_mentions(conn, article_ids, batch, entity_ids)
     for i, article_id in zip(fresh, article_ids, strict=True):
         outcomes[i] = article_id
-    new = [(article_ids[n], items[i]) for n, i in enumerate(fresh)]
-    _link_duplicates(conn, new)
-    _insert_mentions(conn, new)
-    shas = [items[i].doc.content_sha256 for i in fresh]
-    conn.execute(
-        delete(m.Reject).where(
-            m.Reject.content_sha256 == any_(bindparam("shas", shas, type_=ARRAY(Text)))
-        )
-    )
     return outcomes
 
 
 def _insert_documents(conn: Connection, items: Sequence[Item]) -> dict[str, int]:
     """Insert the documents not yet loaded; content hash -> id of those inserted now."""
-    rows: dict[str, dict[str, object]] = {}
-    for item in items:  # the same bytes twice in a batch: the first copy wins
-        rows.setdefault(
-            item.doc.content_sha256,
-            {
-                "source_uri": item.doc.source_uri,
-                "content_sha256": item.doc.content_sha256,
-                "media_type": item.doc.media_type,
-                "raw": item.doc.raw,
-            },
-        )
-    ordered = [rows[sha] for sha in sorted(rows)]  # one lock order for concurrent runs
-    stmt = (
-        insert(m.Document)
-        .on_conflict_do_nothing(index_elements=["content_sha256"])
-        .returning(m.Document.content_sha256, m.Document.id)
-    )
-    return dict(conn.execute(stmt, ordered).tuples().all())
+    first: dict[str, RawDocument] = {}
+    for item in items:
+        first.setdefault(item.doc.content_sha256, item.doc)
+    docs = list(first.values())
+    params = {
+        "uris": [d.source_uri for d in docs],
+        "shas": [d.content_sha256 for d in docs],
+        "types": [d.media_type for d in docs],
+        "raws": [d.raw for d in docs],
+    }
+    return dict(conn.execute(INSERT_DOCUMENTS, params).tuples().all())
 
 
-def _insert_articles(
-    conn: Connection, items: Sequence[Item], document_ids: dict[str, int]
-) -> list[int]:
-    """Insert the articles, returning their ids in the order of `items`."""
-    rows = [load.article_row(document_ids[i.doc.content_sha256], i.article) for i in items]
-    stmt = insert(m.Article).returning(m.Article.id, sort_by_parameter_order=True)
-    return list(conn.execute(stmt, rows).scalars().all())
+def _entity_ids(conn: Connection, batch: Sequence[Item]) -> dict[tuple[str, str], int]:
+    """(kind, folded key) -> entity id, for every mention of the batch."""
+    everything = [x for item in batch for x in item.mentions]
+    ids: dict[tuple[str, str], int] = {}
+    for kind in ("person", "organisation"):
+        found = load.entity_ids(conn, kind, [x for x in everything if x.kind == kind])
+        ids.update(((kind, key), entity_id) for key, entity_id in found.items())
+    return ids
 
 
-def _link_duplicates(conn: Connection, new: Sequence[tuple[int, Item]]) -> None:
-    """Set `duplicate_of` against earlier articles and earlier ones of this batch; index bands."""
-    keys = {article_id: load.band_keys(item.signature) for article_id, item in new}
-    load.lock_bands(conn, (k for ks in keys.values() for k in ks))
-    wanted = bindparam("keys", sorted({k for ks in keys.values() for k in ks}), ARRAY(BigInteger))
-    candidates = select(m.ArticleBand.article_id).where(m.ArticleBand.band_key == any_(wanted))
-    known = conn.execute(
-        select(m.ArticleSignature.article_id, m.ArticleSignature.signature, m.Article.duplicate_of)
-        .join(m.Article, m.Article.id == m.ArticleSignature.article_id)
-        .where(m.ArticleSignature.article_id.in_(candidates))
-    ).all()
+def _links(conn: Connection, article_ids: Sequence[int], batch: Sequence[Item]) -> list[int | None]:
+    """`duplicate_of` of each new article: the first of the chain it nearly repeats, if any.
+
+    Candidates are the stored articles sharing a band with any article of the batch (one query)
+    and the batch's own earlier articles. Call with the near-duplicate lock held.
+    """
+    wanted = sorted({k for item in batch for k in item.bands})
     index = _BandIndex()
-    for article_id, signature, original in known:
-        index.add(article_id, list(signature), load.band_keys(signature), original)
-    links = []
-    for article_id, item in new:
-        target = index.match(list(item.signature), keys[article_id])
-        if target is not None:
-            links.append({"id_": article_id, "target": target})
-        index.add(article_id, list(item.signature), keys[article_id], target)
-    if links:
-        stmt = (
-            update(m.Article)
-            .where(m.Article.id == bindparam("id_"))
-            .values(duplicate_of=bindparam("target"))
+    if wanted:
+        for article_id, signature, original in conn.execute(CANDIDATES, {"keys": wanted}):
+            index.add(article_id, list(signature), load.band_keys(signature), original)
+    links: list[int | None] = []
+    for article_id, item in zip(article_ids, batch, strict=True):
+        target = None
+        if item.signature:
+            signature = list(item.signature)
+            target = index.match(signature, list(item.bands))
+            index.add(article_id, signature, list(item.bands), target)
+        links.append(target)
+    return links
+
+
+def _copy_articles(
+    conn: Connection,
+    article_ids: Sequence[int],
+    batch: Sequence[Item],
+    links: Sequence[int | None],
+    document_ids: dict[str, int],
+) -> None:
+    rows = (
+        (
+            article_id,
+            document_ids[item.doc.content_sha256],
+            a.source_uri,
+            a.url,
+            a.publisher,
+            a.title,
+            a.standfirst,
+            list(a.authors),
+            a.section,
+            a.published_at,
+            a.language,
+            a.body,
+            a.word_count,
+            json.dumps([{"text": r.text, "reason": r.reason} for r in a.removed]),
+            link,
+            PIPELINE_VERSION,
         )
-        conn.execute(stmt, links)
+        for article_id, item, link in zip(article_ids, batch, links, strict=True)
+        for a in (item.article,)
+    )
+    _copy(conn, "articles", ARTICLE_COLUMNS, rows)
+
+
+def _copy_near_duplicate_index(
+    conn: Connection, article_ids: Sequence[int], batch: Sequence[Item]
+) -> None:
+    indexed = [(a, item) for a, item in zip(article_ids, batch, strict=True) if item.signature]
     _copy(
         conn,
         "article_signatures",
         ("article_id", "signature"),
-        ((a, list(item.signature)) for a, item in new),
+        ((a, list(item.signature or ())) for a, item in indexed),
     )
     _copy(
         conn,
         "article_bands",
         ("band_key", "article_id"),
-        ((k, a) for a, ks in keys.items() for k in sorted(set(ks))),
+        ((k, a) for a, item in indexed for k in sorted(set(item.bands))),
     )
+
+
+def _copy_mentions(
+    conn: Connection,
+    article_ids: Sequence[int],
+    batch: Sequence[Item],
+    entity_ids: dict[tuple[str, str], int],
+) -> None:
+    rows = (
+        (
+            article_id,
+            entity_ids[("person", x.key)] if x.kind == "person" else None,
+            entity_ids[("organisation", x.key)] if x.kind == "organisation" else None,
+            x.field,
+            x.start,
+            x.end,
+            x.surface,
+            x.sentence,
+        )
+        for article_id, item in zip(article_ids, batch, strict=True)
+        for x in item.mentions
+    )
+    _copy(conn, "mentions", MENTION_COLUMNS, rows)
 
 
 def _copy(
     conn: Connection, table: str, columns: Sequence[str], rows: Iterable[tuple[Any, ...]]
 ) -> None:
-    """COPY rows into a table on the transaction's own connection (the fastest way in)."""
+    """COPY rows into a table on the transaction's own connection (the fastest way in).
+
+    Errors are raised as SQLAlchemy's, like those of every other statement.
+    """
     raw = conn.connection.driver_connection
     assert raw is not None
-    with (
-        raw.cursor() as cursor,
-        cursor.copy(f"COPY {table} ({', '.join(columns)}) FROM STDIN") as copy,
-    ):
-        for row in rows:
-            copy.write_row(row)
+    statement = f"COPY {table} ({', '.join(columns)}) FROM STDIN"
+    try:
+        with raw.cursor() as cursor, cursor.copy(statement) as copy:
+            for row in rows:
+                copy.write_row(row)
+    except psycopg.Error as exc:
+        raise DBAPIError.instance(statement, None, exc, psycopg.Error) from exc
 
 
 class _BandIndex:
@@ -214,31 +325,3 @@ class _BandIndex:
             if similarity(signature, self.signatures[other]) >= load.DUPLICATE_SIMILARITY:
                 return self.originals[other] or other
         return None
-
-
-def _insert_mentions(conn: Connection, new: Sequence[tuple[int, Item]]) -> None:
-    """Resolve entity ids for the whole batch, then COPY the mentions in."""
-    everything = [x for _, item in new for x in item.mentions]
-    people = load.entity_ids(conn, "person", [x for x in everything if x.kind == "person"])
-    orgs = load.entity_ids(
-        conn, "organisation", [x for x in everything if x.kind == "organisation"]
-    )
-    _copy(
-        conn,
-        "mentions",
-        MENTION_COLUMNS,
-        (
-            (
-                article_id,
-                people.get(x.key) if x.kind == "person" else None,
-                orgs.get(x.key) if x.kind == "organisation" else None,
-                x.field,
-                x.start,
-                x.end,
-                x.surface,
-                x.sentence,
-            )
-            for article_id, item in new
-            for x in item.mentions
-        ),
-    )

@@ -92,30 +92,14 @@ def load_article(
     """Write one article with its document, entities and mentions in one transaction.
 
     Returns the article id, or None when the document was already there (another run won).
+    The same code as a batch load (`bulk.write`), with a batch of one.
     """
+    from newsdesk import bulk  # bulk builds on this module's entity upserts
+
     with engine.begin() as conn:
-        document_id = conn.execute(
-            insert(m.Document)
-            .values(
-                source_uri=doc.source_uri,
-                content_sha256=doc.content_sha256,
-                media_type=doc.media_type,
-                raw=doc.raw,
-            )
-            .on_conflict_do_nothing(index_elements=["content_sha256"])
-            .returning(m.Document.id)
-        ).scalar()
-        if document_id is None:
-            return None
-        article_id = conn.execute(
-            insert(m.Article).values(**article_row(document_id, article)).returning(m.Article.id)
-        ).scalar_one()
-        if signature is not None:
-            _link_duplicate(conn, article_id, signature)
-        _write_mentions(conn, article_id, mentions)
-        conn.execute(delete(m.Reject).where(m.Reject.content_sha256 == doc.content_sha256))
-        conn.execute(_hashless_rejects(doc.source_uri))
-        return article_id
+        outcome = bulk.write(conn, [bulk.Item(doc, article, mentions, signature)])[0]
+    assert not isinstance(outcome, Exception)
+    return outcome
 
 
 def band_keys(signature: Sequence[int]) -> list[int]:
@@ -130,19 +114,23 @@ def band_keys(signature: Sequence[int]) -> list[int]:
     return keys
 
 
-def lock_bands(conn: Connection, keys: Iterable[int]) -> None:
-    """Hold the band keys until commit, before looking for near-duplicates under them.
+# Advisory-lock key (one bigint) of the near-duplicate index; the two-int run locks live in a
+# key space of their own.
+NEAR_DUPLICATE_LOCK = 0x6E64_6475_7073
 
-    Two runs loading near-duplicates at once would each miss the other's uncommitted bands
-    and link neither: one lock per band key, taken in sorted order (no deadlock), makes the
-    second wait for the first to commit. Unrelated articles share no band and never wait.
+
+def lock_near_duplicates(conn: Connection) -> None:
+    """Hold the near-duplicate index until commit, before looking for near-duplicates in it.
+
+    Two runs loading near-duplicates at once would each miss the other's uncommitted articles
+    and link neither, so looking up candidates, writing the articles with their links and
+    indexing their bands happen under one lock, and the second run's lookup sees the first's
+    commit. One lock, not one per band key: a batch has thousands of band keys, and as many
+    locks cost more than the wait (and can exhaust the server's lock table). Take it after
+    anything that may wait for another transaction's rows (documents, entities), so a
+    transaction holding it never waits for one waiting for it.
     """
-    conn.execute(
-        text(
-            "SELECT pg_advisory_xact_lock(k) FROM unnest(CAST(:keys AS bigint[])) AS k ORDER BY k"
-        ),
-        {"keys": sorted(set(keys))},
-    )
+    conn.execute(text("SELECT pg_advisory_xact_lock(:key)"), {"key": NEAR_DUPLICATE_LOCK})
 
 
 def _link_duplicate(
@@ -154,7 +142,7 @@ def _link_duplicate(
     before it may be its original.
     """
     keys = band_keys(signature)
-    lock_bands(conn, keys)
+    lock_near_duplicates(conn)
     sharing = select(m.ArticleBand.article_id).where(
         m.ArticleBand.band_key == any_(bindparam("keys", keys, type_=ARRAY(BigInteger)))
     )
@@ -486,7 +474,10 @@ def replace_article(
     """
     with engine.begin() as conn:
         article_id = conn.scalar(
-            select(m.Article.id).where(m.Article.document_id == document_id).with_for_update()
+            select(m.Article.id)
+            .where(m.Article.document_id == document_id)
+            # Not FOR UPDATE: loads referencing this article (duplicate_of) may go on.
+            .with_for_update(key_share=True)  # FOR NO KEY UPDATE
         )
         if article_id is None:
             return None
@@ -499,7 +490,7 @@ def replace_article(
         conn.execute(delete(m.Mention).where(m.Mention.article_id == article_id))
         conn.execute(delete(m.ArticleBand).where(m.ArticleBand.article_id == article_id))
         conn.execute(delete(m.ArticleSignature).where(m.ArticleSignature.article_id == article_id))
-        if signature is not None:
+        _write_mentions(conn, article_id, mentions)  # entities first: see lock_near_duplicates
+        if signature:
             _link_duplicate(conn, article_id, signature, earlier_only=True)
-        _write_mentions(conn, article_id, mentions)
         return article_id

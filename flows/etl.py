@@ -167,24 +167,30 @@ def extract_batch(
 @task(cache_policy=NONE)
 def load_batch(
     url: str,
+    run_id: int,
     pairs: list[tuple[RawDocument, Article]],
     mentions: list[list[Mention]],
     signed: list[Signed],
+    rejects: list[Rejected],
+    repeats: list[RawDocument],
 ) -> tuple[load.LoadCounts, list[Rejected]]:
-    """Write the batch in one transaction (set-based, COPY); a batch the database refuses
-    is written again one article per transaction so only the bad article is rejected.
-    Transient errors retry the whole batch, which rolled back as a unit."""
+    """Write the batch in one transaction (set-based, COPY), then its rejects: those of the
+    earlier stages, the articles the database refused, and the repeats of rejected inputs.
+
+    A batch the database refuses is written again one article per transaction so only the bad
+    article is rejected. Transient errors retry the whole batch, which rolled back as a unit.
+    One task for both writes: a Prefect task call costs about as much as writing 200 articles.
+    """
+    engine = engine_for(url)
     items = [
         bulk.Item(doc, article, found, sig, bands)
         for (doc, article), found, (sig, bands) in zip(pairs, mentions, signed, strict=True)
     ]
     outcomes = call_with_retries(
-        partial(bulk.load_items, engine_for(url), items),
-        attempts=DB_RETRIES + 1,
-        delays=DB_RETRY_DELAYS,
+        partial(bulk.load_items, engine, items), attempts=DB_RETRIES + 1, delays=DB_RETRY_DELAYS
     )
     counts = load.LoadCounts()
-    rejects: list[Rejected] = []
+    rejects = list(rejects)
     for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Exception):
             detail = f"{item.doc.source_uri}: the database refused the article: {outcome}"
@@ -194,13 +200,16 @@ def load_batch(
         else:
             counts.loaded += 1
             counts.mentions += len(item.mentions)
+    twins = _repeats_rejected(repeats, rejects)
+    rejects += twins
+    counts.already_loaded += len(repeats) - len(twins)
+    if rejects:
+        call_with_retries(
+            partial(load.record_rejects, engine, rejects, run_id),
+            attempts=DB_RETRIES + 1,
+            delays=DB_RETRY_DELAYS,
+        )
     return counts, rejects
-
-
-@_db_task
-def record_rejects(url: str, rejects: list[Rejected], run_id: int) -> None:
-    """Write this batch's rejects."""
-    load.record_rejects(engine_for(url), rejects, run_id)
 
 
 @_db_task
@@ -474,13 +483,9 @@ def _finish(
     pairs = [p for i, p in enumerate(prepared.pairs) if i not in failed]
     found = [f for i, f in enumerate(found) if i not in failed]
     signed = [s for i, s in enumerate(prepared.signed) if i not in failed]
-    batch, bad = load_batch(url, pairs, found, signed) if pairs else (load.LoadCounts(), [])
-    rejects += bad
-    twins = _repeats_rejected(prepared.repeats, rejects)
-    rejects += twins
-    record_rejects(url, rejects, run_id)
+    batch, rejects = load_batch(url, run_id, pairs, found, signed, rejects, prepared.repeats)
     timer.add("load", t)
-    batch.already_loaded += prepared.already + len(prepared.repeats) - len(twins)
+    batch.already_loaded += prepared.already
     batch.rejected += len(rejects)
     for r in rejects:
         batch.rejected_by_reason[r.reason] = batch.rejected_by_reason.get(r.reason, 0) + 1

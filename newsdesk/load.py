@@ -23,7 +23,6 @@ from sqlalchemy import (
     Text,
     any_,
     bindparam,
-    case,
     delete,
     func,
     select,
@@ -209,7 +208,10 @@ def _write_mentions(conn: Connection, article_id: int, mentions: Sequence[Mentio
 
 
 def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) -> dict[str, int]:
-    """Entity id per folded key: an alias (an analyst's merge) first, else upsert on the key."""
+    """Entity id per folded key: an alias (an analyst's merge) first, else upsert on the key.
+
+    Set-based whatever the number of names: one lookup, at most one statement of each kind.
+    """
     if not mentions:
         return {}
     _, alias_table, alias_fk = _entity_tables(kind)
@@ -227,56 +229,66 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
     ids = {key: entity_id for key, entity_id, _ in known}
     longer = [best[key] for key, _, alias in known if len(best[key].name) > len(alias)]
     if longer:
-        _rename(conn, kind, longer)
-    missing = [k for k in keys if k not in ids]
+        _rename(conn, kind, sorted(longer, key=lambda x: x.key))
+    missing = [best[k] for k in keys if k not in ids]
     if missing:
-        ids.update(_upsert_entities(conn, kind, [best[k] for k in missing]))
-        conn.execute(
-            insert(alias_table).on_conflict_do_nothing(index_elements=["alias_key"]),
-            [{"alias_key": k, "alias": best[k].name, alias_fk: ids[k]} for k in missing],
-        )
+        ids.update(_upsert_entities(conn, kind, missing))
     return ids
 
 
 def _rename(conn: Connection, kind: EntityKind, longer: list[Mention]) -> None:
     """A longer well-formed variant of a known name becomes its display name."""
     table, alias_table, _ = _entity_tables(kind)
-    rows = [{"key": x.key, "new_name": x.name} for x in longer]
+    params = {"keys": [x.key for x in longer], "names": [x.name for x in longer]}
+    new = "unnest(CAST(:keys AS text[]), CAST(:names AS text[])) AS v(key, name)"
     conn.execute(
-        update(alias_table)
-        .where(alias_table.c.alias_key == bindparam("key"))
-        .values(alias=bindparam("new_name")),
-        rows,
+        text(
+            f"UPDATE {alias_table.name} t SET alias = v.name FROM {new} WHERE t.alias_key = v.key"
+        ),
+        params,
     )
     # Only the entity that owns the key: a merged alias must not rename its new entity.
     conn.execute(
-        update(table)
-        .where(
-            table.c.name_key == bindparam("key"),
-            func.char_length(table.c.name) < func.char_length(bindparam("new_name", type_=Text)),
-        )
-        .values(name=bindparam("new_name")),
-        rows,
+        text(
+            f"UPDATE {table.name} t SET name = v.name FROM {new} "
+            "WHERE t.name_key = v.key AND char_length(t.name) < char_length(v.name)"
+        ),
+        params,
     )
 
 
 def _upsert_entities(conn: Connection, kind: EntityKind, best: list[Mention]) -> dict[str, int]:
-    """Insert new entities (or lengthen a display name); folded key -> id."""
-    table = _entity_tables(kind)[0]
-    values: list[dict[str, object]] = [{"name": x.name, "name_key": x.key} for x in best]
-    if kind == "organisation":
-        for row, x in zip(values, best, strict=True):
-            row["acronym"] = x.acronym
-    base = insert(table)
-    longer = func.char_length(base.excluded.name) > func.char_length(table.c.name)
-    set_: dict[str, object] = {"name": case((longer, base.excluded.name), else_=table.c.name)}
-    if kind == "organisation":
-        set_["acronym"] = func.coalesce(table.c.acronym, base.excluded.acronym)
-    # One compiled statement, sent as batched multi-row VALUES (SQLAlchemy insertmanyvalues).
-    stmt = base.on_conflict_do_update(index_elements=["name_key"], set_=set_).returning(
-        table.c.name_key, table.c.id
+    """Insert new entities (or lengthen a display name) and their aliases; folded key -> id.
+
+    One statement: the upsert returns the ids the alias insert needs. `best` is sorted by key.
+    """
+    table, alias_table, alias_fk = _entity_tables(kind)
+    params = {
+        "keys": [x.key for x in best],
+        "names": [x.name for x in best],
+        "acronyms": [x.acronym for x in best],
+    }
+    acronym = kind == "organisation"
+    columns = "name, name_key, acronym" if acronym else "name, name_key"
+    longer = (
+        "CASE WHEN char_length(excluded.name) > char_length(t.name) "
+        "THEN excluded.name ELSE t.name END"
     )
-    return dict(conn.execute(stmt, values).tuples().all())
+    set_ = f"name = {longer}" + (
+        ", acronym = coalesce(t.acronym, excluded.acronym)" if acronym else ""
+    )
+    statement = text(
+        "WITH v AS (SELECT * FROM unnest(CAST(:keys AS text[]), CAST(:names AS text[]), "
+        "CAST(:acronyms AS text[])) WITH ORDINALITY AS v(key, name, acronym, n)), "
+        f"up AS (INSERT INTO {table.name} AS t ({columns}) "
+        f"SELECT {columns.replace('name_key', 'key')} FROM v ORDER BY n "
+        f"ON CONFLICT (name_key) DO UPDATE SET {set_} RETURNING t.name_key, t.id), "
+        f"aliases AS (INSERT INTO {alias_table.name} (alias_key, alias, {alias_fk}) "
+        "SELECT v.key, v.name, up.id FROM v JOIN up ON up.name_key = v.key ORDER BY v.n "
+        "ON CONFLICT (alias_key) DO NOTHING) "
+        "SELECT name_key, id FROM up"
+    )
+    return dict(conn.execute(statement, params).tuples().all())
 
 
 def _entity_tables(kind: EntityKind) -> tuple[Table, Table, str]:

@@ -460,6 +460,14 @@ def _authors(sources: list[dict[str, Any]]) -> list[str]:
 
 def parse_date(value: Any) -> datetime | None:
     """A tz-aware datetime from a date value; no timezone given means UTC; junk means None."""
+    parsed = _parse_wall_clock(value)
+    if parsed is None:
+        return None
+    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+
+
+def _parse_wall_clock(value: Any) -> datetime | None:
+    """A datetime as written: naive when the value names no timezone; junk means None."""
     if isinstance(value, datetime):
         parsed = value
     elif isinstance(value, str) and value.strip():
@@ -479,7 +487,7 @@ def parse_date(value: Any) -> datetime | None:
         return None
     if not MIN_YEAR <= parsed.year <= MAX_YEAR:
         return None
-    return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
+    return parsed
 
 
 def _published_part(text: str) -> str:
@@ -514,17 +522,28 @@ def _published(sources: list[dict[str, Any]]) -> datetime | None:
     on the next day); converting to UTC is for whoever queries the data.
     """
     record, meta, text = sources[0], sources[1], sources[2]
-    for value in (record.get("published"), text.get("published")):
-        parsed = parse_date(value)
-        if parsed:
-            return parsed
     stamp = parse_date(meta.get("published"))
+    for value in (record.get("published"), text.get("published")):
+        parsed = _parse_wall_clock(value)
+        if parsed and parsed.tzinfo is None and _same_wall_clock(parsed, stamp):
+            return stamp  # the dateline prints no zone; markup gives the same time with one
+        if parsed:
+            return parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)
     if stamp and PRINTED_TIME.search(str(meta.get("published"))):
         return _in_page_timezone(stamp, meta.get("visible_dates") or [])
     return (
         stamp
         or parse_date(text.get("late_published"))
         or _date_from_url(_first_text(sources, "url") or "")
+    )
+
+
+def _same_wall_clock(printed: datetime, stamp: datetime | None) -> bool:
+    """Whether a zoneless printed date-time reads like the timestamp in the timestamp's zone."""
+    if stamp is None or (printed.hour, printed.minute) == (0, 0):
+        return False  # a date alone says nothing about the zone
+    return printed.replace(second=0, microsecond=0) == stamp.replace(
+        tzinfo=None, second=0, microsecond=0
     )
 
 

@@ -160,6 +160,26 @@ def test_dateline_above_the_text_still_wins() -> None:
 
 
 @pytest.mark.parametrize(
+    ("content", "offset"),
+    [
+        ("2025-02-20T09:25:00-05:00", timedelta(hours=-5)),  # the same clock time: its zone
+        ("2025-02-20T14:25:00Z", timedelta(0)),  # another clock time: the dateline, as UTC
+    ],
+)
+def test_a_zoneless_dateline_takes_the_zone_of_markup_showing_the_same_time(
+    content: str, offset: timedelta
+) -> None:
+    html = (
+        f"<html><head><meta property='article:published_time' content='{content}'>"
+        "</head><body><article><h1>Ferry timetable kept for winter</h1>"
+        f"<p>February 20, 2025 9:25 AM</p><p>{PROSE}</p><p>{MORE}</p></article></body></html>"
+    )
+    stamp = published(html)
+    assert stamp is not None and stamp.utcoffset() == offset
+    assert (stamp.date(), stamp.hour, stamp.minute) == (date(2025, 2, 20), 9, 25)
+
+
+@pytest.mark.parametrize(
     "value",
     [
         "Posted: Feb 20, 2025 8:25 AM EST | Last Updated: March 2, 2025",

@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -19,6 +19,7 @@ from prefect.cache_policies import NONE
 from prefect.context import FlowRunContext
 from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
+from prefect.utilities.annotations import quote
 
 from flows import nlp_pool
 from flows.retry import call_with_retries, is_transient
@@ -36,6 +37,7 @@ MAX_TASK_WORKERS = max(1, POOL_SIZE // 2)
 DB_RETRIES = 3
 DB_RETRY_DELAYS: list[float] = [1, 4, 10]
 
+T = TypeVar("T")
 ProgressHook = Callable[[int, int], None]
 _progress: list[ProgressHook] = []
 
@@ -261,6 +263,15 @@ def _each(
     return done, rejects
 
 
+def _opaque(value: T) -> T:
+    """A task argument Prefect passes on as it is, without walking it to look for futures.
+
+    Walking a batch's articles, mentions and signatures (tens of thousands of objects) took
+    longer than writing them to the database: 170 ms of ~200 per batch of 200 articles.
+    """
+    return cast(T, quote(value))
+
+
 def _rejected(doc: RawDocument, stage: str, reason: str, detail: str) -> Rejected:
     return Rejected(doc.source_uri, doc.content_sha256, stage, reason, detail)
 
@@ -483,7 +494,15 @@ def _finish(
     pairs = [p for i, p in enumerate(prepared.pairs) if i not in failed]
     found = [f for i, f in enumerate(found) if i not in failed]
     signed = [s for i, s in enumerate(prepared.signed) if i not in failed]
-    batch, rejects = load_batch(url, run_id, pairs, found, signed, rejects, prepared.repeats)
+    batch, rejects = load_batch(
+        url,
+        run_id,
+        _opaque(pairs),
+        _opaque(found),
+        _opaque(signed),
+        _opaque(rejects),
+        _opaque(prepared.repeats),
+    )
     timer.add("load", t)
     batch.already_loaded += prepared.already
     batch.rejected += len(rejects)

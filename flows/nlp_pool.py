@@ -8,10 +8,16 @@ reused by every batch; articles go out and mentions come back, both small to pic
 from __future__ import annotations
 
 import atexit
+import ctypes
 import multiprocessing
+import os
+import signal
+import sys
 import threading
-from collections.abc import Sequence
+import time
+from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from types import FrameType
 from typing import Any
 
 from newsdesk import entities
@@ -24,10 +30,66 @@ _lock = threading.Lock()
 _nlp: Any = None
 
 
+# How often the portable watch looks for its parent: workers outlive a killed flow by at most
+# this long where the kernel cannot tell them (not Linux).
+PARENT_POLL_SECONDS = 1.0
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+# The signal the kernel sends a worker when its parent goes; a handler checks the parent is
+# really gone (see watch_parent), so a user signal nothing else sends.
+_PARENT_DEATH_SIGNAL = signal.SIGUSR1
+
+
+def _init_worker(model: str, version: str) -> None:
+    """Worker initializer: exit with the flow process; load the model once per worker."""
+    watch_parent()
+    _load(model, version)
+
+
 def _load(model: str, version: str) -> None:
-    """Worker initializer: load the model once per worker process."""
     global _nlp
     _nlp = entities.load_model(model, version)
+
+
+def watch_parent() -> None:
+    """Exit this worker when the process that started it dies.
+
+    A flow process killed with SIGKILL cannot shut its pool down, and its workers would wait
+    for work forever. On Linux the kernel tells the worker (PR_SET_PDEATHSIG); it signals also
+    when the *thread* that started the worker ends (a task runner's thread), so the handler
+    exits only when the parent process is really gone. Elsewhere a daemon thread polls the
+    parent's pid.
+    """
+    parent = os.getppid()
+    if not _ask_kernel(parent):
+        threading.Thread(target=_poll_parent, args=(parent,), daemon=True).start()
+    if os.getppid() != parent:  # the parent died before the watch was in place
+        os._exit(1)
+
+
+def _ask_kernel(parent: int) -> bool:
+    """Have Linux send _PARENT_DEATH_SIGNAL when the parent goes; False where it cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        signal.signal(_PARENT_DEATH_SIGNAL, _exit_if_orphaned(parent))
+        return int(libc.prctl(_PR_SET_PDEATHSIG, int(_PARENT_DEATH_SIGNAL), 0, 0, 0)) == 0
+    except (OSError, AttributeError, ValueError):
+        return False
+
+
+def _exit_if_orphaned(parent: int) -> Callable[[int, FrameType | None], None]:
+    def handler(_signum: int, _frame: FrameType | None) -> None:
+        if os.getppid() != parent:
+            os._exit(1)
+
+    return handler
+
+
+def _poll_parent(parent: int) -> None:
+    while os.getppid() == parent:
+        time.sleep(PARENT_POLL_SECONDS)
+    os._exit(1)
 
 
 Extracted = tuple[list[list[Mention]], dict[int, tuple[str, str]]]
@@ -79,7 +141,7 @@ def _get_pool(model: str, version: str, processes: int) -> ProcessPoolExecutor:
             _pool = ProcessPoolExecutor(
                 max_workers=processes,
                 mp_context=multiprocessing.get_context("spawn"),
-                initializer=_load,
+                initializer=_init_worker,
                 initargs=(model, version),
             )
             _pool_key = (model, version, processes)

@@ -2,26 +2,17 @@
 
 from __future__ import annotations
 
-import hashlib
-
 from sqlalchemy import Engine, text
 
 from newsdesk import bulk, load
 from newsdesk.clean.dedupe import signature
-from newsdesk.records import Article, Mention, RawDocument
+from newsdesk.records import Article, Mention
+from tests.records import raw_document
 from tests.test_learn import WIRE
 
 
 def _item(body: str, people: list[str], bad: bool = False) -> bulk.Item:
-    raw = body.encode()
-    doc = RawDocument(
-        "mem://" + hashlib.sha1(raw).hexdigest()[:8],
-        hashlib.sha256(raw).hexdigest(),
-        "text/plain",
-        raw,
-        body,
-        "utf-8",
-    )
+    doc = raw_document(body.encode())
     mentions = []
     for name in people:
         start = body.index(name)

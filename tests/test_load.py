@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import hashlib
-
 import pytest
 from sqlalchemy import Engine, func, select, text
 from sqlalchemy.exc import IntegrityError
@@ -11,20 +9,13 @@ from sqlalchemy.exc import IntegrityError
 import models as m
 from newsdesk import load
 from newsdesk.records import Article, Mention, RawDocument, Rejected
+from tests.records import raw_document
 
 BODY = "Ana Lima met Bo Chen at the Harbour Authority. Lima said the Authority would act."
 
 
 def _doc(body: str = BODY) -> RawDocument:
-    raw = body.encode()
-    return RawDocument(
-        source_uri="mem://a.txt",
-        content_sha256=hashlib.sha256(raw).hexdigest(),
-        media_type="text/plain",
-        raw=raw,
-        text=body,
-        encoding="utf-8",
-    )
+    return raw_document(body.encode(), source_uri="mem://a.txt")
 
 
 def _article(body: str = BODY) -> Article:

@@ -17,6 +17,7 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from multiprocessing import util as multiprocessing_util
 from types import FrameType
 from typing import Any
 
@@ -177,3 +178,8 @@ def shutdown() -> None:
 
 
 atexit.register(shutdown)
+# In a process that is itself a multiprocessing child (Prefect's runner starts each flow run
+# as one), the end of the process joins its children *before* atexit handlers run: idle pool
+# workers would wait for work and the flow-run process would never exit. A multiprocessing
+# finalizer with a priority runs before that join.
+multiprocessing_util.Finalize(None, shutdown, exitpriority=100)

@@ -535,7 +535,11 @@ def _prefect_server(port: int) -> Iterator[None]:
         yield
     finally:
         server.terminate()
-        server.wait(timeout=30)
+        try:
+            server.wait(timeout=30)
+        except subprocess.TimeoutExpired:
+            server.kill()
+            server.wait(timeout=30)
         log.close()
 
 

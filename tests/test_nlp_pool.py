@@ -119,3 +119,39 @@ def test_ner_workers_exit_with_a_killed_flow_process_not_with_its_threads(
 def test_the_portable_watch_ends_orphaned_workers_too(tmp_path: Path) -> None:
     _, workers, left = _kill_owner(POLLING_POOL, tmp_path)
     assert len(workers) == 2 and left == []
+
+
+# A flow run in a multiprocessing child, as Prefect's runner starts one: it uses the pool and
+# returns; the child must then exit on its own.
+POOL_IN_CHILD = """
+import multiprocessing, sys
+from flows import nlp_pool
+from newsdesk.records import Article
+from newsdesk.settings import get_settings
+
+def flow_run():
+    s = get_settings()
+    article = Article("mem://a", "Ana Ruiz met Bo Chen", None, [], None, None, "Ana Ruiz spoke.")
+    nlp_pool.extract([article, article], s.spacy_model, s.spacy_model_version, 64, 2)
+
+if __name__ == "__main__":
+    child = multiprocessing.get_context("spawn").Process(target=flow_run)
+    child.start()
+    child.join(timeout=float(sys.argv[1]))
+    print(child.exitcode, flush=True)
+    if child.exitcode is None:
+        for worker in multiprocessing.active_children():
+            worker.kill()
+        child.kill()
+"""
+
+
+@pytest.mark.slow
+def test_a_flow_run_process_with_a_pool_exits_when_done(tmp_path: Path) -> None:
+    path = tmp_path / "runner.py"
+    path.write_text(textwrap.dedent(POOL_IN_CHILD))
+    env = {**os.environ, "PYTHONPATH": str(REPO)}
+    done = subprocess.run(
+        [sys.executable, str(path), "90"], cwd=REPO, env=env, capture_output=True, text=True
+    )
+    assert done.stdout.strip() == "0", done.stderr[-2000:]

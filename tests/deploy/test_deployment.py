@@ -48,6 +48,16 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
+def _stop(process: subprocess.Popen[bytes]) -> None:
+    """SIGTERM, and SIGKILL if it is still shutting down after 30 s (a worker can take that)."""
+    process.terminate()
+    try:
+        process.wait(timeout=30)
+    except subprocess.TimeoutExpired:
+        process.kill()
+        process.wait(timeout=30)
+
+
 def _wait_healthy(api: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
     deadline = time.monotonic() + timeout
     while time.monotonic() < deadline:
@@ -87,8 +97,7 @@ def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         _wait_healthy(env["PREFECT_API_URL"], server)
         yield env
     finally:
-        server.terminate()
-        server.wait(timeout=30)
+        _stop(server)
         log.close()
 
 
@@ -110,8 +119,7 @@ def worker(prefect_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
         stderr=subprocess.STDOUT,
     )
     yield process
-    process.terminate()
-    process.wait(timeout=30)
+    _stop(process)
     log.close()
 
 

@@ -1,3 +1,7 @@
 """newsdesk: scraped news in, clean Postgres tables of articles, people and organisations out."""
 
-PIPELINE_VERSION = "0.1.0"
+# Raised whenever cleaning, metadata or entity rules change what is stored, so that
+# `newsdesk reprocess --outdated-only` rebuilds the rows older rules wrote. 0.2.0: page-local
+# publication dates, entities the model missed found across articles, countries dropped as
+# organisations, sentences cut at paragraphs.
+PIPELINE_VERSION = "0.2.0"

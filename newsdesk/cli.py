@@ -505,42 +505,26 @@ def _prefect_server(port: int) -> Iterator[None]:
         yield
         return
     import subprocess
-    import time
-    import urllib.request
+
+    from flows.server import stop, wait_healthy
 
     api = f"http://127.0.0.1:{port}/api"
     print(f"newsdesk: starting a local Prefect server at {api} (UI on port {port})", flush=True)
     log_path = Path(os.environ.get("PREFECT_HOME", Path.home() / ".prefect")) / "server.log"
     log_path.parent.mkdir(parents=True, exist_ok=True)
     print(f"newsdesk: the server logs to {log_path}", flush=True)
-    log = log_path.open("ab")
     command = ["prefect", "server", "start", "--host", "127.0.0.1", "--port", str(port)]
     # Prefect 3.8.8 starts none of its loop services (the scheduler among them) when
     # PREFECT_SERVER_ANALYTICS_ENABLED is false, so this server keeps the default.
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_ANALYTICS_ENABLED"}
-    server = subprocess.Popen([sys.executable, "-m", *command], stdout=log, stderr=log, env=env)
-    try:
-        deadline = time.monotonic() + 120
-        while True:
-            if server.poll() is not None:
-                raise NewsdeskError(f"the Prefect server did not start (is port {port} free?)")
-            try:
-                with urllib.request.urlopen(f"{api}/health", timeout=2):
-                    break
-            except OSError:
-                if time.monotonic() > deadline:
-                    raise NewsdeskError("the Prefect server did not answer within 120 s") from None
-                time.sleep(0.5)
-        os.environ["PREFECT_API_URL"] = api
-        yield
-    finally:
-        server.terminate()
+    with log_path.open("ab") as log:
+        server = subprocess.Popen([sys.executable, "-m", *command], stdout=log, stderr=log, env=env)
         try:
-            server.wait(timeout=30)
-        except subprocess.TimeoutExpired:
-            server.kill()
-            server.wait(timeout=30)
-        log.close()
+            wait_healthy(api, server)
+            os.environ["PREFECT_API_URL"] = api
+            yield
+        finally:
+            stop(server)
 
 
 def cmd_automations(args: argparse.Namespace) -> int:

@@ -15,7 +15,6 @@ import subprocess
 import sys
 import threading
 import time
-import urllib.request
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any, ClassVar
@@ -23,6 +22,7 @@ from typing import Any, ClassVar
 import pytest
 from sqlalchemy import create_engine, text
 
+from flows.server import stop, wait_healthy
 from tests.conftest import REPO
 
 pytestmark = [pytest.mark.deployment, pytest.mark.slow]
@@ -48,30 +48,6 @@ def _free_port() -> int:
         return int(sock.getsockname()[1])
 
 
-def _stop(process: subprocess.Popen[bytes]) -> None:
-    """SIGTERM, and SIGKILL if it is still shutting down after 30 s (a worker can take that)."""
-    process.terminate()
-    try:
-        process.wait(timeout=30)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait(timeout=30)
-
-
-def _wait_healthy(api: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
-    deadline = time.monotonic() + timeout
-    while time.monotonic() < deadline:
-        if process.poll() is not None:
-            raise RuntimeError(f"prefect server exited with {process.returncode}")
-        try:
-            with urllib.request.urlopen(f"{api}/health", timeout=2) as response:
-                if response.status == 200:
-                    return
-        except OSError:
-            time.sleep(0.5)
-    raise TimeoutError("prefect server did not become healthy")
-
-
 @pytest.fixture(scope="module")
 def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, str]]:
     """A Prefect server on localhost with its own (SQLite) database, never newsdesk's."""
@@ -94,10 +70,10 @@ def prefect_env(tmp_path_factory: pytest.TempPathFactory) -> Iterator[dict[str, 
         stderr=subprocess.STDOUT,
     )
     try:
-        _wait_healthy(env["PREFECT_API_URL"], server)
+        wait_healthy(env["PREFECT_API_URL"], server)
         yield env
     finally:
-        _stop(server)
+        stop(server)
         log.close()
 
 
@@ -119,7 +95,7 @@ def worker(prefect_env: dict[str, str]) -> Iterator[subprocess.Popen[bytes]]:
         stderr=subprocess.STDOUT,
     )
     yield process
-    _stop(process)
+    stop(process)
     log.close()
 
 

@@ -11,11 +11,10 @@ from collections.abc import Iterator, Sequence
 from datetime import datetime
 from itertools import islice
 
-from sqlalchemy import Connection, Engine, bindparam, insert, text
+from sqlalchemy import Connection, Engine, bindparam, text
 from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import BigInteger
 
-import models as m
 from newsdesk import load
 from newsdesk.entities.echo import Taken, find_echoes, name_words
 from newsdesk.entities.keys import fold_key
@@ -228,23 +227,7 @@ def _write_echoes(conn: Connection, since: datetime) -> list[int]:
     ids = list(conn.scalars(SCOPE_SQL, {"since": since, "query": " | ".join(fresh)}))
     written: list[int] = []
     for chunk in _chunks(ids, ECHO_CHUNK):
-        mentions = _echo_mentions(conn, chunk, words)
-        if not mentions:
-            continue
-        people = load.entity_ids(conn, "person", [x for _, x in mentions])
-        rows = [
-            {
-                "article_id": article_id,
-                "person_id": people[x.key],
-                "field": x.field,
-                "start_char": x.start,
-                "end_char": x.end,
-                "surface": x.surface,
-                "sentence": x.sentence,
-            }
-            for article_id, x in mentions
-        ]
-        written += conn.scalars(insert(m.Mention).returning(m.Mention.id), rows).all()
+        written += load.write_mentions(conn, _echo_mentions(conn, chunk, words))
     return written
 
 

@@ -187,9 +187,11 @@ def article_row(document_id: int, article: Article) -> dict[str, object]:
     }
 
 
-def _write_mentions(conn: Connection, article_id: int, mentions: Sequence[Mention]) -> None:
-    people = entity_ids(conn, "person", [x for x in mentions if x.kind == "person"])
-    orgs = entity_ids(conn, "organisation", [x for x in mentions if x.kind == "organisation"])
+def write_mentions(conn: Connection, mentions: Sequence[tuple[int, Mention]]) -> list[int]:
+    """Insert (article id, mention) pairs, their entities resolved first; returns the new ids."""
+    found = [x for _, x in mentions]
+    people = entity_ids(conn, "person", [x for x in found if x.kind == "person"])
+    orgs = entity_ids(conn, "organisation", [x for x in found if x.kind == "organisation"])
     rows = [
         {
             "article_id": article_id,
@@ -201,10 +203,11 @@ def _write_mentions(conn: Connection, article_id: int, mentions: Sequence[Mentio
             "surface": x.surface,
             "sentence": x.sentence,
         }
-        for x in mentions
+        for article_id, x in mentions
     ]
-    if rows:
-        conn.execute(insert(m.Mention), rows)
+    if not rows:
+        return []
+    return list(conn.scalars(insert(m.Mention).returning(m.Mention.id), rows))
 
 
 def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) -> dict[str, int]:
@@ -502,7 +505,8 @@ def replace_article(
         conn.execute(delete(m.Mention).where(m.Mention.article_id == article_id))
         conn.execute(delete(m.ArticleBand).where(m.ArticleBand.article_id == article_id))
         conn.execute(delete(m.ArticleSignature).where(m.ArticleSignature.article_id == article_id))
-        _write_mentions(conn, article_id, mentions)  # entities first: see lock_near_duplicates
+        # Entities first: see lock_near_duplicates.
+        write_mentions(conn, [(article_id, x) for x in mentions])
         if signature:
             _link_duplicate(conn, article_id, signature, earlier_only=True)
         return article_id

@@ -16,8 +16,9 @@ from sqlalchemy.dialects.postgresql import ARRAY
 from sqlalchemy.types import BigInteger
 
 from newsdesk import load
-from newsdesk.entities.echo import Taken, find_echoes, name_words
+from newsdesk.entities.echo import Taken, find_echoes
 from newsdesk.entities.keys import fold_key
+from newsdesk.entities.spans import name_words
 from newsdesk.records import Field, Mention
 
 # A line is a publisher's boilerplate when it stands alone in at least this many of the

@@ -16,16 +16,16 @@ is what resolution joins on; a name with no sentence partner could not be resolv
 from __future__ import annotations
 
 import re
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 
-from newsdesk.entities.spans import DETERMINERS, could_stand_alone, is_capitalised
+from newsdesk.entities.spans import DETERMINERS, is_capitalised
 from newsdesk.records import Field
 
 # A run of letters: the unit a name word is compared on ("Choe" in "Choe’s").
 _LETTERS = re.compile(r"[^\W\d_]+")
 # Characters that glue a word to the next one into a compound ("Choe-led", "O'Neill").
-_GLUE = "-‐–'’"
+_GLUE = frozenset("-‐–'’")
 
 
 @dataclass(frozen=True)
@@ -47,16 +47,6 @@ class Taken:
     start: int
     end: int
     sentence: str
-
-
-def name_words(full_names: Iterable[str]) -> set[str]:
-    """Words of multi-word person names that could stand alone as a surname ("Choe")."""
-    words: set[str] = set()
-    for name in full_names:
-        parts = name.split()
-        if len(parts) > 1:
-            words.update(w for w in parts if is_capitalised(w) and could_stand_alone(w))
-    return words
 
 
 def find_echoes(texts: Mapping[Field, str], taken: Sequence[Taken], words: set[str]) -> list[Echo]:
@@ -84,7 +74,7 @@ def find_echoes(texts: Mapping[Field, str], taken: Sequence[Taken], words: set[s
 def _stands_alone(text: str, start: int, end: int) -> bool:
     """Not glued to a neighbour, not after a capitalised word or determiner, not first."""
     before, after = text[:start], text[end:]
-    if before[-1:] in set(_GLUE) or (after[:1] in set(_GLUE) and not _possessive(after)):
+    if before[-1:] in _GLUE or (after[:1] in _GLUE and not _possessive(after)):
         return False
     stripped = before.rstrip(" \t\u00a0")
     if stripped == before or not stripped:

@@ -42,7 +42,7 @@ def mentions_from_docs(
         for name in FIELDS
         if name in docs
     }
-    words = name_words([c for cs in tagged.values() for c in cs])
+    words = name_words(c.surface for cs in tagged.values() for c in cs if c.kind == "person")
     found = [
         c
         for name, cs in tagged.items()

@@ -6,6 +6,7 @@ Trimming moves offsets and never edits text, so `text[start:end] == surface` alw
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -269,16 +270,17 @@ def candidates(doc: Doc, field: Field) -> list[Candidate]:
     return found
 
 
-def name_words(found: list[Candidate]) -> set[str]:
-    """Words of the article's multi-word person names that could stand alone ("Rathbun")."""
+def name_words(names: Iterable[str]) -> set[str]:
+    """Words of multi-word person names that could stand alone ("Rathbun", "Choe")."""
     words: set[str] = set()
-    for c in found:
-        if c.kind == "person" and len(c.words) > 1:
-            words.update(w for w in c.words if is_capitalised(w) and could_stand_alone(w))
+    for name in names:
+        parts = name.split()
+        if len(parts) > 1:
+            words.update(w for w in parts if is_capitalised(w) and _could_stand_alone(w))
     return words
 
 
-def could_stand_alone(word: str) -> bool:
+def _could_stand_alone(word: str) -> bool:
     """A name word that is not a title, junk word, nationality or initial."""
     folded = bare(word)
     return (

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import re
 
-from newsdesk.entities.echo import Taken, find_echoes, name_words
+from newsdesk.entities.echo import Taken, find_echoes
+from newsdesk.entities.spans import name_words
 
 
 def _taken(text: str, surface: str, sentence: str) -> Taken:

@@ -16,7 +16,7 @@ from zoneinfo import ZoneInfo
 
 from dateutil import parser as date_parser
 
-from newsdesk.clean.metadata import clean_title
+from newsdesk.clean.metadata import YEAR, clean_title
 from newsdesk.clean.names import authors_from_byline, proper_case
 from newsdesk.clean.text import fold
 from newsdesk.errors import RejectError
@@ -100,7 +100,6 @@ PRINTED_TIME = re.compile(r"(?<!\d)(\d{1,2})(?:[:.](\d{2})|\s*(?=[ap]\.?m\b))", 
 OFFSET_STEP = timedelta(minutes=15)
 MAX_UTC_OFFSET = timedelta(hours=14)
 PRINTED_TIME_SLACK = timedelta(minutes=1)
-YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # Dates outside this range are parsing accidents (a year read from a phone number, say).
 MIN_YEAR, MAX_YEAR = 1990, 2100
 # Language guess: the share of tokens that are the language's commonest function words. 0.2 is

@@ -231,7 +231,7 @@ def _headings(tree: HtmlElement) -> dict[str, Any]:
     """The page's <h1> (when headline-sized) and <title>."""
     hints: dict[str, Any] = {}
     for h1 in tree.iter("h1"):
-        text = " ".join(h1.text_content().split())
+        text = _element_text(h1)
         if len(text.split()) >= H1_MIN_WORDS:
             hints["h1"] = text
             break

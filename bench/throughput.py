@@ -196,7 +196,8 @@ def _tree_rss(flow: Any) -> int:
         total = flow.memory_info().rss
         for child in flow.children(recursive=True):
             try:
-                if "prefect" in " ".join(child.cmdline()) and "server" in child.cmdline():
+                command = child.cmdline()
+                if "prefect" in " ".join(command) and "server" in command:
                     continue
                 total += child.memory_info().rss
             except psutil.Error:

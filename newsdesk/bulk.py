@@ -76,11 +76,16 @@ ARTICLE_IDS = text(
     "ORDER BY 1"
 )
 # Stored articles sharing a band with the batch, with the band keys they share (the only ones
-# a lookup can hit, so their other keys need not be computed).
+# a lookup can hit, so their other keys need not be computed). One index probe per key: with
+# `band_key = ANY(:keys)` or a plain join and thousands of keys the planner reads the whole
+# table instead (a hash join), so each batch would cost more as the database grows. OFFSET 0
+# keeps the lateral subquery from being flattened into that join.
 CANDIDATES = text(
     "SELECT b.article_id, b.keys, s.signature, a.duplicate_of FROM "
-    "(SELECT article_id, array_agg(band_key) AS keys FROM article_bands "
-    "WHERE band_key = ANY(CAST(:keys AS bigint[])) GROUP BY article_id) b "
+    "(SELECT hit.article_id, array_agg(hit.band_key) AS keys "
+    "FROM unnest(CAST(:keys AS bigint[])) AS wanted(key) CROSS JOIN LATERAL "
+    "(SELECT article_id, band_key FROM article_bands WHERE band_key = wanted.key OFFSET 0) hit "
+    "GROUP BY hit.article_id) b "
     "JOIN article_signatures s ON s.article_id = b.article_id "
     "JOIN articles a ON a.id = b.article_id"
 )

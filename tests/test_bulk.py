@@ -84,3 +84,24 @@ def test_bulk_and_one_by_one_agree(engine: Engine, db_url: str) -> None:
             )
         ).all()
     assert [(s, e, n) for _, s, e, n in spans] == [(9, 17, "Ana Ruiz"), (22, 29, "Bo Chen")] * 3
+
+
+def test_candidate_lookup_probes_the_index_however_big_the_band_table(engine: Engine) -> None:
+    # 200,000 band rows and a batch's worth of keys: a plan that reads the whole table would
+    # make every batch slower as the database grows.
+    (article_id,) = [o for o in bulk.load_items(engine, [_item("Ana Ruiz spoke.", [])])]
+    with engine.begin() as conn:
+        conn.execute(
+            text(
+                "INSERT INTO article_bands (band_key, article_id) "
+                "SELECT g * 7919, :a FROM generate_series(1, 200000) g"
+            ),
+            {"a": article_id},
+        )
+        conn.execute(text("ANALYZE article_bands"))
+        keys = list(range(5, 5 * 4200, 5))
+        plan = "\n".join(
+            conn.execute(text("EXPLAIN " + str(bulk.CANDIDATES)), {"keys": keys}).scalars()
+        )
+    assert "Index" in plan and "article_bands" in plan, plan
+    assert "Seq Scan on article_bands" not in plan, plan

@@ -426,7 +426,7 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         "One LSH band of an article's signature; articles sharing a band are "
         "near-duplicate candidates.",
         {
-            "band_key": "Hash of one band (4 values) of the signature.",
+            "band_key": "Hash of one band (6 values) of the signature.",
             "article_id": "The article (articles.id).",
         },
     ),

@@ -73,3 +73,47 @@ def test_downgrade_to_base_and_back(empty_db_url: str) -> None:
     ensure_migrated(engine)
     assert set(inspect(engine).get_table_names()) >= CONTRACT_TABLES
     engine.dispose()
+
+
+def test_band_width_migration_recomputes_stored_bands(empty_db_url: str) -> None:
+    # 0004 rewrites every article's band keys from its stored signature, both ways, so a
+    # database loaded before it still finds its near-duplicates after it.
+    from alembic import command
+
+    from newsdesk import bulk, load
+    from tests.test_bulk import _item
+    from tests.test_learn import WIRE
+
+    engine = make_engine(empty_db_url)
+    ensure_migrated(engine)
+    bulk.load_items(engine, [_item(WIRE, []), _item("Ana Ruiz opened the new library.", [])])
+
+    def bands() -> dict[int, set[int]]:
+        with engine.connect() as conn:
+            rows = conn.execute(text("SELECT article_id, band_key FROM article_bands")).all()
+        out: dict[int, set[int]] = {}
+        for article_id, key in rows:
+            out.setdefault(article_id, set()).add(key)
+        return out
+
+    with engine.connect() as conn:
+        signatures = dict(
+            conn.execute(text("SELECT article_id, signature FROM article_signatures"))
+            .tuples()
+            .all()
+        )
+    assert bands() == {a: set(load.band_keys(s)) for a, s in signatures.items()}
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "0003")
+    old = bands()
+    assert all(len(keys) == 32 for keys in old.values())
+    assert not any(old[a] & set(load.band_keys(s)) for a, s in signatures.items())
+    ensure_migrated(engine)
+    assert bands() == {a: set(load.band_keys(s)) for a, s in signatures.items()}
+    (copy,) = bulk.load_items(engine, [_item(WIRE + " Updated at noon.", [])])
+    with engine.connect() as conn:
+        link = conn.scalar(text("SELECT duplicate_of FROM articles WHERE id = :i"), {"i": copy})
+    assert link == min(signatures)
+    engine.dispose()

@@ -8,7 +8,11 @@ What it measures (every figure is a ratio against a baseline from the same run):
    cleaned title, standfirst and body), one process, the same model and components;
 2. end to end: the ETL flow over the N files into a fresh database (Prefect's server already
    up, as in a deployment): reading, cleaning, normalising, NER, resolving, loading;
-3. loading: mentions written per second by the load stage alone;
+3. loading: mentions written per second by the load stage alone (documents, articles with
+   their full-text index, near-duplicate index, entities, mentions: one transaction a batch),
+   with the time of each of its steps, and the rate of the mention writes alone (entities
+   upserted and mentions copied); and the load stage's rate again in the big memory run, to
+   show it does not fall as the database grows;
 4. a second run over the unchanged corpus, as a share of the first;
 5. peak memory (RSS) of a whole run in a fresh process at N and at 10 x N: of the flow
    process, and of the flow process with its NER workers (sampled);
@@ -150,8 +154,9 @@ def run_flow(folder: Path, url: str) -> dict[str, Any]:
     return summary
 
 
-def memory_of_run(n: int) -> tuple[int, int]:
-    """Peak RSS (bytes) of a whole run over n files in a fresh process: (flow process, tree).
+def memory_of_run(n: int) -> tuple[int, int, dict[str, Any]]:
+    """Peak RSS (bytes) of a whole run over n files in a fresh process: (flow process, tree),
+    and the run's summary.
 
     The tree is the flow process plus its NER workers, summed, sampled every 0.2 s: the
     workers hold the model and the texts in flight, so a leak there shows. Prefect's own
@@ -167,8 +172,9 @@ def memory_of_run(n: int) -> tuple[int, int]:
             "from prefect.testing.utilities import prefect_test_harness\n"
             "from bench.throughput import run_flow\n"
             "with prefect_test_harness(server_startup_timeout=120):\n"
-            "    run_flow(__import__('pathlib').Path(sys.argv[1]), sys.argv[2])\n"
-            "print(json.dumps(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss))\n"
+            "    summary = run_flow(__import__('pathlib').Path(sys.argv[1]), sys.argv[2])\n"
+            "rss = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss\n"
+            "print(json.dumps({'maxrss': rss, 'summary': summary}, default=str))\n"
         )
         with subprocess.Popen(
             [sys.executable, "-c", code, str(folder), url],
@@ -185,7 +191,8 @@ def memory_of_run(n: int) -> tuple[int, int]:
         if proc.returncode:
             raise RuntimeError(f"the memory run over {n} files failed ({proc.returncode})")
         del keep
-        return int(out.strip().splitlines()[-1]) * 1024, tree_peak
+        last = json.loads(out.strip().splitlines()[-1])
+        return int(last["maxrss"]) * 1024, tree_peak, last["summary"]
 
 
 def _tree_rss(flow: Any) -> int:
@@ -279,18 +286,24 @@ def main(argv: list[str] | None = None) -> int:
     results["words_per_second"] = words / first["wall_seconds"]
     results["bare_ner_words_per_second"] = words / results["bare_ner_seconds"]
     results["stage_seconds"] = first["stage_seconds"]
-    load_seconds = first["stage_seconds"].get("load", float("nan"))
     results["mentions"] = first["mentions"]
-    results["load_mentions_per_second"] = first["mentions"] / load_seconds
+    results["load_mentions_per_second"] = load_rate(first)
+    results["load_step_seconds"] = first["load_seconds"]
+    writes = sum(first["load_seconds"].get(k, 0.0) for k in ("entities", "mentions"))
+    results["mention_writes_per_second"] = first["mentions"] / writes if writes else float("nan")
     results["second_run_share"] = second["wall_seconds"] / first["wall_seconds"]
     results["loaded"], results["second_run_loaded"] = first["loaded"], second["loaded"]
     _report(results)  # the speed figures now: the memory runs take minutes
     if args.memory_n and args.memory_big:
-        (small, small_tree), (big, big_tree) = (
+        (small, small_tree, small_run), (big, big_tree, big_run) = (
             memory_of_run(args.memory_n),
             memory_of_run(args.memory_big),
         )
         memory = {
+            "memory_small_n": args.memory_n,
+            "memory_big_n": args.memory_big,
+            "load_mentions_per_second_small": load_rate(small_run),
+            "load_mentions_per_second_big": load_rate(big_run),
             "peak_rss_small_mb": small / 2**20,
             "peak_rss_big_mb": big / 2**20,
             "memory_ratio_big_vs_small": big / small,
@@ -311,6 +324,12 @@ def main(argv: list[str] | None = None) -> int:
     if args.json:
         print(json.dumps(results, indent=2))
     return 0
+
+
+def load_rate(summary: dict[str, Any]) -> float:
+    """Mentions written per second of the run's load stage."""
+    seconds = summary["stage_seconds"].get("load")
+    return summary["mentions"] / seconds if seconds else float("nan")
 
 
 def verdict(ok: bool) -> str:
@@ -340,6 +359,10 @@ def _report(r: dict[str, Any]) -> None:
         f"loading: {r['mentions']:,} mentions at {rate:,.0f}/s "
         f"(target >= 20,000/s: {verdict(rate >= 20000)})"
     )
+    steps = r["load_step_seconds"]
+    total = sum(steps.values()) or 1.0
+    print("  load steps: " + ", ".join(f"{k} {v:.2f}s ({v / total:.0%})" for k, v in steps.items()))
+    print(f"  mention writes alone (entities + mentions): {r['mention_writes_per_second']:,.0f}/s")
     share = r["second_run_share"]
     print(
         f"second run: {share:.1%} of the first, {r['second_run_loaded']} loaded "
@@ -350,6 +373,11 @@ def _report(r: dict[str, Any]) -> None:
 
 def _report_rest(r: dict[str, Any]) -> None:
     if "memory_ratio_big_vs_small" in r:
+        small, big = r["load_mentions_per_second_small"], r["load_mentions_per_second_big"]
+        print(
+            f"loading as the database grows: {small:,.0f} mentions/s over {r['memory_small_n']:,}"
+            f" articles, {big:,.0f}/s over {r['memory_big_n']:,} (ratio {big / small:.2f})"
+        )
         mem, tree = r["memory_ratio_big_vs_small"], r["memory_tree_ratio_big_vs_small"]
         print(
             f"peak memory, flow process: {r['peak_rss_small_mb']:.0f} MB -> "

@@ -188,10 +188,12 @@ def load_batch(
         bulk.Item(doc, article, found, sig, bands)
         for (doc, article), found, (sig, bands) in zip(pairs, mentions, signed, strict=True)
     ]
-    outcomes = call_with_retries(
-        partial(bulk.load_items, engine, items), attempts=DB_RETRIES + 1, delays=DB_RETRY_DELAYS
-    )
     counts = load.LoadCounts()
+    outcomes = call_with_retries(
+        partial(bulk.load_items, engine, items, counts.load_seconds),
+        attempts=DB_RETRIES + 1,
+        delays=DB_RETRY_DELAYS,
+    )
     rejects = list(rejects)
     for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Exception):
@@ -535,6 +537,7 @@ def _summary(
         "organisations_total": totals["organisations"],
         "elapsed_seconds": round(elapsed, 2),
         "stage_seconds": {k: round(v, 3) for k, v in timer.seconds.items()},
+        "load_seconds": {k: round(v, 3) for k, v in counts.load_seconds.items()},
         "slowest_stage": timer.slowest(),
         "database": location.describe(),
     }

@@ -21,7 +21,9 @@ The CPU-only work (MinHash signatures, band keys) is done before the load, by th
 from __future__ import annotations
 
 import json
-from collections.abc import Iterable, Sequence
+import time
+from collections.abc import Iterable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -118,34 +120,51 @@ class Item:
 # Per item: the new article id, None when its document was already loaded, or the error that
 # kept it out (only after the per-article fallback).
 Outcome = int | None | Exception
+# Seconds spent in each step of the load (the names of STEPS), summed over the calls given it.
+Steps = dict[str, float]
+STEPS = (
+    "documents",
+    "entities",
+    "near-duplicate lookup",
+    "articles",
+    "near-duplicate index",
+    "mentions",
+    "commit",
+)
 
 
-def load_items(engine: Engine, items: Sequence[Item]) -> list[Outcome]:
-    """Load a batch; outcomes in the order of `items`."""
+def load_items(engine: Engine, items: Sequence[Item], steps: Steps | None = None) -> list[Outcome]:
+    """Load a batch; outcomes in the order of `items`. `steps` collects time per step."""
     if not items:
         return []
+    steps = {} if steps is None else steps
     try:
         with engine.begin() as conn:
-            return write(conn, items)
+            outcomes = write(conn, items, steps)
+            started = time.perf_counter()
+        _add(steps, "commit", started)
+        return outcomes
     except DBAPIError as exc:
         if is_transient(exc):
             raise
-    return [_load_one(engine, item) for item in items]
+    return [_load_one(engine, item, steps) for item in items]
 
 
-def _load_one(engine: Engine, item: Item) -> Outcome:
+def _load_one(engine: Engine, item: Item, steps: Steps) -> Outcome:
     try:
         with engine.begin() as conn:
-            return write(conn, [item])[0]
+            return write(conn, [item], steps)[0]
     except DBAPIError as exc:
         if is_transient(exc):
             raise
         return exc
 
 
-def write(conn: Connection, items: Sequence[Item]) -> list[Outcome]:
+def write(conn: Connection, items: Sequence[Item], steps: Steps | None = None) -> list[Outcome]:
     """Every step of the load in the caller's transaction; outcomes in the order of `items`."""
-    document_ids = _insert_documents(conn, items)
+    steps = {} if steps is None else steps
+    with _step(steps, "documents"):
+        document_ids = _insert_documents(conn, items)
     outcomes: list[Outcome] = [None] * len(items)
     fresh: list[int] = []
     taken: set[str] = set()  # a second copy of the same bytes counts as already loaded
@@ -157,20 +176,37 @@ def write(conn: Connection, items: Sequence[Item]) -> list[Outcome]:
     if not fresh:
         return outcomes
     batch = [items[i] for i in fresh]
-    entity_ids = _entity_ids(conn, batch)
-    conn.execute(
-        DELETE_REJECTS,
-        {"shas": [i.doc.content_sha256 for i in batch], "uris": [i.doc.source_uri for i in batch]},
-    )
-    load.lock_near_duplicates(conn)
-    article_ids = list(conn.execute(ARTICLE_IDS, {"n": len(batch)}).scalars())
-    links = _links(conn, article_ids, batch)
-    _copy_articles(conn, article_ids, batch, links, document_ids)
-    _copy_near_duplicate_index(conn, article_ids, batch)
-    _copy_mentions(conn, article_ids, batch, entity_ids)
+    with _step(steps, "entities"):
+        entity_ids = _entity_ids(conn, batch)
+    with _step(steps, "documents"):
+        shas, uris = [i.doc.content_sha256 for i in batch], [i.doc.source_uri for i in batch]
+        conn.execute(DELETE_REJECTS, {"shas": shas, "uris": uris})
+    with _step(steps, "near-duplicate lookup"):
+        load.lock_near_duplicates(conn)
+        article_ids = list(conn.execute(ARTICLE_IDS, {"n": len(batch)}).scalars())
+        links = _links(conn, article_ids, batch)
+    with _step(steps, "articles"):
+        _copy_articles(conn, article_ids, batch, links, document_ids)
+    with _step(steps, "near-duplicate index"):
+        _copy_near_duplicate_index(conn, article_ids, batch)
+    with _step(steps, "mentions"):
+        _copy_mentions(conn, article_ids, batch, entity_ids)
     for i, article_id in zip(fresh, article_ids, strict=True):
         outcomes[i] = article_id
     return outcomes
+
+
+@contextmanager
+def _step(steps: Steps, name: str) -> Iterator[None]:
+    started = time.perf_counter()
+    try:
+        yield
+    finally:
+        _add(steps, name, started)
+
+
+def _add(steps: Steps, name: str, started: float) -> None:
+    steps[name] = steps.get(name, 0.0) + time.perf_counter() - started
 
 
 def _insert_documents(conn: Connection, items: Sequence[Item]) -> dict[str, int]:

@@ -59,6 +59,8 @@ class LoadCounts:
     mentions: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     resolved_across_articles: int = 0
+    # Seconds in each step of the bulk load (bulk.STEPS), to see where loading time goes.
+    load_seconds: dict[str, float] = field(default_factory=dict)
 
     def add(self, other: LoadCounts) -> None:
         """Fold another batch's counts into these."""
@@ -69,6 +71,8 @@ class LoadCounts:
         self.resolved_across_articles += other.resolved_across_articles
         for reason, n in other.rejected_by_reason.items():
             self.rejected_by_reason[reason] = self.rejected_by_reason.get(reason, 0) + n
+        for step, seconds in other.load_seconds.items():
+            self.load_seconds[step] = self.load_seconds.get(step, 0.0) + seconds
 
 
 def known_hashes(engine: Engine, hashes: Iterable[str]) -> set[str]:

@@ -105,3 +105,14 @@ def test_candidate_lookup_probes_the_index_however_big_the_band_table(engine: En
         )
     assert "Index" in plan and "article_bands" in plan, plan
     assert "Seq Scan on article_bands" not in plan, plan
+
+
+def test_load_reports_the_time_of_each_step(engine: Engine) -> None:
+    steps: bulk.Steps = {}
+    items = [_item(f"Story {i}: Ana Ruiz met Bo Chen.", ["Ana Ruiz", "Bo Chen"]) for i in range(3)]
+    bulk.load_items(engine, items, steps)
+    assert set(steps) == set(bulk.STEPS)
+    assert all(seconds > 0 for seconds in steps.values())
+    before = dict(steps)
+    bulk.load_items(engine, items, steps)  # all loaded already: only the documents step runs
+    assert steps["documents"] > before["documents"] and steps["mentions"] == before["mentions"]

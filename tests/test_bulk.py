@@ -100,9 +100,12 @@ def test_candidate_lookup_probes_the_index_however_big_the_band_table(engine: En
         )
         conn.execute(text("ANALYZE article_bands"))
         keys = list(range(5, 5 * 4200, 5))
-        plan = "\n".join(
-            conn.execute(text("EXPLAIN " + str(bulk.CANDIDATES)), {"keys": keys}).scalars()
-        )
+        raw = conn.connection.driver_connection
+        assert raw is not None
+        with raw.cursor() as cursor:
+            plan = "\n".join(
+                r[0] for r in cursor.execute("EXPLAIN " + bulk.CANDIDATES, {"keys": keys})
+            )
     assert "Index" in plan and "article_bands" in plan, plan
     assert "Seq Scan on article_bands" not in plan, plan
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import re
+from collections.abc import Sequence
 
 import numpy as np
 
@@ -65,6 +66,23 @@ def signature(text: str) -> list[int]:
     values = np.fromiter(hashes, dtype=np.uint64, count=len(hashes))
     mixed = ((PERM_A * values + PERM_B) % np.uint64(_MERSENNE)) & np.uint64(_MAX_HASH)
     return [int(v) for v in mixed.min(axis=1)]
+
+
+def similarities(
+    signature: Sequence[int], others: Sequence[Sequence[int]] | Sequence[np.ndarray]
+) -> np.ndarray:
+    """`similarity` of one signature with each of many, at once (a float array)."""
+    if not others:
+        return np.zeros(0)
+    mine = np.asarray(signature, dtype=np.int64)
+    matrix = np.asarray(others, dtype=np.int64)
+    if matrix.shape[1:] != mine.shape or not len(mine):
+        raise ValueError("signatures must be non-empty and of equal length")
+    scores = (matrix == mine).mean(axis=1)
+    if (mine == _MAX_HASH).all():
+        return np.zeros(len(matrix))
+    scores[(matrix == _MAX_HASH).all(axis=1)] = 0.0  # an empty text is like nothing
+    return scores
 
 
 def similarity(a: list[int], b: list[int]) -> float:

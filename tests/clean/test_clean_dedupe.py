@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
-from newsdesk.clean.dedupe import NUM_PERM, signature, similarity
+from newsdesk.clean.dedupe import NUM_PERM, signature, similarities, similarity
 
 STORY = (
     "The city council voted on Tuesday to close the old bus depot on Mill Lane and sell the site "
@@ -47,3 +49,22 @@ def test_empty_text_matches_nothing() -> None:
 def test_mismatched_signatures_are_an_error() -> None:
     with pytest.raises(ValueError):
         similarity([1, 2], [1])
+
+
+# Texts over a few words, so that shingles (5 words) repeat between them; some too short for any.
+TEXTS = st.lists(
+    st.sampled_from(["the", "mayor", "said", "on", "river", "bridge", "council", "vote"]),
+    max_size=40,
+).map(" ".join)
+
+
+@given(st.lists(TEXTS, min_size=1, max_size=6), TEXTS)
+def test_similarities_agree_with_similarity_one_by_one(others: list[str], mine: str) -> None:
+    ours = signature(mine)
+    theirs = [signature(t) for t in others]
+    many = similarities(ours, theirs)
+    assert list(many) == pytest.approx([similarity(ours, t) for t in theirs])
+
+
+def test_similarities_of_nothing_is_empty() -> None:
+    assert len(similarities(signature(STORY), [])) == 0

@@ -21,6 +21,7 @@ from multiprocessing import util as multiprocessing_util
 from types import FrameType
 from typing import Any
 
+from flows.server import PR_SET_PDEATHSIG
 from newsdesk import entities
 from newsdesk.errors import RejectError
 from newsdesk.records import Article, Mention
@@ -34,7 +35,6 @@ _nlp: Any = None
 # How often the portable watch looks for its parent: workers outlive a killed flow by at most
 # this long where the kernel cannot tell them (not Linux).
 PARENT_POLL_SECONDS = 1.0
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 # The signal the kernel sends a worker when its parent goes; a handler checks the parent is
 # really gone (see watch_parent), so a user signal nothing else sends.
 _PARENT_DEATH_SIGNAL = signal.SIGUSR1
@@ -74,7 +74,7 @@ def _ask_kernel(parent: int) -> bool:
     try:
         libc = ctypes.CDLL(None, use_errno=True)
         signal.signal(_PARENT_DEATH_SIGNAL, _exit_if_orphaned(parent))
-        return int(libc.prctl(_PR_SET_PDEATHSIG, int(_PARENT_DEATH_SIGNAL), 0, 0, 0)) == 0
+        return int(libc.prctl(PR_SET_PDEATHSIG, int(_PARENT_DEATH_SIGNAL), 0, 0, 0)) == 0
     except (OSError, AttributeError, ValueError):
         return False
 

@@ -1,15 +1,23 @@
-"""A Prefect server run as a child process: waiting for it to answer, and stopping it.
+"""A Prefect server run as a child process: tying it to its parent, waiting for it to answer,
+and stopping it.
 
 `newsdesk serve` (which starts its own server) and the deployment tests share these.
 """
 
 from __future__ import annotations
 
+import ctypes
+import os
+import signal
 import subprocess
+import sys
 import time
 import urllib.request
+from collections.abc import Sequence
 
 from newsdesk.errors import NewsdeskError
+
+PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # How long a server may take to answer, and a process to exit on SIGTERM before SIGKILL.
 START_SECONDS = 120
@@ -44,3 +52,27 @@ def stop(process: subprocess.Popen[bytes], grace: float = STOP_SECONDS) -> None:
     except subprocess.TimeoutExpired:
         process.kill()
         process.wait(timeout=grace)
+
+
+def tied_to_this_process(command: Sequence[str]) -> list[str]:
+    """`command` started so that it gets SIGTERM when this process dies, even by SIGKILL.
+
+    On Linux the child asks the kernel for a parent-death signal (which survives the exec into
+    `command`); elsewhere `command` is returned unchanged. Start it from a thread that lives as
+    long as the process (the kernel signals when the starting *thread* ends).
+    """
+    if not sys.platform.startswith("linux"):
+        return list(command)
+    return [sys.executable, "-m", "flows.server", str(os.getpid()), *command]
+
+
+def _exec_tied(parent: int, command: list[str]) -> None:
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    if os.getppid() != parent:  # the parent died before the signal was asked for
+        sys.exit(1)
+    os.execv(command[0], command)
+
+
+if __name__ == "__main__":
+    _exec_tied(int(sys.argv[1]), sys.argv[2:])

@@ -506,7 +506,7 @@ def _prefect_server(port: int) -> Iterator[None]:
         return
     import subprocess
 
-    from flows.server import stop, wait_healthy
+    from flows.server import stop, tied_to_this_process, wait_healthy
 
     api = f"http://127.0.0.1:{port}/api"
     print(f"newsdesk: starting a local Prefect server at {api} (UI on port {port})", flush=True)
@@ -518,7 +518,13 @@ def _prefect_server(port: int) -> Iterator[None]:
     # PREFECT_SERVER_ANALYTICS_ENABLED is false, so this server keeps the default.
     env = {k: v for k, v in os.environ.items() if k != "PREFECT_SERVER_ANALYTICS_ENABLED"}
     with log_path.open("ab") as log:
-        server = subprocess.Popen([sys.executable, "-m", *command], stdout=log, stderr=log, env=env)
+        # Tied to this process: a `newsdesk serve` killed outright does not leave it running.
+        server = subprocess.Popen(
+            tied_to_this_process([sys.executable, "-m", *command]),
+            stdout=log,
+            stderr=log,
+            env=env,
+        )
         try:
             wait_healthy(api, server)
             os.environ["PREFECT_API_URL"] = api

@@ -120,9 +120,7 @@ class PersonAlias(Base):
 
     alias_key: Mapped[str] = mapped_column(Text, primary_key=True)
     alias: Mapped[str] = mapped_column(Text)
-    person_id: Mapped[int] = mapped_column(
-        ForeignKey("people.id", ondelete="CASCADE"), index=True
-    )
+    person_id: Mapped[int] = mapped_column(ForeignKey("people.id", ondelete="CASCADE"), index=True)
     created_at: Mapped[datetime] = _now()
 
 
@@ -231,6 +229,8 @@ class ArticleBand(Base):
     article_id: Mapped[int] = mapped_column(
         ForeignKey("articles.id", ondelete="CASCADE"), primary_key=True, index=True
     )
+
+
 class EntityMerge(Base):
     """One analyst merge of two people or organisations, so `newsdesk split` can undo it."""
 

@@ -129,8 +129,7 @@ RELATION_COMMENTS: dict[str, str] = {
     "articles": "One cleaned, normalised article per document. Full-text index ix_articles_fts "
     "on to_tsvector('english', coalesce(title, '') || ' ' || body); see search_articles().",
     "people": "A canonical person; spelling variants meet here through their folded name_key.",
-    "organisations": "A canonical organisation; variants meet here through their folded "
-    "name_key.",
+    "organisations": "A canonical organisation; variants meet here through their folded name_key.",
     "person_aliases": "Alias key -> person. The loader looks names up here first, so pointing "
     "an alias at another person merges them for later runs (newsdesk merge does this).",
     "organisation_aliases": "Alias key -> organisation. The loader looks names up here first, "
@@ -203,8 +202,7 @@ COLUMN_COMMENTS: dict[str, dict[str, str]] = {
     "organisations": {
         "id": "Surrogate key.",
         "name": "Display name: the longest well-formed variant seen.",
-        "name_key": "Folded name (case, accents, punctuation and a leading 'the' removed); "
-        "unique.",
+        "name_key": "Folded name (case, accents, punctuation and a leading 'the' removed); unique.",
         "acronym": "Acronym the articles introduced for it (e.g. 'KCNA'), if any.",
     },
     "person_aliases": {
@@ -348,7 +346,7 @@ COLUMN_COMMENTS: dict[str, dict[str, str]] = {
 }
 
 SEARCH_COMMENT = (
-    "Ranked full-text search over title and body (websearch syntax: words, \"a phrase\", "
+    'Ranked full-text search over title and body (websearch syntax: words, "a phrase", '
     "or, -not). Uses ix_articles_fts. Returns article_id, rank (ts_rank_cd), published_at, "
     "publisher, title and a snippet with matches in **bold**; near-duplicates only when "
     "include_duplicates is true."
@@ -382,9 +380,7 @@ def upgrade() -> None:
         sa.Column("alias_keys", postgresql.ARRAY(sa.Text()), nullable=False),
         sa.Column("mention_ids", postgresql.ARRAY(sa.BigInteger()), nullable=False),
         sa.Column("note", sa.Text(), nullable=True),
-        sa.Column(
-            "merged_by", sa.Text(), server_default=sa.text("CURRENT_USER"), nullable=False
-        ),
+        sa.Column("merged_by", sa.Text(), server_default=sa.text("CURRENT_USER"), nullable=False),
         sa.Column(
             "merged_at",
             sa.DateTime(timezone=True),

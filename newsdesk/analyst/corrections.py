@@ -74,8 +74,10 @@ def find_entity(conn: Connection, kind: EntityKind, ref: str, lock: bool = False
     wanted = table.c.name_key == key
     if ref.strip().isdigit():
         wanted = table.c.id == int(ref)
-    query = select(*columns).where(wanted | (table.c.id == via_alias)).order_by(
-        (table.c.name_key != key), table.c.id
+    query = (
+        select(*columns)
+        .where(wanted | (table.c.id == via_alias))
+        .order_by((table.c.name_key != key), table.c.id)
     )
     row = conn.execute(query.with_for_update() if lock else query).first()
     if row is None:
@@ -198,9 +200,7 @@ def _later_mentions(conn: Connection, kind: EntityKind, record: Row[Any]) -> set
     holders = select(aliases.c[fk]).where(aliases.c.alias_key.in_(record.alias_keys))
     last = max(record.mention_ids, default=0)
     rows = conn.execute(
-        select(mentions.id, mentions.surface).where(
-            mentions[fk].in_(holders), mentions.id > last
-        )
+        select(mentions.id, mentions.surface).where(mentions[fk].in_(holders), mentions.id > last)
     ).all()
     keys = set(record.alias_keys)
     return {mention_id for mention_id, surface in rows if fold_key(surface, kind) in keys}

@@ -226,7 +226,7 @@ def bar_chart(rows: list[Ranked], colour: str, width: int = 520) -> str:
             f'fill="{colour}"><title>{escape(r.name)}: {r.articles} articles, '
             f"{r.mentions} mentions</title></rect>",
             f'<text x="{label_w + w + 6:.1f}" y="{y + bar_h * 0.7:.1f}" class="value">'
-            f"{r.articles} <tspan class=\"muted\">({r.mentions} m.)</tspan></text>",
+            f'{r.articles} <tspan class="muted">({r.mentions} m.)</tspan></text>',
         ]
     parts.append("</svg>")
     return "".join(parts)

@@ -20,8 +20,11 @@ def cli_db(engine: Engine, db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iter
     add_article(
         engine,
         BODY,
-        [("person", "Ana Lima", "Ana Lima"), ("person", "A. Lima", "A. Lima"),
-         ("person", "Bo Chen", "Bo Chen")],
+        [
+            ("person", "Ana Lima", "Ana Lima"),
+            ("person", "A. Lima", "A. Lima"),
+            ("person", "Bo Chen", "Bo Chen"),
+        ],
     )
     monkeypatch.setenv("NEWSDESK_DATABASE_URL", db_url)
     get_settings.cache_clear()

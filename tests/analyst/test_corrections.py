@@ -19,7 +19,12 @@ def _person(engine: Engine, key: str) -> int | None:
 
 
 def _mentions_of(engine: Engine, person_id: int) -> list[int]:
-    return [r[0] for r in rows(engine, "SELECT id FROM mentions WHERE person_id = :p ORDER BY id", p=person_id)]  # type: ignore[misc]
+    return [
+        r[0]
+        for r in rows(
+            engine, "SELECT id FROM mentions WHERE person_id = :p ORDER BY id", p=person_id
+        )
+    ]  # type: ignore[misc]
 
 
 @pytest.fixture
@@ -28,8 +33,11 @@ def two_kims(engine: Engine) -> Engine:
     add_article(
         engine,
         BODY_ONE,
-        [("person", "Kim Jong Un", "Kim Jong Un"), ("person", "Moon Jae-in", "Moon Jae-in"),
-         ("organisation", "Workers' Party", "Workers' Party")],
+        [
+            ("person", "Kim Jong Un", "Kim Jong Un"),
+            ("person", "Moon Jae-in", "Moon Jae-in"),
+            ("organisation", "Workers' Party", "Workers' Party"),
+        ],
     )
     add_article(
         engine,
@@ -48,9 +56,13 @@ def test_merge_moves_aliases_and_mentions_and_records_them(two_kims: Engine) -> 
     # Names are folded like the loader folds them, so the ref needs no exact spelling.
     assert (result.kept and result.kept.id, result.merged.id) == (away, keep)
     assert _person(engine, "kim jong un") is None  # the merged row is gone
-    assert rows(engine, "SELECT person_id FROM person_aliases WHERE alias_key = 'kim jong un'") == [(away,)]
+    assert rows(engine, "SELECT person_id FROM person_aliases WHERE alias_key = 'kim jong un'") == [
+        (away,)
+    ]
     assert set(moved) < set(_mentions_of(engine, away)) and len(_mentions_of(engine, away)) == 2
-    record = rows(engine, "SELECT kept_id, merged_id, merged_name, alias_keys, note FROM entity_merges")
+    record = rows(
+        engine, "SELECT kept_id, merged_id, merged_name, alias_keys, note FROM entity_merges"
+    )
     assert record == [(away, keep, "Kim Jong Un", ["kim jong un"], "same man")]
     # The views count one person in two articles now.
     assert scalar(engine, "SELECT articles FROM top_people WHERE person_id = :p", p=away) == 2
@@ -75,8 +87,14 @@ def test_split_restores_exactly_and_takes_later_mentions_back(two_kims: Engine) 
     later = add_article(engine, LATER, [("person", "Kim Jong Un", "Kim Jong Un")])
     result = split(engine, "person", "Kim Jong Un")
     assert rows(engine, "SELECT id, name, name_key FROM people ORDER BY id") == people
-    assert rows(engine, "SELECT alias_key, alias, person_id FROM person_aliases ORDER BY 1") == aliases
-    after = rows(engine, "SELECT id, person_id, organisation_id FROM mentions WHERE article_id <> :a ORDER BY id", a=later)
+    assert (
+        rows(engine, "SELECT alias_key, alias, person_id FROM person_aliases ORDER BY 1") == aliases
+    )
+    after = rows(
+        engine,
+        "SELECT id, person_id, organisation_id FROM mentions WHERE article_id <> :a ORDER BY id",
+        a=later,
+    )
     assert after == before
     # The mention loaded while merged was written "Kim Jong Un": it goes back to him too.
     assert rows(engine, "SELECT person_id FROM mentions WHERE article_id = :a", a=later) == [
@@ -89,7 +107,11 @@ def test_split_restores_exactly_and_takes_later_mentions_back(two_kims: Engine) 
 
 def test_split_by_merge_id_and_organisations(two_kims: Engine) -> None:
     engine = two_kims
-    add_article(engine, "The Workers Party of Korea met.", [("organisation", "Workers Party of Korea", "Workers Party of Korea")])
+    add_article(
+        engine,
+        "The Workers Party of Korea met.",
+        [("organisation", "Workers Party of Korea", "Workers Party of Korea")],
+    )
     result = merge(engine, "organisation", "Workers Party of Korea", "Workers' Party")
     assert result.mentions == 1 and result.aliases == 1
     assert scalar(engine, "SELECT count(*) FROM organisations") == 1

@@ -50,7 +50,10 @@ def test_parquet_export_keeps_types(loaded: Engine, tmp_path: Path) -> None:
     assert row["body"] == BODY and row["removed"] == "[]"
     flat = pq.read_table(tmp_path / "article_entities.parquet").to_pylist()
     assert {r["entity_name"] for r in flat} == {"Ana Lima", "Bo Chen"}
-    assert str(pq.read_schema(tmp_path / "article_entities.parquet").field("day").type) == "date32[day]"
+    assert (
+        str(pq.read_schema(tmp_path / "article_entities.parquet").field("day").type)
+        == "date32[day]"
+    )
     empty = pq.read_table(tmp_path / "rejects.parquet")
     assert empty.num_rows == 0 and "reason" in empty.column_names and written["rejects"].rows == 0
     assert scalar(loaded, "SELECT count(*) FROM mentions") == written["mentions"].rows

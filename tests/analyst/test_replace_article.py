@@ -24,8 +24,13 @@ def _article(engine: Engine, article_id: int) -> Article:
         engine, "SELECT title, body, publisher FROM articles WHERE id = :i", i=article_id
     )[0]
     return Article(
-        source_uri="mem://x", title=str(title), standfirst=None, authors=[],
-        publisher=str(publisher), published_at=None, body=str(body),
+        source_uri="mem://x",
+        title=str(title),
+        standfirst=None,
+        authors=[],
+        publisher=str(publisher),
+        published_at=None,
+        body=str(body),
     )
 
 
@@ -41,7 +46,9 @@ def test_rewrite_keeps_the_id_and_replaces_mentions(engine: Engine) -> None:
         mention("person", "Rosa Delgado", "Rosa Delgado", body),
         mention("organisation", "Harbour Board", "Harbour Board", body),
     ]
-    assert load.replace_article(engine, _document(engine, first), new, found, signature(body)) == first
+    assert (
+        load.replace_article(engine, _document(engine, first), new, found, signature(body)) == first
+    )
     assert rows(engine, "SELECT id, title FROM articles") == [(first, "Ferry timetable approved")]
     assert scalar(engine, "SELECT count(*) FROM mentions") == 2
     assert scalar(engine, "SELECT count(*) FROM documents") == 1
@@ -74,7 +81,9 @@ def test_rewrite_respects_merges(engine: Engine) -> None:
     assert kept is not None
     found = [mention("person", "Rosa Delgado", "Rosa Delgado", STORY)]
     load.replace_article(engine, _document(engine, first), _article(engine, first), found)
-    assert rows(engine, "SELECT person_id FROM mentions WHERE article_id = :a", a=first) == [(kept.id,)]
+    assert rows(engine, "SELECT person_id FROM mentions WHERE article_id = :a", a=first) == [
+        (kept.id,)
+    ]
 
 
 def test_a_document_without_article_is_left_alone(engine: Engine) -> None:

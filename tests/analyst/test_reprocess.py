@@ -40,7 +40,9 @@ def test_reprocess_rebuilds_articles_in_place(prefect_harness: None, db_url: str
     first, second = articles[0][0], articles[1][0]
     # What an older pipeline might have left: a worse title, no mentions, an older version.
     with engine.begin() as conn:
-        conn.exec_driver_sql(f"UPDATE articles SET title = 'stale', pipeline_version = '0.0.1' WHERE id = {first}")
+        conn.exec_driver_sql(
+            f"UPDATE articles SET title = 'stale', pipeline_version = '0.0.1' WHERE id = {first}"
+        )
         conn.exec_driver_sql(f"UPDATE articles SET title = 'stale too' WHERE id = {second}")
         conn.exec_driver_sql(f"DELETE FROM mentions WHERE article_id = {first}")
 
@@ -85,7 +87,9 @@ def test_a_merge_survives_later_runs_and_reprocess(
     get_settings.cache_clear()
     try:
         assert main(["reprocess"]) == 0
-        assert scalar(engine, "SELECT count(*) FROM people WHERE name_key = 'daniel whitcombe'") == 0
+        assert (
+            scalar(engine, "SELECT count(*) FROM people WHERE name_key = 'daniel whitcombe'") == 0
+        )
         assert scalar(engine, "SELECT count(*) FROM mentions WHERE person_id = :p", p=brennan) >= 5
         assert main(["split", "person", "Daniel Whitcombe"]) == 0
     finally:

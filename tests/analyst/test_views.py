@@ -23,23 +23,40 @@ PEOPLE = [("person", "Ana Lima", "Ana Lima"), ("person", "Bo Chen", "Bo Chen")]
 def corpus(engine: Engine) -> dict[str, int]:
     """Two articles, and a near-duplicate of the first (wire copy in another paper)."""
     first = add_article(
-        engine, STORY, [*PEOPLE, ("organisation", "Harbour Authority", "Harbour Authority"),
-                        ("person", "Ana Lima", "Lima")],
-        publisher="Gazette", published_at=MONDAY, title="Ferry subsidy agreed",
+        engine,
+        STORY,
+        [
+            *PEOPLE,
+            ("organisation", "Harbour Authority", "Harbour Authority"),
+            ("person", "Ana Lima", "Lima"),
+        ],
+        publisher="Gazette",
+        published_at=MONDAY,
+        title="Ferry subsidy agreed",
     )
     second = add_article(
-        engine, OTHER, [("person", "Ana Lima", "Ana Lima"), ("person", "Cy Ode", "Cy Ode")],
-        publisher="Courier", published_at=TUESDAY, title="Mill reopens",
+        engine,
+        OTHER,
+        [("person", "Ana Lima", "Ana Lima"), ("person", "Cy Ode", "Cy Ode")],
+        publisher="Courier",
+        published_at=TUESDAY,
+        title="Mill reopens",
     )
     copy = add_article(
-        engine, STORY + " More soon.", PEOPLE, publisher="Reprints", published_at=TUESDAY,
+        engine,
+        STORY + " More soon.",
+        PEOPLE,
+        publisher="Reprints",
+        published_at=TUESDAY,
         title="Ferry subsidy agreed (wire)",
     )
     assert scalar(engine, "SELECT duplicate_of FROM articles WHERE id = :i", i=copy) == first
     return {"first": first, "second": second, "copy": copy}
 
 
-def test_article_entities_is_flat_and_keeps_duplicates(engine: Engine, corpus: dict[str, int]) -> None:
+def test_article_entities_is_flat_and_keeps_duplicates(
+    engine: Engine, corpus: dict[str, int]
+) -> None:
     got = rows(
         engine,
         "SELECT article_id, entity_name, mentions, day, duplicate_of FROM article_entities "
@@ -52,7 +69,9 @@ def test_article_entities_is_flat_and_keeps_duplicates(engine: Engine, corpus: d
     ]
 
 
-def test_daily_mentions_by_publisher_leave_duplicates_out(engine: Engine, corpus: dict[str, int]) -> None:
+def test_daily_mentions_by_publisher_leave_duplicates_out(
+    engine: Engine, corpus: dict[str, int]
+) -> None:
     got = rows(
         engine,
         "SELECT day, publisher, mentions, articles FROM daily_entity_mentions "
@@ -61,7 +80,9 @@ def test_daily_mentions_by_publisher_leave_duplicates_out(engine: Engine, corpus
     assert got == [(MONDAY.date(), "Gazette", 2, 1), (TUESDAY.date(), "Courier", 1, 1)]
 
 
-def test_person_pairs_count_shared_articles_once_per_pair(engine: Engine, corpus: dict[str, int]) -> None:
+def test_person_pairs_count_shared_articles_once_per_pair(
+    engine: Engine, corpus: dict[str, int]
+) -> None:
     got = rows(engine, "SELECT person_a, person_b, shared_articles FROM person_pairs ORDER BY 1, 2")
     assert got == [("Ana Lima", "Bo Chen", 1), ("Ana Lima", "Cy Ode", 1)]
     mixed = rows(
@@ -76,9 +97,14 @@ def test_person_pairs_count_shared_articles_once_per_pair(engine: Engine, corpus
 
 
 def test_top_entities_rank_by_articles(engine: Engine, corpus: dict[str, int]) -> None:
-    got = rows(engine, "SELECT rank, name, articles, mentions, publishers FROM top_people ORDER BY rank, name")
+    got = rows(
+        engine,
+        "SELECT rank, name, articles, mentions, publishers FROM top_people ORDER BY rank, name",
+    )
     assert got == [(1, "Ana Lima", 2, 3, 2), (2, "Bo Chen", 1, 1, 1), (2, "Cy Ode", 1, 1, 1)]
-    assert rows(engine, "SELECT name, articles FROM top_organisations") == [("Harbour Authority", 1)]
+    assert rows(engine, "SELECT name, articles FROM top_organisations") == [
+        ("Harbour Authority", 1)
+    ]
 
 
 def test_search_ranks_and_highlights(engine: Engine, corpus: dict[str, int]) -> None:

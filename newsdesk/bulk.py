@@ -254,7 +254,7 @@ def _links(conn: Connection, article_ids: Sequence[int], batch: Sequence[Item]) 
     for article_id, item in zip(article_ids, batch, strict=True):
         target = None
         if item.signature:
-            signature = list(item.signature)
+            signature = np.asarray(item.signature, dtype=np.int64)  # once, for both calls
             target = index.match(signature, item.bands)
             index.add(article_id, signature, item.bands, target)
         links.append(target)
@@ -375,14 +375,18 @@ class _BandIndex:
         self.originals: dict[int, int | None] = {}
 
     def add(
-        self, article_id: int, signature: Sequence[int], keys: Iterable[int], original: int | None
+        self,
+        article_id: int,
+        signature: Sequence[int] | np.ndarray,
+        keys: Iterable[int],
+        original: int | None,
     ) -> None:
         self.signatures[article_id] = np.asarray(signature, dtype=np.int64)  # once, not per match
         self.originals[article_id] = original
         for key in keys:
             self.by_band.setdefault(key, []).append(article_id)
 
-    def match(self, signature: Sequence[int], keys: Iterable[int]) -> int | None:
+    def match(self, signature: np.ndarray, keys: Iterable[int]) -> int | None:
         """The first article of the chain this signature nearly repeats, if any."""
         candidates = sorted({a for k in keys for a in self.by_band.get(k, [])})
         scores = similarities(signature, [self.signatures[a] for a in candidates])

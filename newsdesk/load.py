@@ -157,7 +157,7 @@ def _link_duplicate(
     if earlier_only:
         query = query.where(m.ArticleSignature.article_id < article_id)
     for other_id, other in conn.execute(query.order_by(m.ArticleSignature.article_id)).all():
-        if similarity(list(signature), list(other)) >= DUPLICATE_SIMILARITY:
+        if similarity(signature, other) >= DUPLICATE_SIMILARITY:
             original = conn.scalar(select(m.Article.duplicate_of).where(m.Article.id == other_id))
             target = original or other_id  # link to the first of the chain, not a copy of it
             conn.execute(

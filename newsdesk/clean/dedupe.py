@@ -69,7 +69,7 @@ def signature(text: str) -> list[int]:
 
 
 def similarities(
-    signature: Sequence[int], others: Sequence[Sequence[int]] | Sequence[np.ndarray]
+    signature: Sequence[int] | np.ndarray, others: Sequence[Sequence[int]] | Sequence[np.ndarray]
 ) -> np.ndarray:
     """`similarity` of one signature with each of many, at once (a float array)."""
     if not others:
@@ -78,17 +78,14 @@ def similarities(
     matrix = np.asarray(others, dtype=np.int64)
     if matrix.shape[1:] != mine.shape or not len(mine):
         raise ValueError("signatures must be non-empty and of equal length")
-    scores = (matrix == mine).mean(axis=1)
     if (mine == _MAX_HASH).all():
         return np.zeros(len(matrix))
+    scores = (matrix == mine).mean(axis=1)
     scores[(matrix == _MAX_HASH).all(axis=1)] = 0.0  # an empty text is like nothing
     return scores
 
 
-def similarity(a: list[int], b: list[int]) -> float:
-    """Estimated Jaccard similarity of the texts behind two signatures (0.0 to 1.0)."""
-    if len(a) != len(b) or not a:
-        raise ValueError("signatures must be non-empty and of equal length")
-    if all(x == _MAX_HASH for x in a) or all(x == _MAX_HASH for x in b):
-        return 0.0
-    return sum(x == y for x, y in zip(a, b, strict=True)) / len(a)
+def similarity(a: Sequence[int], b: Sequence[int]) -> float:
+    """Estimated Jaccard similarity of the texts behind two signatures (0.0 to 1.0): the share
+    of positions where they agree; 0.0 when either is the signature of an empty text."""
+    return float(similarities(a, [b])[0])

@@ -8,7 +8,6 @@ reused by every batch; articles go out and mentions come back, both small to pic
 from __future__ import annotations
 
 import atexit
-import ctypes
 import multiprocessing
 import os
 import signal
@@ -21,7 +20,7 @@ from multiprocessing import util as multiprocessing_util
 from types import FrameType
 from typing import Any
 
-from flows.server import PR_SET_PDEATHSIG
+from flows.server import ask_parent_death_signal
 from newsdesk import entities
 from newsdesk.errors import RejectError
 from newsdesk.records import Article, Mention
@@ -72,11 +71,10 @@ def _ask_kernel(parent: int) -> bool:
     if not sys.platform.startswith("linux"):
         return False
     try:
-        libc = ctypes.CDLL(None, use_errno=True)
         signal.signal(_PARENT_DEATH_SIGNAL, _exit_if_orphaned(parent))
-        return int(libc.prctl(PR_SET_PDEATHSIG, int(_PARENT_DEATH_SIGNAL), 0, 0, 0)) == 0
-    except (OSError, AttributeError, ValueError):
+    except ValueError:  # not the main thread: no handler can be set
         return False
+    return ask_parent_death_signal(_PARENT_DEATH_SIGNAL)
 
 
 def _exit_if_orphaned(parent: int) -> Callable[[int, FrameType | None], None]:

@@ -17,7 +17,7 @@ from collections.abc import Sequence
 
 from newsdesk.errors import NewsdeskError
 
-PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
 
 # How long a server may take to answer, and a process to exit on SIGTERM before SIGKILL.
 START_SECONDS = 120
@@ -66,9 +66,20 @@ def tied_to_this_process(command: Sequence[str]) -> list[str]:
     return [sys.executable, "-m", "flows.server", str(os.getpid()), *command]
 
 
+def ask_parent_death_signal(signum: int) -> bool:
+    """Have Linux send `signum` to this process when the thread that started it ends (with its
+    process, even by SIGKILL); False where the kernel cannot."""
+    if not sys.platform.startswith("linux"):
+        return False
+    try:
+        libc = ctypes.CDLL(None, use_errno=True)
+        return int(libc.prctl(_PR_SET_PDEATHSIG, int(signum), 0, 0, 0)) == 0
+    except (OSError, AttributeError):
+        return False
+
+
 def _exec_tied(parent: int, command: list[str]) -> None:
-    libc = ctypes.CDLL(None, use_errno=True)
-    libc.prctl(PR_SET_PDEATHSIG, int(signal.SIGTERM), 0, 0, 0)
+    ask_parent_death_signal(signal.SIGTERM)
     if os.getppid() != parent:  # the parent died before the signal was asked for
         sys.exit(1)
     os.execv(command[0], command)

@@ -34,24 +34,22 @@ CHUNK = 5000
 
 
 def upgrade() -> None:
-    _reband(6)
-    op.alter_column(
-        "article_bands",
-        "band_key",
-        existing_type=sa.BigInteger(),
-        comment="Hash of one band (6 values) of the signature.",
-        existing_comment="Hash of one band (4 values) of the signature.",
-    )
+    _set_band_width(6, was=4)
 
 
 def downgrade() -> None:
-    _reband(4)
+    _set_band_width(4, was=6)
+
+
+def _set_band_width(rows: int, was: int) -> None:
+    """Every stored article's bands recomputed `rows` values wide, and the column says so."""
+    _reband(rows)
     op.alter_column(
         "article_bands",
         "band_key",
         existing_type=sa.BigInteger(),
-        comment="Hash of one band (4 values) of the signature.",
-        existing_comment="Hash of one band (6 values) of the signature.",
+        comment=f"Hash of one band ({rows} values) of the signature.",
+        existing_comment=f"Hash of one band ({was} values) of the signature.",
     )
 
 

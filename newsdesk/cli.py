@@ -265,20 +265,24 @@ def inspect_paths(paths: Sequence[str]) -> Iterator[dict[str, Any]]:
 def _learned_lines(settings: Settings) -> frozenset[str]:
     """Boilerplate learned from the loaded corpus, when there is a database to learn from."""
     from newsdesk.db import engine_for, locate
-    from newsdesk.learn import learned_boilerplate
+    from newsdesk.learn import applied_lines
 
     if not settings.database_url and not (settings.data_dir / "pgdata").exists():
         return frozenset()
     try:
-        learned = learned_boilerplate(engine_for(locate(settings).url))
+        learned = applied_lines(engine_for(locate(settings).url))
     except Exception as exc:  # inspect works without a database; say why it learned nothing
         print(f"newsdesk: no learned boilerplate ({type(exc).__name__}: {exc})", file=sys.stderr)
         return frozenset()
-    for publisher, lines in sorted(learned.items()):
+    by_publisher: dict[str, list[str]] = {}
+    for line, publishers in learned.values():
+        for publisher in publishers:
+            by_publisher.setdefault(publisher, []).append(line)
+    for publisher, lines in sorted(by_publisher.items()):
         print(f"newsdesk: learned boilerplate for {publisher}: {len(lines)} lines", file=sys.stderr)
-        for line in lines:
+        for line in sorted(lines):
             print(f"    {line}", file=sys.stderr)
-    return frozenset(line for lines in learned.values() for line in lines)
+    return frozenset(learned)
 
 
 def inspect_record(doc: RawDocument, article: Article, found: Sequence[Mention]) -> dict[str, Any]:

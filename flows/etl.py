@@ -9,7 +9,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field
-from functools import lru_cache, partial
+from functools import cache, lru_cache, partial
 from pathlib import Path
 from typing import Any, TypeVar, cast
 
@@ -21,9 +21,8 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import nlp_pool
 from flows.retry import call_with_retries, is_transient
-from newsdesk import bulk, entities, learn, load, sources
+from newsdesk import bulk, load, sources
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.clean.dedupe import signature
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
@@ -36,6 +35,10 @@ from newsdesk.settings import Settings, get_settings
 MAX_TASK_WORKERS = max(1, POOL_SIZE // 2)
 DB_RETRIES = 3
 DB_RETRY_DELAYS: list[float] = [1, 4, 10]
+# Fewer fresh articles than this in a batch are extracted in the flow process: starting the NER
+# pool (a process and a model per worker, about 1.1 s on the 2-core machine) costs more than
+# sharing them saves (38 ms an article, bench.throughput's bare NER): break-even near 60.
+POOL_MIN_ARTICLES = 64
 
 T = TypeVar("T")
 ProgressHook = Callable[[int, int], None]
@@ -64,7 +67,13 @@ class StageTimer:
 
 @lru_cache(maxsize=4)
 def get_nlp(name: str, version: str) -> Any:
-    """The spaCy pipeline, loaded once per process (it takes about a second)."""
+    """The spaCy pipeline, loaded once per process (it takes about a second).
+
+    spaCy, the model and the NER workers are imported only here and in `extract_batch`, when a
+    batch has fresh articles: a run with nothing new never pays for them.
+    """
+    from newsdesk import entities
+
     return entities.load_model(name, version)
 
 
@@ -161,6 +170,8 @@ def extract_batch(
     An article too long for the model, or one that crashes it, is rejected on its own; the
     rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes.
     """
+    from flows import nlp_pool
+
     if processes > 1:
         return nlp_pool.extract(articles, model, version, batch_size, processes)
     return nlp_pool.extract_guarded(get_nlp(model, version), articles, batch_size)
@@ -219,6 +230,8 @@ def load_batch(
 @_db_task
 def learned_boilerplate(url: str) -> frozenset[str]:
     """Lines publishers repeat across their loaded articles, for the cleaner to remove."""
+    from newsdesk import learn  # imports newsdesk.entities, so spaCy: only when there is work
+
     learned = learn.learned_boilerplate(engine_for(url))
     return frozenset(line for lines in learned.values() for line in lines)
 
@@ -226,6 +239,8 @@ def learned_boilerplate(url: str) -> frozenset[str]:
 @_db_task
 def resolve_across_articles(url: str, run_id: int) -> int:
     """Short names no article expanded (or the model missed), resolved from the same story."""
+    from newsdesk import learn
+
     return learn.resolve_short_names(engine_for(url), run_id)
 
 
@@ -388,11 +403,8 @@ def run_pipeline(
     url = location.url
     if prepare_database(url):
         logger.info("Database migrated to the newest schema")
-    get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
     run_id = start_run(url, flow_run.get_id())
-    options = CleanOptions(
-        learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
-    )
+    options = _clean_options(url, settings)
     files = [str(p) for p in sources.discover(paths)]
     logger.info("%d input files under %s; data in %s", len(files), paths, location.describe())
     counts = load.LoadCounts()
@@ -432,8 +444,21 @@ def _report(done: int, total: int) -> None:
         hook(done, total)
 
 
+def _clean_options(url: str, settings: Settings) -> Callable[[], CleanOptions]:
+    """The cleaner's options, learned boilerplate included, fetched at the first fresh batch."""
+    return cache(
+        lambda: CleanOptions(
+            learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
+        )
+    )
+
+
 def _prepare(
-    url: str, batch: list[str], settings: Settings, options: CleanOptions, timer: StageTimer
+    url: str,
+    batch: list[str],
+    settings: Settings,
+    options: Callable[[], CleanOptions],
+    timer: StageTimer,
 ) -> Prepared:
     """Read, skip what is loaded, clean and normalise one batch."""
     t = time.perf_counter()
@@ -442,8 +467,10 @@ def _prepare(
     t = time.perf_counter()
     fresh, already, repeats = skip_known(url, docs)
     timer.add("skip_known", t)
+    if not fresh:  # nothing new: no cleaning, no learned boilerplate, no model
+        return Prepared(batch, [], [], rejects, already, repeats, None)
     t = time.perf_counter()
-    cleaned, bad = clean_batch(fresh, options)
+    cleaned, bad = clean_batch(fresh, options())
     rejects += bad
     timer.add("clean", t)
     t = time.perf_counter()
@@ -460,8 +487,11 @@ def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
     """Start entity extraction on the task runner (threads, or a Dask cluster)."""
     if not prepared.pairs:
         return None
-    # On a Dask cluster the workers are the parallelism: no process pool inside them.
-    processes = 1 if _on_dask() else settings.nlp_processes
+    get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
+    # On a Dask cluster the workers are the parallelism: no process pool inside them. A small
+    # batch runs in this process, whose model is loaded already, rather than start the pool.
+    small = len(prepared.pairs) < POOL_MIN_ARTICLES
+    processes = 1 if _on_dask() or small else settings.nlp_processes
     return extract_batch.submit(
         [a for _, a in prepared.pairs],
         settings.spacy_model,

@@ -15,6 +15,9 @@ the model. Each run of 1-4 has a data directory of its own:
 5. N articles built as bench.throughput builds its corpus: their first run into a fresh
    database, the servers already up (so start-up is the process's own, not the servers'
    first start), and a rerun over the unchanged folder as a share of it.
+Two floors no newsdesk change can go under, measured the same way: the local Prefect server's
+first start on an empty data directory (Prefect migrates its new SQLite database), which the
+first run waits for, and a process that imports Prefect's flow API, which every run pays.
 Targets (issue "A run costs what its work costs"): 1 <= 4 x, 2 <= 1 x, 3 <= 1.5 x, 4 <= 0.5 x,
 5 <= 3 %.
 """
@@ -40,6 +43,20 @@ NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 SAMPLES = REPO / "samples"
 ONE_SAMPLE = SAMPLES / "harbour-gazette-ferry-subsidy.txt"
 TARGETS = {"first": 4.0, "rerun": 1.0, "inspect": 1.5, "inspect_ne": 0.5, "big_share": 0.03}
+LABELS = {
+    "first": "first `newsdesk run samples`, fresh HOME",
+    "rerun": "the same again, nothing new",
+    "inspect": "`inspect --json` of one file",
+    "inspect_ne": "`inspect --json --no-entities` of one file",
+}
+FLOORS = {
+    "server": "floor: local Prefect server, first start",
+    "prefect": "floor: a process importing prefect.flows",
+}
+SERVER_START = (
+    "import sys; from pathlib import Path; from flows.server import ensure_local; "
+    "ensure_local(Path(sys.argv[1]))"
+)
 
 
 def yardstick_seconds() -> float:
@@ -75,7 +92,7 @@ def fresh_user(root: Path, name: str) -> Iterator[dict[str, str]]:
 
 def small_runs(root: Path, runs: int, yardstick: list[float]) -> dict[str, list[float]]:
     """Figures 1-4, one fresh user per run, with a yardstick before each."""
-    times: dict[str, list[float]] = {"first": [], "rerun": [], "inspect": [], "inspect_ne": []}
+    times: dict[str, list[float]] = {k: [] for k in (*LABELS, *FLOORS)}
     inspect = [NEWSDESK, "inspect", "--json", str(ONE_SAMPLE)]
     for i in range(runs):
         yardstick.append(yardstick_seconds())
@@ -84,6 +101,10 @@ def small_runs(root: Path, runs: int, yardstick: list[float]) -> dict[str, list[
             times["rerun"].append(_timed([NEWSDESK, "run", str(SAMPLES)], env))
             times["inspect"].append(_timed(inspect, env))
             times["inspect_ne"].append(_timed([*inspect, "--no-entities"], env))
+        with fresh_user(root, f"server-{i}") as env:
+            start = [sys.executable, "-c", SERVER_START, env["NEWSDESK_DATA_DIR"]]
+            times["server"].append(_timed(start, env))
+            times["prefect"].append(_timed([sys.executable, "-c", "import prefect.flows"], env))
         _progress(f"run {i + 1}/{runs}", times)
     return times
 
@@ -130,15 +151,12 @@ def report(
     base = statistics.median(yardstick)
     print(f"yardstick (import spaCy, load the model): {base:.2f} s, median of {len(yardstick)}")
     print(f"{'figure':<48} {'seconds':>8} {'ratio':>8} {'target':>8}")
-    labels = {
-        "first": "first `newsdesk run samples`, fresh HOME",
-        "rerun": "the same again, nothing new",
-        "inspect": "`inspect --json` of one file",
-        "inspect_ne": "`inspect --json --no-entities` of one file",
-    }
-    for key, label in labels.items():
+    for key, label in LABELS.items():
         seconds = statistics.median(small[key])
         _row(label, seconds, seconds / base, TARGETS[key], lambda r: f"{r:.2f} x")
+    for key, label in FLOORS.items():
+        seconds = statistics.median(small[key])
+        print(f"{label:<48} {seconds:>8.2f} {seconds / base:>7.2f} x")
     rerun = statistics.median(reruns)
     _row(f"{n} articles: first run", first, None, None, str)
     _row(

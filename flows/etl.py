@@ -168,11 +168,12 @@ def extract_batch(
     """Mentions for each article, and the articles it could not take: index -> (reason, detail).
 
     An article too long for the model, or one that crashes it, is rejected on its own; the
-    rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes.
+    rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes,
+    unless it is too small to pay for starting them.
     """
     from flows import nlp_pool
 
-    if processes > 1:
+    if processes > 1 and len(articles) >= POOL_MIN_ARTICLES:
         return nlp_pool.extract(articles, model, version, batch_size, processes)
     return nlp_pool.extract_guarded(get_nlp(model, version), articles, batch_size)
 
@@ -488,10 +489,8 @@ def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
     if not prepared.pairs:
         return None
     get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
-    # On a Dask cluster the workers are the parallelism: no process pool inside them. A small
-    # batch runs in this process, whose model is loaded already, rather than start the pool.
-    small = len(prepared.pairs) < POOL_MIN_ARTICLES
-    processes = 1 if _on_dask() or small else settings.nlp_processes
+    # On a Dask cluster the workers are the parallelism: no process pool inside them.
+    processes = 1 if _on_dask() else settings.nlp_processes
     return extract_batch.submit(
         [a for _, a in prepared.pairs],
         settings.spacy_model,

@@ -11,7 +11,8 @@ the model. Each run of 1-4 has a data directory of its own:
    server started (its database set up), the five samples loaded;
 2. the same again, nothing new;
 3. `newsdesk inspect --json` of one sample, and 4. the same with `--no-entities`; both after
-   the run, with a database to learn boilerplate from, as a user meets them;
+   the run, with a database to learn boilerplate from, as a user meets them (and 4 once more
+   before the first run, with no database yet);
 5. N articles built as bench.throughput builds its corpus: their first run into a fresh
    database, the servers already up (so start-up is the process's own, not the servers'
    first start), and a rerun over the unchanged folder as a share of it.
@@ -42,12 +43,20 @@ REPO = Path(__file__).resolve().parents[1]
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 SAMPLES = REPO / "samples"
 ONE_SAMPLE = SAMPLES / "harbour-gazette-ferry-subsidy.txt"
-TARGETS = {"first": 4.0, "rerun": 1.0, "inspect": 1.5, "inspect_ne": 0.5, "big_share": 0.03}
+TARGETS = {
+    "first": 4.0,
+    "rerun": 1.0,
+    "inspect": 1.5,
+    "inspect_ne": 0.5,
+    "inspect_ne_bare": 0.5,
+    "big_share": 0.03,
+}
 LABELS = {
     "first": "first `newsdesk run samples`, fresh HOME",
     "rerun": "the same again, nothing new",
     "inspect": "`inspect --json` of one file",
     "inspect_ne": "`inspect --json --no-entities` of one file",
+    "inspect_ne_bare": "the same, before any database exists",
 }
 FLOORS = {
     "server": "floor: local Prefect server, first start",
@@ -97,6 +106,7 @@ def small_runs(root: Path, runs: int, yardstick: list[float]) -> dict[str, list[
     for i in range(runs):
         yardstick.append(yardstick_seconds())
         with fresh_user(root, f"user-{i}") as env:
+            times["inspect_ne_bare"].append(_timed([*inspect, "--no-entities"], env))
             times["first"].append(_timed([NEWSDESK, "run", str(SAMPLES)], env))
             times["rerun"].append(_timed([NEWSDESK, "run", str(SAMPLES)], env))
             times["inspect"].append(_timed(inspect, env))

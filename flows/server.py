@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import contextlib
 import ctypes
-import fcntl
 import http.client
 import json
 import os
@@ -287,6 +286,8 @@ def _write(home: Path, server: LocalServer) -> None:
 @contextlib.contextmanager
 def _locked(home: Path) -> Iterator[None]:
     """An exclusive lock on the server's record, across processes (released if one dies)."""
+    import fcntl  # POSIX; imported here so that the NER workers import this module anywhere
+
     with (home / "server.lock").open("a") as lock:
         fcntl.flock(lock, fcntl.LOCK_EX)
         yield

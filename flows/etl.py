@@ -35,9 +35,12 @@ from newsdesk.settings import Settings, get_settings
 MAX_TASK_WORKERS = max(1, POOL_SIZE // 2)
 DB_RETRIES = 3
 DB_RETRY_DELAYS: list[float] = [1, 4, 10]
-# Fewer fresh articles than this in a batch are extracted in the flow process: starting the NER
-# pool (a process and a model per worker, about 1.1 s on the 2-core machine) costs more than
-# sharing them saves (38 ms an article, bench.throughput's bare NER): break-even near 60.
+# Fewer fresh articles than this in a batch are extracted in the flow process, whose model is
+# loaded already, instead of starting the NER pool. On an idle 2-core machine a worker's start
+# (a process importing spaCy and loading the model) takes ~0.9 s and NER ~38 ms an article
+# (bench.throughput's bare NER), so two workers pay for their start from ~50 articles. A busy
+# machine moves that far up: at load average 7-8, 128 articles took 6.8-9.1 s in the flow
+# process and 14.3-14.5 s with the pool.
 POOL_MIN_ARTICLES = 64
 
 T = TypeVar("T")

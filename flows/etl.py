@@ -11,7 +11,7 @@ from collections.abc import Callable, Iterator, Sequence
 from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -21,9 +21,8 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import nlp_pool
 from flows.retry import call_with_retries, is_transient
-from newsdesk import bulk, entities, learn, load, pipeline, sources
+from newsdesk import bulk, load, pipeline, sources
 from newsdesk.analyst.stored import stored_articles
 from newsdesk.clean import CleanOptions
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
@@ -31,10 +30,20 @@ from newsdesk.errors import NewsdeskError
 from newsdesk.records import Article, Item, Mention, RawDocument, Rejected
 from newsdesk.settings import Settings, get_settings
 
+if TYPE_CHECKING:
+    from newsdesk.learn import Rebuild, Settled
+
 # Below the SQLAlchemy pool size, so concurrent tasks never queue for a connection.
 MAX_TASK_WORKERS = max(1, POOL_SIZE // 2)
 DB_RETRIES = 3
 DB_RETRY_DELAYS: list[float] = [1, 4, 10]
+# Fewer fresh articles than this in a batch are extracted in the flow process, whose model is
+# loaded already, instead of starting the NER pool. On an idle 2-core machine a worker's start
+# (a process importing spaCy and loading the model) takes ~0.9 s and NER ~38 ms an article
+# (bench.throughput's bare NER), so two workers pay for their start from ~50 articles. A busy
+# machine moves that far up: at load average 7-8, 128 articles took 6.8-9.1 s in the flow
+# process and 14.3-14.5 s with the pool.
+POOL_MIN_ARTICLES = 64
 
 T = TypeVar("T")
 ProgressHook = Callable[[int, int], None]
@@ -63,7 +72,13 @@ class StageTimer:
 
 @lru_cache(maxsize=4)
 def get_nlp(name: str, version: str) -> Any:
-    """The spaCy pipeline, loaded once per process (it takes about a second)."""
+    """The spaCy pipeline, loaded once per process (it takes about a second).
+
+    spaCy, the model and the NER workers are imported only here and in `extract_batch`, when a
+    batch has fresh articles: a run with nothing new never pays for them.
+    """
+    from newsdesk import entities
+
     return entities.load_model(name, version)
 
 
@@ -137,7 +152,8 @@ def extract_batch(
     """Mentions for each article, and the articles it could not take: index -> (reason, detail).
 
     An article too long for the model, or one that crashes it, is rejected on its own; the
-    rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes.
+    rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes,
+    unless it is too small to pay for starting them.
     """
     return _extract(articles, model, version, batch_size, processes)
 
@@ -145,7 +161,9 @@ def extract_batch(
 def _extract(
     articles: list[Article], model: str, version: str, batch_size: int, processes: int
 ) -> tuple[list[list[Mention]], dict[int, tuple[str, str]]]:
-    if processes > 1:
+    from flows import nlp_pool
+
+    if processes > 1 and len(articles) >= POOL_MIN_ARTICLES:
         return nlp_pool.extract(articles, model, version, batch_size, processes)
     return nlp_pool.extract_guarded(get_nlp(model, version), articles, batch_size)
 
@@ -197,27 +215,35 @@ def load_batch(
 @_db_task
 def learned_boilerplate(url: str) -> frozenset[str]:
     """The learned boilerplate as last applied to the loaded articles (folded lines)."""
-    return frozenset(learn.applied_lines(engine_for(url)))
+    return frozenset(load.applied_lines(engine_for(url)))
 
 
 @_db_task
-def settle(url: str, run_id: int, settings: Settings) -> learn.Settled:
-    """Finish the work owed after articles committed: this run's, and what a killed run left.
+def settle(url: str, run_id: int, settings: Settings) -> Settled | None:
+    """Finish the work owed after articles committed: this run's, and what a killed run left
+    (None when nothing is owed: then neither `learn` nor spaCy is imported).
 
     Idempotent, so a retry (or the next run, after a crash) simply does it again.
     """
-    return learn.settle(engine_for(url), _rebuilder(url, run_id, settings))
+    engine = engine_for(url)
+    if not load.owes_work(engine):
+        return None
+    from newsdesk import learn  # imports newsdesk.entities, so spaCy: only when there is work
+
+    return learn.settle(engine, _rebuilder(url, run_id, settings))
 
 
 @_db_task
 def relearn(url: str, run_id: int, settings: Settings) -> frozenset[str]:
     """Apply what the batches loaded so far teach; returns the learned lines to clean with."""
+    from newsdesk import learn
+
     engine = engine_for(url)
     learn.relearn(engine, _rebuilder(url, run_id, settings))
-    return frozenset(learn.applied_lines(engine))
+    return frozenset(load.applied_lines(engine))
 
 
-def _rebuilder(url: str, run_id: int, settings: Settings) -> learn.Rebuild:
+def _rebuilder(url: str, run_id: int, settings: Settings) -> Rebuild:
     """Rebuild stored articles through the chain with a learned set (for `learn.relearn`)."""
 
     def rebuild(ids: Sequence[int], learned: frozenset[str]) -> list[int]:
@@ -424,7 +450,6 @@ def run_pipeline(
     url = location.url
     if prepare_database(url):
         logger.info("Database migrated to the newest schema")
-    get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
     run_id = start_run(url, flow_run.get_id())
     survey = sources.survey(paths)
     files = [str(p) for p in survey.files]
@@ -482,6 +507,8 @@ def _settle(
     """Settle the owed work (`learn.settle`) and count what it did."""
     t = time.perf_counter()
     done = settle(url, run_id, settings)
+    if done is None:
+        return
     counts.settled += done.articles
     counts.rebuilt += done.rebuilt
     counts.resolved_across_articles += done.resolved
@@ -522,10 +549,11 @@ def _prepare(
     t = time.perf_counter()
     fresh, already, repeats = skip_known(url, docs)
     timer.add("skip_known", t)
-    t = time.perf_counter()
-    prepared = Prepared(batch, fresh, rejects, already, repeats)
-    _clean(prepared, options)
-    timer.add("clean and normalise", t)
+    prepared = Prepared(batch, fresh, rejects, already, repeats, rejects=rejects)
+    if fresh:  # nothing new: no cleaning, and later no model
+        t = time.perf_counter()
+        _clean(prepared, options)
+        timer.add("clean and normalise", t)
     return prepared
 
 
@@ -539,6 +567,7 @@ def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
     """Start entity extraction on the task runner (threads, or a Dask cluster)."""
     if not prepared.items:
         return None
+    get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
     # On a Dask cluster the workers are the parallelism: no process pool inside them.
     processes = 1 if _on_dask() else settings.nlp_processes
     return extract_batch.submit(

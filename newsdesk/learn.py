@@ -51,7 +51,6 @@ LEARNED_SQL = text(
     ORDER BY 1, 2
     """
 )
-STORED_LEARNED_SQL = text("SELECT line_key, line, publishers FROM learned_lines ORDER BY 1")
 HOLDING_SQL = text(
     "SELECT DISTINCT article_id FROM article_lines WHERE line_key = ANY(:keys) ORDER BY 1"
 ).bindparams(bindparam("keys", type_=ARRAY(Text)))
@@ -255,7 +254,7 @@ def _relearn(engine: Engine, rebuild: Rebuild | None) -> tuple[list[int], int]:
     """`relearn` with the settle lock held."""
     learned = learned_lines(engine)
     with engine.connect() as conn:
-        stored = {key for key, _, _ in conn.execute(STORED_LEARNED_SQL)}
+        stored = {key for key, _, _ in conn.execute(load.APPLIED_LINES_SQL)}
         changed = sorted(set(learned) ^ stored)
         holding = list(conn.scalars(HOLDING_SQL, {"keys": changed})) if changed else []
     rebuilt: list[int] = []
@@ -278,12 +277,6 @@ def learned_lines(engine: Engine) -> dict[str, tuple[str, list[str]]]:
         for publisher, key, line in rows:
             learned.setdefault(key, (line, []))[1].append(publisher)
     return learned
-
-
-def applied_lines(engine: Engine) -> dict[str, tuple[str, list[str]]]:
-    """The learned lines as last applied (`learned_lines`): what new articles are cleaned with."""
-    with engine.connect() as conn:
-        return {key: (line, list(pubs)) for key, line, pubs in conn.execute(STORED_LEARNED_SQL)}
 
 
 def learned_boilerplate(engine: Engine) -> dict[str, list[str]]:

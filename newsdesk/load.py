@@ -224,6 +224,23 @@ def write_mentions(
     return list(conn.scalars(insert(m.Mention).returning(m.Mention.id), rows))
 
 
+APPLIED_LINES_SQL = text("SELECT line_key, line, publishers FROM learned_lines ORDER BY 1")
+OWED_SQL = text("SELECT EXISTS (SELECT 1 FROM pending_work)")
+
+
+def applied_lines(engine: Engine) -> dict[str, tuple[str, list[str]]]:
+    """Learned boilerplate as last applied (`learned_lines`), what new articles are cleaned
+    with: folded line -> (the line as written, the publishers repeating it)."""
+    with engine.connect() as conn:
+        return {key: (line, list(pubs)) for key, line, pubs in conn.execute(APPLIED_LINES_SQL)}
+
+
+def owes_work(engine: Engine) -> bool:
+    """Whether some article's after-commit work is owed (`pending_work`; see learn.settle)."""
+    with engine.connect() as conn:
+        return bool(conn.scalar(OWED_SQL))
+
+
 def owe_work(conn: Connection, article_ids: Sequence[int], run_id: int | None) -> None:
     """Record that these articles' after-commit work is owed (`pending_work`, see learn)."""
     if not article_ids:

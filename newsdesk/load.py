@@ -241,6 +241,21 @@ def owes_work(engine: Engine) -> bool:
         return bool(conn.scalar(OWED_SQL))
 
 
+def all_loaded(engine: Engine, docs: Iterable[RawDocument | Rejected]) -> int | None:
+    """How many inputs there are when every one is loaded already and no work is owed (a run
+    would change nothing); None as soon as one is new or rejected, or work is owed."""
+    if owes_work(engine):
+        return None
+    hashes: set[str] = set()
+    seen = 0
+    for doc in docs:
+        if isinstance(doc, Rejected):
+            return None  # a reject is written again by each run: a run has work to do
+        hashes.add(doc.content_sha256)
+        seen += 1
+    return seen if len(known_hashes(engine, hashes)) == len(hashes) else None
+
+
 def owe_work(conn: Connection, article_ids: Sequence[int], run_id: int | None) -> None:
     """Record that these articles' after-commit work is owed (`pending_work`, see learn)."""
     if not article_ids:

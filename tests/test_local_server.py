@@ -10,6 +10,7 @@ from __future__ import annotations
 import http.server
 import json
 import os
+import shutil
 import subprocess
 import sys
 import textwrap
@@ -65,6 +66,37 @@ def _newsdesk(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[st
     return done
 
 
+_NEWS = iter(range(1_000_000))
+
+
+def _inbox_with_news(env: dict[str, str]) -> str:
+    """The samples and one article no run has loaded yet: a run with work to do (one with
+    nothing new starts no flow run, and so no server)."""
+    inbox = _data(env).parent / "inbox"
+    if not inbox.exists():
+        shutil.copytree(SAMPLES, inbox)
+    number = next(_NEWS)
+    (inbox / f"news-{number}.txt").write_text(
+        f"Harbour ferry adds sailing {number}\n\nThe Harbour Council added evening sailing "
+        f"number {number} to the island ferry timetable on Monday, Mayor Rosa Delgado said.\n"
+    )
+    return str(inbox)
+
+
+def _psql(env: dict[str, str], query: str) -> object:
+    """One value from the user's embedded database."""
+    from sqlalchemy import text
+
+    from newsdesk.db import make_engine, normalise_url
+
+    engine = make_engine(normalise_url(_newsdesk(env, "db-url").stdout.strip()))
+    try:
+        with engine.connect() as conn:
+            return conn.scalar(text(query))
+    finally:
+        engine.dispose()
+
+
 def _flow_runs(server: LocalServer) -> int:
     import urllib.request
 
@@ -75,41 +107,65 @@ def _flow_runs(server: LocalServer) -> int:
 
 
 def test_a_second_command_reuses_the_first_ones_server(user: dict[str, str]) -> None:
-    first = _newsdesk(user, "run", SAMPLES)
+    first = _newsdesk(user, "run", _inbox_with_news(user))
     server = _record(user)
     assert f"runs            {server.ui_url}/runs" in first.stdout
     runs_before = _flow_runs(server)
-    second = _newsdesk(user, "run", SAMPLES)
+    second = _newsdesk(user, "run", _inbox_with_news(user))
     assert _record(user) == server and psutil.pid_exists(server.pid)
-    assert "already loaded  5" in second.stdout
+    assert "already loaded  6" in second.stdout and "loaded          1" in second.stdout
     assert "starting a local Prefect server" not in second.stderr
     assert _flow_runs(server) == runs_before + 1  # the history is kept on that server
 
 
-def test_a_rerun_with_nothing_new_imports_no_spacy(user: dict[str, str]) -> None:
-    _newsdesk(user, "run", SAMPLES)  # everything loaded, the server up
+def _run_reporting_imports(env: dict[str, str], inbox: str) -> tuple[dict[str, object], str]:
+    """`newsdesk run inbox` in a fresh process: its exit code and heavy imports, its output."""
     code = textwrap.dedent(
         f"""
         import json, sys
         from newsdesk.cli import main
-        code = main(["run", {SAMPLES!r}])
+        code = main(["run", {inbox!r}])
         heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r} or m in {HEAVY!r})
-        print(json.dumps({{"code": code, "heavy": heavy}}), file=sys.stderr)
+        print(json.dumps({{"code": code, "heavy": heavy, "prefect": "prefect" in sys.modules}}),
+              file=sys.stderr)
         """
     )
     done = subprocess.run(
-        [sys.executable, "-c", code], env=user, capture_output=True, text=True, timeout=300
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
     )
-    result = json.loads(done.stderr.strip().splitlines()[-1])
-    assert result == {"code": 0, "heavy": []}, done.stderr
-    assert "already loaded  5" in done.stdout
+    return json.loads(done.stderr.strip().splitlines()[-1]), done.stdout
+
+
+def test_a_rerun_with_nothing_new_imports_no_spacy(user: dict[str, str]) -> None:
+    inbox = _inbox_with_news(user)
+    _newsdesk(user, "run", inbox)  # everything loaded, the server up
+    empty = Path(inbox) / "empty.txt"
+    empty.write_text("\n")  # rejected again by each run: a run has work to do
+    try:
+        result, out = _run_reporting_imports(user, inbox)
+    finally:
+        empty.unlink()
+    assert result == {"code": 0, "heavy": [], "prefect": True}, out
+    assert "rejected        1" in out
+
+
+def test_a_rerun_with_nothing_new_and_nothing_owed_starts_no_flow(user: dict[str, str]) -> None:
+    inbox = _inbox_with_news(user)
+    _newsdesk(user, "run", inbox)
+    runs = "SELECT count(*) FROM pipeline_runs"
+    before = _psql(user, runs)
+    result, out = _run_reporting_imports(user, inbox)
+    assert result == {"code": 0, "heavy": [], "prefect": False}, out
+    assert "no flow run was needed" in out and "loaded          0" in out
+    assert _psql(user, runs) == before + 1  # recorded all the same
+    assert _psql(user, "SELECT status FROM pipeline_runs ORDER BY id DESC LIMIT 1") == "completed"
 
 
 def test_a_killed_server_is_replaced_by_the_next_command(user: dict[str, str]) -> None:
     dead = ensure_local(_data(user))
     psutil.Process(dead.pid).kill()
     psutil.Process(dead.pid).wait(30)
-    _newsdesk(user, "run", SAMPLES)
+    _newsdesk(user, "run", _inbox_with_news(user))
     server = _record(user)
     assert server.pid != dead.pid and psutil.pid_exists(server.pid)
 
@@ -185,7 +241,7 @@ def test_two_commands_starting_at_once_start_one_server(user: dict[str, str]) ->
 
 
 def test_stop_ends_the_server_and_the_embedded_postgres(user: dict[str, str]) -> None:
-    _newsdesk(user, "run", SAMPLES)
+    _newsdesk(user, "run", _inbox_with_news(user))
     server = _record(user)
     postmaster = _data(user) / "pgdata" / "postmaster.pid"
     postgres = int(postmaster.read_text().split()[0])

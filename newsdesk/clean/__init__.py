@@ -55,7 +55,8 @@ from typing import Any
 
 from newsdesk.clean import html as html_stage
 from newsdesk.clean.encoding import normalise_text
-from newsdesk.clean.text import Page, apply_rules, fold, is_prose, unwrap
+from newsdesk.clean.lines import LineModel, mark_by_classifier
+from newsdesk.clean.text import Page, apply_rules, fold, is_prose, text_page
 from newsdesk.errors import RejectError
 from newsdesk.records import Cleaned, RawDocument, Removed
 
@@ -79,6 +80,10 @@ class CleanOptions:
     folding case, quotes, punctuation and whitespace (see `fold`) is removed as "learned"."""
     max_html_depth: int = 400
     """HTML nested deeper than this is flattened to text before parsing."""
+    classify_lines: bool = True
+    """Plain text: let the learned line classifier remove the furniture the rules leave."""
+    line_model: LineModel | None = None
+    """The line classifier's model; None is the one shipped with the package."""
 
 
 def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
@@ -90,10 +95,12 @@ def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
     hints: dict[str, Any] = {}
     if is_html:
         result = html_stage.extract(body, options.max_html_depth)
-        lines, removed, hints = result.lines, result.removed, result.hints
+        removed, hints = result.removed, result.hints
+        page = apply_rules(Page(result.lines, plain=False), options.learned_boilerplate)
     else:
-        lines = unwrap(body.split("\n"))
-    page = apply_rules(Page(lines, plain=not is_html), options.learned_boilerplate)
+        page = text_page(body, options.learned_boilerplate)
+        if options.classify_lines:
+            mark_by_classifier(page, options.line_model)
     hints = {
         **page.hints,
         **({"meta": hints} if hints else {}),

@@ -625,6 +625,11 @@ RULES: list[Callable[[Page], None]] = [
 ]
 
 
+def text_page(text: str, learned: frozenset[str] = frozenset()) -> Page:
+    """The lines of plain text, unwrapped, after the cascade of line rules."""
+    return apply_rules(Page(unwrap(text.split("\n")), plain=True), learned)
+
+
 def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
     """Run the cascade of line rules over a page, in order of confidence."""
     mark_learned(page, learned)

@@ -158,14 +158,27 @@ def classifier_seconds(lines: list[str], model: LineModel) -> float:
     return time.perf_counter() - started
 
 
-def fold_models(exs: list[Example]) -> dict[int, LineModel]:
+def fold_models(exs: list[Example], folds: int = FOLDS, log: bool = True) -> dict[int, LineModel]:
     """One line model per fold, trained without that fold's sites."""
     models = {}
-    for k in range(FOLDS):
+    for k in range(folds):
         started = time.perf_counter()
-        models[k] = fit([e for e in exs if site_fold(e.site) != k])
-        print(f"  fold {k}: trained in {time.perf_counter() - started:.0f} s", flush=True)
+        models[k] = fit([e for e in exs if site_fold(e.site, folds) != k], max(folds - 1, 2))
+        if log:
+            print(f"  fold {k}: trained in {time.perf_counter() - started:.0f} s", flush=True)
     return models
+
+
+def newsdesk_cross_validated(pages: list[Shaped], folds: int = FOLDS) -> dict[str, Score]:
+    """Per shape, newsdesk's score with each page cleaned by a model trained without its site."""
+    models = fold_models(examples(pages), folds, log=False)
+    pairs: dict[str, list[tuple[float, float]]] = {s: [] for s in SHAPES}
+    for shaped in pages:
+        system = newsdesk_system(CleanOptions(line_model=models[site_fold(shaped.site, folds)]))
+        for shape in SHAPES:
+            text = system(shaped, getattr(shaped, shape))
+            pairs[shape].append(page_precision_recall(text, shaped.true_body))
+    return {shape: average(p) for shape, p in pairs.items()}
 
 
 def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:

@@ -37,6 +37,7 @@ from newsdesk.clean.text import (
     PROSE_MIN_WORDS,
     Page,
     is_headline_like,
+    is_prose,
 )
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
@@ -532,6 +533,7 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     body = [i for i, keep in verdict.items() if keep and page.reasons[i] is None]
     if not body:
         return
+    _repick_title(page, verdict)
     protected = set(page.hints.get("standfirst_lines") or [])
     title = page.hints.get("title")
     removed = [
@@ -542,6 +544,37 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     removed_set = set(removed)
     for i in removed:
         page.mark(i, furniture_class(page, i, removed_set, body[0], body[-1]))
+
+
+# How far above the first paragraph of the body a headline is looked for (non-blank lines):
+# a byline, a dateline and a deck stand between them at most.
+TITLE_LOOKBACK = 5
+
+
+def _repick_title(page: Page, verdict: dict[int, bool]) -> None:
+    """When the classifier reads the rules' headline as furniture and it stands away from the
+    body (a menu line above the story, say), take the headline-like line nearest above the
+    body's first paragraph instead."""
+    title = page.hints.get("title")
+    at = next((i for i, line in enumerate(page.lines) if line == title), None)
+    if title is None or at is None or verdict.get(at, True):
+        return
+    first = next((i for i, keep in verdict.items() if keep and is_prose(page.lines[i])), None)
+    if first is None:
+        return
+    above = [i for i in range(first - 1, -1, -1) if page.lines[i]][:TITLE_LOOKBACK]
+    if at in above:
+        return
+    found = next(
+        (i for i in above if page.reasons[i] is None and is_headline_like(page.lines[i])), None
+    )
+    if found is None:
+        return
+    page.hints["title"] = page.lines[found]
+    deck = [i for i in page.hints.get("standfirst_lines") or [] if found < i < first]
+    if deck != page.hints.get("standfirst_lines"):
+        page.hints.pop("standfirst", None)
+        page.hints.pop("standfirst_lines", None)
 
 
 def furniture_class(page: Page, i: int, removed: set[int], first: int, last: int) -> str:

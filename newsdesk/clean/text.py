@@ -60,6 +60,10 @@ WRAP_MAX_WIDTH = 100
 WRAP_MIN_WIDTH = 40
 WRAP_FULL_SHARE = 0.75
 WRAP_NEAR_SHARE = 0.5
+# A line whose tags make up at least this share of its characters is an embed's raw markup
+# (a tweet or video block the scraper wrote out as HTML): article text has no tags, and a
+# sentence quoting one ("the <br> tag") is mostly words.
+MARKUP_SHARE = 0.5
 # Punctuation around a widget label ("Related:", "Loading...", "» More news").
 LABEL_PUNCTUATION = " .:…|»>«<–—-•·*!"
 # Duplicates: repeated lines of at least this many words (shorter repeats are labels, which
@@ -208,6 +212,8 @@ def _pattern_reason(line: str, short: bool) -> str | None:
         return "advert"
     if P.URL_LINE.match(line):
         return "related_link"
+    if _is_markup(line):
+        return "embed"
     if is_dateline(line):
         return "dateline"
     if word_count(line) <= PROMO_PARAGRAPH_WORDS:
@@ -240,6 +246,12 @@ def _pattern_reason(line: str, short: bool) -> str | None:
     if P.PUBLISHER_CREDIT.search(line) and not is_prose(line):
         return "publisher_credit"
     return None
+
+
+def _is_markup(line: str) -> bool:
+    """A line made mostly of HTML tags."""
+    tags = sum(len(m.group(0)) for m in P.MARKUP_TAG.finditer(line)) if "<" in line else 0
+    return tags >= MARKUP_SHARE * len(line)
 
 
 def _paragraph_reason(line: str) -> str | None:

@@ -36,8 +36,10 @@ from bench.scoring import average, page_precision_recall
 from bench.text_shapes import Shaped, build, label_lines
 from newsdesk.clean.encoding import normalise_text
 from newsdesk.clean.lines import (
+    DOC_FEATURES,
     HASH_BITS,
     MODEL_PATH,
+    OWN_FEATURES,
     Features,
     LineModel,
     Logistic,
@@ -333,60 +335,16 @@ def without_tokens(exs: list[Example]) -> list[Example]:
     return [replace(e, feats=replace(e.feats, buckets=_NO_TOKENS, owners=_NO_TOKENS)) for e in exs]
 
 
+def _own_group(names: tuple[str, ...]) -> Callable[[str], bool]:
+    """A line's own features of a group, and its neighbours' copies of them."""
+    return lambda name: name.split("@")[0] in names
+
+
 GROUPS: dict[str, Callable[[str], bool]] = {
-    "length and punctuation": lambda n: (
-        n.split("@")[0]
-        in {
-            "log_words",
-            "log_chars",
-            "words_le2",
-            "words_le5",
-            "words_le12",
-            "words_le30",
-            "ends_sentence",
-            "ends_colon",
-            "ends_bare",
-            "commas_per_word",
-            "prose",
-            "headline_like",
-        }
-    ),
-    "stop words and capitals": lambda n: (
-        n.split("@")[0]
-        in {"stop_ratio", "capitalised_share", "caps_share", "starts_upper", "non_latin"}
-    ),
-    "digits, links, markup": lambda n: (
-        n.split("@")[0]
-        in {
-            "starts_digit",
-            "digit_share",
-            "currency",
-            "percent",
-            "clock",
-            "handle",
-            "urlish",
-            "hashtag",
-            "markup",
-            "separators",
-        }
-    ),
-    "title, repetition": lambda n: n in {"repeats", "title_likeness", "is_title", "is_standfirst"},
-    "rule verdicts (gaps)": lambda n: n.split("@")[0].startswith("gap_"),
-    "position and density": lambda n: (
-        n
-        in {
-            "position",
-            "prose_before",
-            "prose_after",
-            "inside_body",
-            "density_2",
-            "density_8",
-            "rel_words",
-            "doc_log_lines",
-            "doc_prose_share",
-        }
-    ),
-    "neighbours": lambda n: "@" in n,
+    **{group: _own_group(names) for group, names in OWN_FEATURES.items()},
+    "rule verdicts (gaps)": lambda name: name.split("@")[0].startswith("gap_"),
+    "position and density": lambda name: name in DOC_FEATURES,
+    "neighbours": lambda name: "@" in name,
 }
 
 

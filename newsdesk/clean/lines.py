@@ -118,9 +118,9 @@ MARKS: dict[str, re.Pattern[str]] = {
 PRESENCE_MARKS = ("currency", "percent", "clock", "handle", "urlish", "hashtag", "markup")
 
 
-def feature_names() -> list[str]:
-    """Names of the dense features, in column order."""
-    own = [
+# The features of a line on its own, by group (the groups bench.train_lines --ablation drops).
+OWN_FEATURES: dict[str, tuple[str, ...]] = {
+    "length and punctuation": (
         "log_words",
         "log_chars",
         "words_le2",
@@ -131,45 +131,42 @@ def feature_names() -> list[str]:
         "ends_colon",
         "ends_bare",
         "commas_per_word",
+        "prose",
+        "headline_like",
+    ),
+    "stop words and capitals": (
         "stop_ratio",
         "capitalised_share",
         "caps_share",
         "starts_upper",
-        "starts_digit",
-        "digit_share",
-        "currency",
-        "percent",
-        "clock",
-        "handle",
-        "urlish",
-        "hashtag",
-        "markup",
-        "separators",
         "non_latin",
-        "prose",
-        "headline_like",
-        "title_likeness",
-        "is_title",
-        "repeats",
-        "is_standfirst",
-    ]
+    ),
+    "digits, links, markup": ("starts_digit", "digit_share", *PRESENCE_MARKS, "separators"),
+    "title, repetition": ("title_likeness", "is_title", "repeats", "is_standfirst"),
+}
+# Where the line stands in the document.
+DOC_FEATURES = (
+    "position",
+    "prose_before",
+    "prose_after",
+    "inside_body",
+    *(f"density_{w}" for w in DENSITY_WINDOWS),
+    "rel_words",
+    "doc_log_lines",
+    "doc_prose_share",
+)
+
+
+def feature_names() -> list[str]:
+    """Names of the dense features, in column order."""
+    own = [name for group in OWN_FEATURES.values() for name in group]
     gaps = [
         f"gap_{side}_{group}" for side in ("before", "after") for group in ("all", *RULE_GROUPS)
-    ]
-    doc = [
-        "position",
-        "prose_before",
-        "prose_after",
-        "inside_body",
-        *(f"density_{w}" for w in DENSITY_WINDOWS),
-        "rel_words",
-        "doc_log_lines",
-        "doc_prose_share",
     ]
     near = [
         f"{name}@{offset:+d}" for offset in NEIGHBOURS for name in ("present", *NEIGHBOUR_FEATURES)
     ]
-    return [*own, *gaps, *doc, *near]
+    return [*own, *gaps, *DOC_FEATURES, *near]
 
 
 # The own features each neighbour contributes (a summary: shape, prose, rules).
@@ -366,17 +363,17 @@ def _own(
         float(line.endswith(":")),
         float(line[-1:].isalnum()),
         (line.count(",") + line.count(";")) / per_word,
+        float(n >= PROSE_ALWAYS_WORDS or (n >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line)))),
+        float(is_headline_like(line)),
         sum(map(STOP_WORDS.__contains__, words)) / per_word,
         len(_UPPER_START.findall(line)) / per_word,
         len(_CAPS_WORD.findall(line)) / per_word,
         float(line[:1].isupper()),
+        marks.get("non_latin", 0.0) / chars,
         float(line[:1].isdigit()),
         sum(map(line.count, "0123456789")) / chars,
         *(float(name in marks) for name in PRESENCE_MARKS),
         marks.get("separators", 0.0) / per_word,
-        marks.get("non_latin", 0.0) / chars,
-        float(n >= PROSE_ALWAYS_WORDS or (n >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line)))),
-        float(is_headline_like(line)),
         likeness,
         float(isinstance(title, str) and line == title),
     ]

@@ -15,7 +15,7 @@ news-metadata, then scores in one run, per shape:
 - ``newsdesk``: clean() + normalise() of the text as a text/plain RawDocument, title +
   standfirst + body scored; the line classifier in each fold was trained by bench.train_lines
   without the sites of the pages it is scored on (cross-validation by site, 5 folds);
-- ``newsdesk shipped``: the same with the shipped model, trained on every page (in-sample:
+- ``newsdesk in-sample``: the same with the shipped model, trained on every page (in-sample:
   only with --in-sample, and not a held-out number);
 - ``oracle``: exactly the lines labelled as true body.
 
@@ -192,7 +192,7 @@ def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
         "newsdesk rules": newsdesk_system(CleanOptions(classify_lines=False)),
     }
     if in_sample:
-        fixed["newsdesk shipped"] = newsdesk_system(CleanOptions())
+        fixed["newsdesk in-sample"] = newsdesk_system(CleanOptions())
     tallies: dict[str, dict[str, Tally]] = {s: {} for s in SHAPES}
     for shaped in pages:
         model = models[site_fold(shaped.site)]

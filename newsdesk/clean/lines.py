@@ -49,6 +49,10 @@ HASH_BITS = 12
 # Lines up to this many words hash all their tokens (menus, labels, buttons, teasers); longer
 # lines only their first and last tokens (prose is told by its shape, not its words).
 HASH_ALL_WORDS = 15
+# Texts with more open lines than this are left to the rules: the longest page the model was
+# trained on has ~2,000 lines, and a longer text is a dump of many articles (or an attack);
+# the bound also caps the classifier's memory (~30 MB of features at this size).
+MAX_LINES = 5000
 # Neighbour offsets whose summary features each line sees.
 NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 # Windows (lines each side) of the prose-density features: a paragraph's own surroundings and
@@ -194,7 +198,8 @@ class Logistic:
 
     def score(self, dense: np.ndarray, buckets: np.ndarray, owners: np.ndarray) -> np.ndarray:
         """Per row, the log-odds of body."""
-        z = ((dense - self.mean) / self.scale) @ self.weights + self.bias
+        weights = self.weights / self.scale  # standardise the weights, not a copy of the rows
+        z = dense @ weights + (self.bias - float(self.mean @ weights))
         if self.hashed.size and buckets.size:
             z += np.bincount(owners, weights=self.hashed[buckets], minlength=len(z))
         return np.asarray(z)
@@ -506,6 +511,8 @@ def context_scores(z: np.ndarray, model: LineModel) -> np.ndarray:
 def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
     """Open line index -> True when the classifier reads the line as article body."""
     model = model or shipped_model()
+    if sum(1 for _ in page.open()) > MAX_LINES:
+        return {}
     feats = features(page)
     if not feats.rows:
         return {}

@@ -170,3 +170,10 @@ def test_model_round_trips_through_json() -> None:
     again = L.LineModel.from_json(json.loads(json.dumps(model.to_json())))
     page = text_page("\n".join(PAGE))
     assert L.classify(page, again) == L.classify(page, model)
+
+
+def test_texts_longer_than_the_bound_are_left_to_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(L, "MAX_LINES", 10)
+    _, removed = cleaned_page(PAGE)
+    assert not set(removed.values()) & (NEW_CLASSES - {"embed"})  # "embed" is also a rule
+    assert L.classify(text_page("\n".join(PAGE))) == {}

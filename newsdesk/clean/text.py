@@ -60,9 +60,9 @@ WRAP_MAX_WIDTH = 100
 WRAP_MIN_WIDTH = 40
 WRAP_FULL_SHARE = 0.75
 WRAP_NEAR_SHARE = 0.5
-# A line whose tags make up at least this share of its characters is an embed's raw markup
-# (a tweet or video block the scraper wrote out as HTML): article text has no tags, and a
-# sentence quoting one ("the <br> tag") is mostly words.
+# A line of plain text whose tags make up at least this share of its characters is an embed's
+# raw markup (a tweet or video block the scraper wrote out as HTML): article text has no tags,
+# and a sentence quoting one ("the <br> tag") is mostly words.
 MARKUP_SHARE = 0.5
 # Punctuation around a widget label ("Related:", "Loading...", "» More news").
 LABEL_PUNCTUATION = " .:…|»>«<–—-•·*!"
@@ -195,6 +195,8 @@ def _mark_by_pattern(page: Page) -> None:
         line = page.lines[i]
         short = word_count(line) <= SHORT_LINE_WORDS
         reason = _pattern_reason(line, short)
+        if reason is None and page.plain and _is_markup(line):
+            reason = "embed"  # in HTML, markup left in the text is the page's own quotation
         if reason:
             page.mark(i, reason)
 
@@ -212,8 +214,6 @@ def _pattern_reason(line: str, short: bool) -> str | None:
         return "advert"
     if P.URL_LINE.match(line):
         return "related_link"
-    if _is_markup(line):
-        return "embed"
     if is_dateline(line):
         return "dateline"
     if word_count(line) <= PROMO_PARAGRAPH_WORDS:

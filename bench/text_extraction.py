@@ -222,10 +222,14 @@ def report(tallies: dict[str, dict[str, Tally]]) -> None:
         for name, tally in systems.items():
             if name == "classifier":
                 continue
-            all_, aeb, nm = tally.score(), tally.score("aeb"), tally.score("news-metadata")
+            all_ = tally.score()
+            per_corpus = "".join(
+                f" {tally.score(c).f1:7.3f}" if c in tally.pairs else f" {'-':>7s}"
+                for c in ("aeb", "news-metadata")
+            )
             print(
-                f"  {name:17s} {all_.f1:6.3f} {all_.precision:6.3f} {all_.recall:6.3f}  "
-                f"{aeb.f1:7.3f} {nm.f1:7.3f}  {1000 * tally.seconds / tally.pages:8.2f}"
+                f"  {name:17s} {all_.f1:6.3f} {all_.precision:6.3f} {all_.recall:6.3f} "
+                f"{per_corpus}  {1000 * tally.seconds / tally.pages:8.2f}"
             )
         cost = systems["classifier"].seconds / systems["classifier"].pages
         traf = systems["trafilatura"].seconds / systems["trafilatura"].pages

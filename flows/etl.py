@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
-from functools import lru_cache, partial
+from functools import lru_cache, partial, wraps
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar, cast
 
@@ -21,14 +22,13 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows.retry import call_with_retries, is_transient
-from newsdesk import bulk, load, pipeline, sources
+from newsdesk import load, pipeline, sources
 from newsdesk.analyst.stored import stored_articles
 from newsdesk.clean import CleanOptions
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
-from newsdesk.errors import NewsdeskError
-from newsdesk.records import Article, Item, Mention, RawDocument, Rejected
-from newsdesk.settings import Settings, get_settings
+from newsdesk.errors import NewsdeskError, call_with_retries
+from newsdesk.records import Article, Item, Mention, RawDocument, Rejected, chunks
+from newsdesk.settings import Settings
 
 if TYPE_CHECKING:
     from newsdesk.learn import Rebuild, Settled
@@ -83,13 +83,22 @@ def get_nlp(name: str, version: str) -> Any:
 
 
 def _db_task(fn: Callable[..., Any]) -> Any:
-    """A task that only does database I/O: retried with backoff on transient errors."""
-    return task(
-        retries=DB_RETRIES,
-        retry_delay_seconds=DB_RETRY_DELAYS,
-        retry_condition_fn=lambda _task, _run, state: is_transient(state),
-        cache_policy=NONE,
-    )(fn)
+    """A task that only does database I/O, its transient errors retried with backoff.
+
+    One retry policy for every database write (`retried`), inside the task, so a batch's load
+    and its rejects, written in one task, are retried each on its own.
+    """
+
+    @wraps(fn)
+    def with_retries(*args: Any, **kwargs: Any) -> Any:
+        return retried(partial(fn, *args, **kwargs))
+
+    return task(cache_policy=NONE)(with_retries)
+
+
+def retried(call: Callable[[], T]) -> T:
+    """`call` with transient database errors retried (DB_RETRIES times, DB_RETRY_DELAYS)."""
+    return call_with_retries(call, attempts=DB_RETRIES + 1, delays=DB_RETRY_DELAYS)
 
 
 @_db_task
@@ -185,11 +194,7 @@ def load_batch(
     """
     engine = engine_for(url)
     counts = load.LoadCounts()
-    outcomes = call_with_retries(
-        partial(bulk.load_items, engine, items, counts.load_seconds, run_id),
-        attempts=DB_RETRIES + 1,
-        delays=DB_RETRY_DELAYS,
-    )
+    outcomes = retried(partial(load.load_items, engine, items, counts.load_seconds, run_id))
     rejects = list(rejects)
     for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Exception):
@@ -204,11 +209,7 @@ def load_batch(
     rejects += twins
     counts.already_loaded += len(repeats) - len(twins)
     if rejects:
-        call_with_retries(
-            partial(load.record_rejects, engine, rejects, run_id),
-            attempts=DB_RETRIES + 1,
-            delays=DB_RETRY_DELAYS,
-        )
+        retried(partial(load.record_rejects, engine, rejects, run_id))
     return counts, rejects
 
 
@@ -249,7 +250,7 @@ def _rebuilder(url: str, run_id: int, settings: Settings) -> Rebuild:
     def rebuild(ids: Sequence[int], learned: frozenset[str]) -> list[int]:
         options = CleanOptions(learned_boilerplate=learned, max_html_depth=settings.max_html_depth)
         done: list[int] = []
-        for chunk in _chunks(list(ids), settings.batch_size):
+        for chunk in chunks(list(ids), settings.batch_size):
             stored = stored_articles(engine_for(url), chunk)
             done += rebuild_batch(url, stored, settings, options, run_id, settling=True).ids
         return done
@@ -303,19 +304,8 @@ def rebuild_batch(
     engine = engine_for(url)
     for item in items:
         article_id, document_id = document_of[item.doc.content_sha256]
-        rewrite = partial(
-            load.replace_article,
-            engine,
-            document_id,
-            item.article,
-            item.mentions,
-            item.signature,
-            item.lines,
-            run_id,
-            relink,
-            settling,
-        )
-        call_with_retries(rewrite, attempts=DB_RETRIES + 1, delays=DB_RETRY_DELAYS)
+        rewrite = partial(load.replace_article, engine, document_id, item, run_id, relink, settling)
+        retried(rewrite)
         result.ids.append(article_id)
         result.mentions += len(item.mentions)
     return result
@@ -353,29 +343,33 @@ def _repeats_rejected(repeats: list[RawDocument], rejects: list[Rejected]) -> li
     ]
 
 
-def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
-    for start in range(0, len(items), size):
-        yield list(items[start : start + size])
+def _threads() -> TaskRunner[Any]:
+    """The flows' own runner: threads, fewer than the SQLAlchemy pool's connections."""
+    return ThreadPoolTaskRunner(max_workers=MAX_TASK_WORKERS)
 
 
-def _task_runner() -> TaskRunner[Any]:
-    """Threads by default; a Dask cluster for entity extraction when NEWSDESK_DASK_ADDRESS is set.
+@contextmanager
+def _entity_runner(settings: Settings) -> Iterator[TaskRunner[Any] | None]:
+    """Where entity extraction runs, chosen when the flow is called (not when it is imported):
+    a Dask cluster when NEWSDESK_DASK_ADDRESS is set ("local": two single-threaded workers on
+    this machine), else None for the flow's own thread runner.
 
-    Only submitted tasks (entity extraction) go to the runner; the other stages run in the flow's
-    process, so Postgres stays the one sink whatever runs the NLP.
+    Only entity extraction goes there; the other stages run in the flow's process, so
+    Postgres stays the one sink whatever runs the NLP.
     """
-    address = get_settings().dask_address
+    address = settings.dask_address
     if not address:
-        return ThreadPoolTaskRunner(max_workers=MAX_TASK_WORKERS)
+        yield None
+        return
     from prefect_dask import DaskTaskRunner
 
-    if address == "local":
-        # One single-threaded worker per core: spaCy is CPU-bound and holds the GIL.
-        return DaskTaskRunner(cluster_kwargs={"n_workers": 2, "threads_per_worker": 1})
-    return DaskTaskRunner(address=address)
+    # One single-threaded worker per core: spaCy is CPU-bound and holds the GIL.
+    local = {"cluster_kwargs": {"n_workers": 2, "threads_per_worker": 1}}
+    with DaskTaskRunner(**(local if address == "local" else {"address": address})) as runner:
+        yield runner
 
 
-@flow(name="newsdesk-etl", task_runner=_task_runner())
+@flow(name="newsdesk-etl", task_runner=_threads())
 def etl(
     paths: list[str],
     batch_size: int | None = None,
@@ -385,7 +379,7 @@ def etl(
     return run_pipeline(paths, _settings(batch_size, database_url))
 
 
-@flow(name="newsdesk-inbox", task_runner=_task_runner())
+@flow(name="newsdesk-inbox", task_runner=_threads())
 def inbox_etl(
     inbox: str | None = None,
     batch_size: int | None = None,
@@ -404,18 +398,22 @@ def inbox_etl(
     logger = get_run_logger()
     if not folder.is_dir():
         raise NewsdeskError(f"inbox {folder} is not a folder; set NEWSDESK_INBOX or `inbox`")
-    url = locate(settings).url
+    location = locate(settings)
+    url = location.url
     prepare_database(url)
     with load.inbox_lock(engine_for(url), str(folder.resolve())) as held:
         if not held:
             logger.warning("another run is processing %s; this one skips", folder)
             return {"status": "skipped", "inbox": str(folder)}
-        return run_pipeline([str(folder)], settings, archive=(folder, archive) if archive else None)
+        moves = (folder, archive) if archive else None
+        return run_pipeline([str(folder)], settings, moves, location)
 
 
 def _settings(batch_size: int | None, database_url: str | None) -> Settings:
-    """The process settings with a run's overrides."""
-    settings = get_settings()
+    """The settings as the environment gives them when the flow is called (a long-running
+    `serve` or worker process picks up a changed variable at its next run), with the run's
+    overrides."""
+    settings = Settings()
     overrides: dict[str, Any] = {}
     if database_url:
         overrides["database_url"] = database_url
@@ -439,14 +437,17 @@ class Prepared:
 
 
 def run_pipeline(
-    paths: list[str], settings: Settings, archive: tuple[Path, Path] | None = None
+    paths: list[str],
+    settings: Settings,
+    archive: tuple[Path, Path] | None = None,
+    location: Location | None = None,
 ) -> dict[str, Any]:
     """Every batch through every stage; entity extraction of one batch overlaps the next's
     reading and cleaning. Before the batches, the run settles what a killed run left; after
     them, its own after-commit work. Returns the run summary."""
     logger = get_run_logger()
     started = time.perf_counter()
-    location = locate(settings)
+    location = location or locate(settings)  # once per run: it may start the embedded server
     url = location.url
     if prepare_database(url):
         logger.info("Database migrated to the newest schema")
@@ -457,31 +458,14 @@ def run_pipeline(
     counts = load.LoadCounts()
     timer = StageTimer()
     status, error = "completed", None
-    finished = 0
     try:
         _settle(url, run_id, settings, counts, timer)
         options = CleanOptions(
             learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
         )
         _record_unsupported(url, run_id, survey.unsupported, counts)
-        pending: Prepared | None = None
-        for number, batch in enumerate(_chunks(files, settings.batch_size)):
-            prepared = _prepare(url, batch, settings, options, timer)
-            if pending is not None:
-                finished += _finish(url, pending, run_id, counts, timer, archive)
-                if _relearns_after(number) and counts.loaded:
-                    t = time.perf_counter()
-                    learned = relearn(url, run_id, settings)
-                    if learned != options.learned_boilerplate:
-                        options = replace(options, learned_boilerplate=learned)
-                        _clean(prepared, options)  # its entities are not asked for yet
-                    timer.add("learned lines", t)
-            prepared.entities = _submit_entities(prepared, settings)
-            pending = prepared
-            _report(finished, len(files))
-        if pending is not None:
-            finished += _finish(url, pending, run_id, counts, timer, archive)
-            _report(finished, len(files))
+        with _entity_runner(settings) as runner:
+            _load_batches(url, files, run_id, settings, options, counts, timer, runner, archive)
         _settle(url, run_id, settings, counts, timer)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -493,6 +477,43 @@ def run_pipeline(
         summary["status"] = status
         _publish(summary)
     return summary
+
+
+def _load_batches(
+    url: str,
+    files: list[str],
+    run_id: int,
+    settings: Settings,
+    options: CleanOptions,
+    counts: load.LoadCounts,
+    timer: StageTimer,
+    runner: TaskRunner[Any] | None,
+    archive: tuple[Path, Path] | None,
+) -> None:
+    """Every batch through every stage; one batch's entities overlap the next's preparing.
+
+    After 1, 2, 4, ... batches the learned lines are counted again, and the batch waiting for
+    its entities is cleaned again when they changed.
+    """
+    finished = 0
+    pending: Prepared | None = None
+    for number, batch in enumerate(chunks(files, settings.batch_size)):
+        prepared = _prepare(url, batch, settings, options, timer)
+        if pending is not None:
+            finished += _finish(url, pending, run_id, counts, timer, archive)
+            if _relearns_after(number) and counts.loaded:
+                t = time.perf_counter()
+                learned = relearn(url, run_id, settings)
+                if learned != options.learned_boilerplate:
+                    options = replace(options, learned_boilerplate=learned)
+                    _clean(prepared, options)  # its entities are not asked for yet
+                timer.add("learned lines", t)
+        prepared.entities = _submit_entities(prepared, settings, runner)
+        pending = prepared
+        _report(finished, len(files))
+    if pending is not None:
+        finished += _finish(url, pending, run_id, counts, timer, archive)
+        _report(finished, len(files))
 
 
 def _relearns_after(loaded_batches: int) -> bool:
@@ -523,11 +544,7 @@ def _record_unsupported(
     if not unsupported:
         return
     rejects = [sources.unsupported_reject(path) for path in unsupported]
-    call_with_retries(
-        partial(load.record_rejects, engine_for(url), rejects, run_id),
-        attempts=DB_RETRIES + 1,
-        delays=DB_RETRY_DELAYS,
-    )
+    retried(partial(load.record_rejects, engine_for(url), rejects, run_id))
     counts.rejected += len(rejects)
     counts.rejected_by_reason["unsupported_type"] = counts.rejected_by_reason.get(
         "unsupported_type", 0
@@ -563,23 +580,30 @@ def _clean(prepared: Prepared, options: CleanOptions) -> None:
     prepared.items, prepared.rejects = items, prepared.read_rejects + bad
 
 
-def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
-    """Start entity extraction on the task runner (threads, or a Dask cluster)."""
+def _submit_entities(prepared: Prepared, settings: Settings, runner: TaskRunner[Any] | None) -> Any:
+    """Start entity extraction on `runner` (a Dask cluster), else the flow's task runner."""
     if not prepared.items:
         return None
     get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
     # On a Dask cluster the workers are the parallelism: no process pool inside them.
-    processes = 1 if _on_dask() else settings.nlp_processes
-    return extract_batch.submit(
-        [item.article for item in prepared.items],
-        settings.spacy_model,
-        settings.spacy_model_version,
-        settings.nlp_batch_size,
-        processes,
-    )
+    on_dask = runner is not None or _flow_on_dask()
+    articles = [item.article for item in prepared.items]
+    model, version = settings.spacy_model, settings.spacy_model_version
+    processes = 1 if on_dask else settings.nlp_processes
+    if runner is not None:
+        parameters = {
+            "articles": articles,
+            "model": model,
+            "version": version,
+            "batch_size": settings.nlp_batch_size,
+            "processes": processes,
+        }
+        return runner.submit(extract_batch, parameters)
+    return extract_batch.submit(articles, model, version, settings.nlp_batch_size, processes)
 
 
-def _on_dask() -> bool:
+def _flow_on_dask() -> bool:
+    """Whether the flow itself was given a Dask runner (`etl.with_options(task_runner=...)`)."""
     context = FlowRunContext.get()
     return context is not None and type(context.task_runner).__name__ == "DaskTaskRunner"
 

@@ -448,7 +448,7 @@ def inspect_record(
         "published_at": article.published_at.isoformat() if article.published_at else None,
         "language": article.language,
         "body": article.body,
-        "removed": [{"text": r.text, "reason": r.reason} for r in article.removed],
+        "removed": [r.as_json() for r in article.removed],
     }
     if found is not None:
         record["mentions"] = [

@@ -22,7 +22,8 @@ log = logging.getLogger(__name__)
 
 EMBEDDED_DATABASE = "newsdesk"
 MIGRATIONS_DIR = Path(migrations.__file__).resolve().parent
-# Below Prefect's worker-thread bound (flows/etl.py) so a batch never waits for a connection.
+# Above the flows' task threads (flows/etl.py MAX_TASK_WORKERS, half of it), so a task never waits
+# for a connection.
 POOL_SIZE = 8
 
 

@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
-from typing import Any
+import time
+from collections.abc import Callable, Sequence
+from typing import Any, TypeVar
 
-from sqlalchemy.exc import DBAPIError
+T = TypeVar("T")
 
 
 class NewsdeskError(Exception):
@@ -40,6 +42,8 @@ TRANSIENT_CLASSES = ("08",)
 
 def is_transient(error: Any) -> bool:
     """True for an exception (or a failed Prefect state holding one) worth retrying."""
+    from sqlalchemy.exc import DBAPIError  # here: the CLI imports this module on every command
+
     exc = _exception_of(error)
     if exc is None:
         return False
@@ -62,3 +66,18 @@ def _exception_of(error: Any) -> BaseException | None:
     except Exception as exc:
         return exc
     return result if isinstance(result, BaseException) else None
+
+
+def call_with_retries(fn: Callable[[], T], attempts: int, delays: Sequence[float]) -> T:
+    """Call `fn`, retrying transient errors with the given delays; re-raise the last one.
+
+    The one retry policy of newsdesk's database writes (the flows call it through `retried`).
+    """
+    for attempt in range(attempts):
+        try:
+            return fn()
+        except Exception as exc:
+            if attempt == attempts - 1 or not is_transient(exc):
+                raise
+            time.sleep(delays[min(attempt, len(delays) - 1)])
+    raise AssertionError("unreachable")

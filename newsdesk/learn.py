@@ -14,7 +14,6 @@ from __future__ import annotations
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import dataclass
-from itertools import islice
 
 from sqlalchemy import Connection, Engine, bindparam, delete, text
 from sqlalchemy.dialects.postgresql import ARRAY, insert
@@ -25,7 +24,7 @@ from newsdesk import load
 from newsdesk.entities.echo import Taken, find_echoes
 from newsdesk.entities.keys import fold_key
 from newsdesk.entities.spans import name_words
-from newsdesk.records import Field, Mention
+from newsdesk.records import Field, Mention, chunks
 
 # A line is a publisher's boilerplate when at least this many of the publisher's original
 # articles keep it ... (three: two articles of one story can share real paragraphs)
@@ -369,7 +368,7 @@ def _write_echoes(conn: Connection, scope: Sequence[int]) -> None:
     words = name_words(conn.scalars(FULL_NAMES_SQL))
     fresh = sorted(words & name_words(conn.scalars(NAMES_IN_SQL, {"ids": list(scope)})))
     older = conn.scalars(SCOPE_SQL, {"query": " | ".join(fresh)})
-    for chunk in _chunks(sorted(set(scope) | set(older)), ECHO_CHUNK):
+    for chunk in chunks(sorted(set(scope) | set(older)), ECHO_CHUNK):
         load.write_mentions(conn, _echo_mentions(conn, chunk, words), echo=True)
 
 
@@ -394,9 +393,3 @@ def _echo_mentions(
             )
             out.append((article_id, mention))
     return out
-
-
-def _chunks(items: Sequence[int], size: int) -> Iterator[list[int]]:
-    it = iter(items)
-    while chunk := list(islice(it, size)):
-        yield chunk

@@ -16,8 +16,8 @@ from dataclasses import replace
 from typing import TypeVar
 
 from newsdesk.clean import CleanOptions, clean
-from newsdesk.clean.dedupe import band_keys, signature
 from newsdesk.clean.learned import held, learnable_lines
+from newsdesk.dedupe import band_keys, signature
 from newsdesk.errors import RejectError
 from newsdesk.normalise import normalise
 from newsdesk.records import Article, Item, Mention, RawDocument, Rejected

@@ -2,10 +2,12 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
-from typing import Any, Literal
+from typing import Any, Literal, TypeVar
+
+T = TypeVar("T")
 
 Field = Literal["title", "standfirst", "body"]
 EntityKind = Literal["person", "organisation"]
@@ -31,6 +33,10 @@ class Removed:
 
     text: str
     reason: str
+
+    def as_json(self) -> dict[str, str]:
+        """As `articles.removed` and `inspect --json` hold it: {text, reason}."""
+        return {"text": self.text, "reason": self.reason}
 
 
 @dataclass
@@ -111,3 +117,9 @@ class Item:
     signature: Sequence[int] | None = None
     bands: Sequence[int] = ()
     lines: Sequence[tuple[str, str]] = ()
+
+
+def chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
+    """`items` in consecutive lists of `size` (the last one shorter): how work is batched."""
+    for start in range(0, len(items), size):
+        yield list(items[start : start + size])

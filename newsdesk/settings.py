@@ -10,6 +10,8 @@ import platformdirs
 from pydantic import Field, SecretStr
 from pydantic_settings import BaseSettings, SettingsConfigDict
 
+from newsdesk.limits import MAX_HTML_DEPTH, MAX_INPUT_BYTES
+
 
 def _default_data_dir() -> Path:
     return Path(platformdirs.user_data_dir("newsdesk", appauthor=False))
@@ -52,12 +54,14 @@ class Settings(BaseSettings):
         "default: the number of cores, at most 4. 1 runs it in the flow's process.",
     )
     max_input_bytes: int = Field(
-        default=10_000_000,
+        default=MAX_INPUT_BYTES,
         ge=1,
         description="Inputs larger than this are rejected before decoding.",
     )
     max_html_depth: int = Field(
-        default=400, ge=10, description="HTML nested deeper than this is flattened or rejected."
+        default=MAX_HTML_DEPTH,
+        ge=10,
+        description="HTML nested deeper than this is flattened or rejected.",
     )
     inbox: Path = Field(default=Path("inbox"), description="Folder the scheduled flow reads.")
     archive_dir: Path | None = Field(

@@ -17,6 +17,7 @@ from pathlib import Path
 from bs4.dammit import EncodingDetector
 from charset_normalizer import from_bytes
 
+from newsdesk.limits import MAX_INPUT_BYTES
 from newsdesk.records import RawDocument, Rejected
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
@@ -59,7 +60,7 @@ RECORD_TEXT_KEYS = ("html", "text", "body", "content", "articleBody")
 class ReadOptions:
     """Limits for reading; a larger input is rejected before it is decoded."""
 
-    max_input_bytes: int = 10_000_000
+    max_input_bytes: int = MAX_INPUT_BYTES
 
 
 @dataclass(frozen=True)

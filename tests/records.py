@@ -3,8 +3,11 @@
 from __future__ import annotations
 
 import hashlib
+from collections.abc import Sequence
 
-from newsdesk.records import RawDocument
+from sqlalchemy import Engine
+
+from newsdesk.records import Article, Item, Mention, RawDocument
 
 
 def raw_document(raw: bytes, text: str | None = None, source_uri: str | None = None) -> RawDocument:
@@ -17,3 +20,38 @@ def raw_document(raw: bytes, text: str | None = None, source_uri: str | None = N
         text=raw.decode() if text is None else text,
         encoding="utf-8",
     )
+
+
+def load_article(
+    engine: Engine,
+    doc: RawDocument,
+    article: Article,
+    mentions: Sequence[Mention],
+    signature: Sequence[int] | None = None,
+    lines: Sequence[tuple[str, str]] = (),
+) -> int | None:
+    """Load one article in a transaction of its own, as a batch of one (the flow's own write,
+    `load.write`): its id, or None when its document was loaded before. A refusal raises."""
+    from newsdesk import load
+
+    item = Item(doc, article, mentions, signature, (), lines)
+    with engine.begin() as conn:
+        outcome = load.write(conn, [item])[0]
+    assert not isinstance(outcome, Exception)
+    return outcome
+
+
+def replace_article(
+    engine: Engine,
+    document_id: int,
+    article: Article,
+    mentions: Sequence[Mention],
+    signature: Sequence[int] | None = None,
+) -> int | None:
+    """`load.replace_article` with an item built from its parts (the document is not read)."""
+    from newsdesk import load
+    from newsdesk.dedupe import band_keys
+
+    doc = raw_document(article.body.encode(), source_uri=article.source_uri)
+    bands = band_keys(signature) if signature else ()
+    return load.replace_article(engine, document_id, Item(doc, article, mentions, signature, bands))

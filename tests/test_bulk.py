@@ -4,21 +4,22 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from newsdesk import bulk, load
-from newsdesk.clean.dedupe import signature
-from newsdesk.records import Article, Mention
-from tests.records import raw_document
+from newsdesk import load
+from newsdesk.dedupe import signature
+from newsdesk.load import duplicates
+from newsdesk.records import Article, Item, Mention
+from tests.records import load_article, raw_document
 from tests.test_learn import WIRE
 
 
-def _item(body: str, people: list[str], bad: bool = False) -> bulk.Item:
+def _item(body: str, people: list[str], bad: bool = False) -> Item:
     doc = raw_document(body.encode())
     mentions = []
     for name in people:
         start = body.index(name)
         end = start + len(name) + (1 if bad else 0)  # a bad offset the database refuses
         mentions.append(Mention("person", name, name.lower(), name, "body", start, end, body))
-    return bulk.Item(
+    return Item(
         doc, Article(doc.source_uri, "t", None, [], None, None, body), mentions, signature(body)
     )
 
@@ -33,10 +34,10 @@ def _rows(engine: Engine) -> dict[str, int]:
 
 def test_a_batch_loads_in_one_go_and_twice_changes_nothing(engine: Engine) -> None:
     items = [_item(f"Story {i}: Ana Ruiz met Bo Chen.", ["Ana Ruiz", "Bo Chen"]) for i in range(5)]
-    outcomes = bulk.load_items(engine, items)
+    outcomes = load.load_items(engine, items)
     assert all(isinstance(o, int) for o in outcomes)
     assert _rows(engine) == {"documents": 5, "articles": 5, "people": 2, "mentions": 10}
-    assert bulk.load_items(engine, items) == [None] * 5
+    assert load.load_items(engine, items) == [None] * 5
     assert _rows(engine)["mentions"] == 10
 
 
@@ -46,7 +47,7 @@ def test_one_bad_article_is_isolated_and_the_rest_load(engine: Engine) -> None:
         _item("Second: Bo Chen spoke.", ["Bo Chen"], bad=True),
         _item("Third: Cy Dunn spoke.", ["Cy Dunn"]),
     ]
-    outcomes = bulk.load_items(engine, items)
+    outcomes = load.load_items(engine, items)
     assert isinstance(outcomes[0], int) and isinstance(outcomes[2], int)
     assert isinstance(outcomes[1], Exception)
     rows = _rows(engine)
@@ -55,14 +56,14 @@ def test_one_bad_article_is_isolated_and_the_rest_load(engine: Engine) -> None:
 
 def test_the_same_document_twice_in_a_batch_loads_once(engine: Engine) -> None:
     item = _item("Only once: Ana Ruiz.", ["Ana Ruiz"])
-    outcomes = bulk.load_items(engine, [item, item])
+    outcomes = load.load_items(engine, [item, item])
     assert isinstance(outcomes[0], int) and outcomes[1] is None
     assert _rows(engine)["articles"] == 1
 
 
 def test_near_duplicates_within_a_batch_and_against_the_database(engine: Engine) -> None:
-    bulk.load_items(engine, [_item(WIRE, [])])
-    outcomes = bulk.load_items(
+    load.load_items(engine, [_item(WIRE, [])])
+    outcomes = load.load_items(
         engine, [_item(WIRE + " Updated.", []), _item(WIRE + " Corrected.", [])]
     )
     with engine.connect() as conn:
@@ -74,8 +75,8 @@ def test_near_duplicates_within_a_batch_and_against_the_database(engine: Engine)
 
 def test_bulk_and_one_by_one_agree(engine: Engine, db_url: str) -> None:
     items = [_item(f"Story {i}: Ana Ruiz met Bo Chen.", ["Ana Ruiz", "Bo Chen"]) for i in range(3)]
-    bulk.load_items(engine, items[:2])
-    load.load_article(engine, items[2].doc, items[2].article, items[2].mentions, items[2].signature)
+    load.load_items(engine, items[:2])
+    load_article(engine, items[2].doc, items[2].article, items[2].mentions, items[2].signature)
     with engine.connect() as conn:
         spans = conn.execute(
             text(
@@ -89,7 +90,7 @@ def test_bulk_and_one_by_one_agree(engine: Engine, db_url: str) -> None:
 def test_candidate_lookup_probes_the_index_however_big_the_band_table(engine: Engine) -> None:
     # 200,000 band rows and a batch's worth of keys: a plan that reads the whole table would
     # make every batch slower as the database grows.
-    (article_id,) = [o for o in bulk.load_items(engine, [_item("Ana Ruiz spoke.", [])])]
+    (article_id,) = [o for o in load.load_items(engine, [_item("Ana Ruiz spoke.", [])])]
     with engine.begin() as conn:
         conn.execute(
             text(
@@ -104,18 +105,18 @@ def test_candidate_lookup_probes_the_index_however_big_the_band_table(engine: En
         assert raw is not None
         with raw.cursor() as cursor:
             plan = "\n".join(
-                r[0] for r in cursor.execute("EXPLAIN " + bulk.CANDIDATES, {"keys": keys})
+                r[0] for r in cursor.execute("EXPLAIN " + duplicates.CANDIDATES, {"keys": keys})
             )
     assert "Index" in plan and "article_bands" in plan, plan
     assert "Seq Scan on article_bands" not in plan, plan
 
 
 def test_load_reports_the_time_of_each_step(engine: Engine) -> None:
-    steps: bulk.Steps = {}
+    steps: load.Steps = {}
     items = [_item(f"Story {i}: Ana Ruiz met Bo Chen.", ["Ana Ruiz", "Bo Chen"]) for i in range(3)]
-    bulk.load_items(engine, items, steps)
-    assert set(steps) == set(bulk.STEPS)
+    load.load_items(engine, items, steps)
+    assert set(steps) == set(load.STEPS)
     assert all(seconds > 0 for seconds in steps.values())
     before = dict(steps)
-    bulk.load_items(engine, items, steps)  # all loaded already: only the documents step runs
+    load.load_items(engine, items, steps)  # all loaded already: only the documents step runs
     assert steps["documents"] > before["documents"] and steps["mentions"] == before["mentions"]

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from sqlalchemy import Engine, text
 
-from newsdesk import learn, load
-from newsdesk.clean.dedupe import signature
+from newsdesk import learn
 from newsdesk.clean.learned import learnable_lines
+from newsdesk.dedupe import signature
 from newsdesk.records import Article, Mention
-from tests.records import raw_document
+from tests.records import load_article, raw_document
 
 WIRE = (
     "The regional water board approved a new reservoir on Tuesday after two years of hearings. "
@@ -31,7 +31,7 @@ def _load(
     doc = raw_document((body + (publisher or "")).encode(), text=body)
     article = Article(doc.source_uri, "t", None, [], publisher, None, body)
     lines = learnable_lines(body)
-    article_id = load.load_article(engine, doc, article, mentions or [], signature(body), lines)
+    article_id = load_article(engine, doc, article, mentions or [], signature(body), lines)
     assert article_id is not None
     return article_id
 

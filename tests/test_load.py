@@ -9,7 +9,7 @@ from sqlalchemy.exc import IntegrityError
 import models as m
 from newsdesk import load
 from newsdesk.records import Article, Mention, RawDocument, Rejected
-from tests.records import raw_document
+from tests.records import load_article, raw_document
 
 BODY = "Ana Lima met Bo Chen at the Harbour Authority. Lima said the Authority would act."
 
@@ -58,7 +58,7 @@ def _count(engine: Engine, model: type) -> int:
 
 
 def test_load_writes_article_entities_and_mentions(engine: Engine) -> None:
-    article_id = load.load_article(engine, _doc(), _article(), MENTIONS)
+    article_id = load_article(engine, _doc(), _article(), MENTIONS)
     assert article_id is not None
     assert _count(engine, m.Person) == 2
     assert _count(engine, m.Organisation) == 1
@@ -73,8 +73,8 @@ def test_load_writes_article_entities_and_mentions(engine: Engine) -> None:
 
 
 def test_second_load_of_same_document_changes_nothing(engine: Engine) -> None:
-    assert load.load_article(engine, _doc(), _article(), MENTIONS) is not None
-    assert load.load_article(engine, _doc(), _article(), MENTIONS) is None
+    assert load_article(engine, _doc(), _article(), MENTIONS) is not None
+    assert load_article(engine, _doc(), _article(), MENTIONS) is None
     assert (_count(engine, m.Article), _count(engine, m.Mention), _count(engine, m.Person)) == (
         1,
         4,
@@ -85,8 +85,8 @@ def test_second_load_of_same_document_changes_nothing(engine: Engine) -> None:
 
 def test_entities_are_shared_across_articles(engine: Engine) -> None:
     other = BODY + " More."
-    load.load_article(engine, _doc(), _article(), MENTIONS)
-    load.load_article(
+    load_article(engine, _doc(), _article(), MENTIONS)
+    load_article(
         engine, _doc(other), _article(other), [_mention("person", "Ana Lima", "Lima", other)]
     )
     assert _count(engine, m.Person) == 2
@@ -94,7 +94,7 @@ def test_entities_are_shared_across_articles(engine: Engine) -> None:
 
 
 def test_an_analysts_merge_is_respected_by_later_loads(engine: Engine) -> None:
-    load.load_article(engine, _doc(), _article(), MENTIONS)
+    load_article(engine, _doc(), _article(), MENTIONS)
     with engine.begin() as conn:
         lima = conn.scalar(select(m.Person.id).where(m.Person.name_key == "ana lima"))
         # The analyst says "Bo Chen" is the same person as Ana Lima.
@@ -103,7 +103,7 @@ def test_an_analysts_merge_is_respected_by_later_loads(engine: Engine) -> None:
             {"p": lima},
         )
     other = BODY + " Again."
-    load.load_article(
+    load_article(
         engine, _doc(other), _article(other), [_mention("person", "Bo Chen", "Bo Chen", other)]
     )
     with engine.connect() as conn:
@@ -116,8 +116,8 @@ def test_an_analysts_merge_is_respected_by_later_loads(engine: Engine) -> None:
 def test_display_name_is_the_longest_seen(engine: Engine) -> None:
     short = Mention("person", "A. Lima", "ana lima", "Lima", "body", 9, 13, "s")
     body = "Ana Lima met Bo Chen at the Harbour Authority. Lima said the Authority would act."
-    load.load_article(engine, _doc("x " + body), _article(body), [short])
-    load.load_article(engine, _doc(), _article(), MENTIONS)
+    load_article(engine, _doc("x " + body), _article(body), [short])
+    load_article(engine, _doc(), _article(), MENTIONS)
     with engine.connect() as conn:
         assert (
             conn.scalar(select(m.Person.name).where(m.Person.name_key == "ana lima")) == "Ana Lima"
@@ -125,7 +125,7 @@ def test_display_name_is_the_longest_seen(engine: Engine) -> None:
 
 
 def test_mention_must_point_at_exactly_one_entity(engine: Engine) -> None:
-    article_id = load.load_article(engine, _doc(), _article(), MENTIONS)
+    article_id = load_article(engine, _doc(), _article(), MENTIONS)
     with engine.connect() as conn:
         person, org = conn.execute(
             text("SELECT (SELECT min(id) FROM people), (SELECT min(id) FROM organisations)")
@@ -149,13 +149,13 @@ def test_mention_must_point_at_exactly_one_entity(engine: Engine) -> None:
 def test_offsets_must_match_the_surface(engine: Engine) -> None:
     bad = Mention("person", "Ana Lima", "ana lima", "Ana Lima", "body", 0, 3, "s")
     with pytest.raises(IntegrityError):
-        load.load_article(engine, _doc(), _article(), [bad])
+        load_article(engine, _doc(), _article(), [bad])
     # The failed article left nothing behind: one transaction per article.
     assert _count(engine, m.Document) == 0 and _count(engine, m.Person) == 0
 
 
 def test_deleting_an_article_deletes_its_mentions(engine: Engine) -> None:
-    article_id = load.load_article(engine, _doc(), _article(), MENTIONS)
+    article_id = load_article(engine, _doc(), _article(), MENTIONS)
     with engine.begin() as conn:
         conn.execute(m.Article.__table__.delete().where(m.Article.id == article_id))
     assert _count(engine, m.Mention) == 0
@@ -170,13 +170,13 @@ def test_rejects_are_one_row_per_input_and_cleared_by_a_later_load(engine: Engin
     load.record_rejects(engine, [bad], run)
     load.record_rejects(engine, [Rejected("mem://gone", None, "read", "unreadable", "gone")], run)
     assert _count(engine, m.Reject) == 2
-    load.load_article(engine, _doc(), _article(), MENTIONS)
+    load_article(engine, _doc(), _article(), MENTIONS)
     assert _count(engine, m.Reject) == 1
 
 
 def test_finish_run_records_counts(engine: Engine) -> None:
     run = load.start_run(engine, "flow-1")
-    load.load_article(engine, _doc(), _article(), MENTIONS)
+    load_article(engine, _doc(), _article(), MENTIONS)
     counts = load.LoadCounts(loaded=1, already_loaded=2, rejected=3, mentions=4)
     totals = load.finish_run(engine, run, counts, "completed")
     assert totals == {"people": 2, "organisations": 1}

@@ -15,6 +15,7 @@ from newsdesk.db import (
     head_revision,
     make_engine,
 )
+from newsdesk.dedupe import band_keys
 
 CONTRACT_TABLES = {
     "documents",
@@ -80,13 +81,13 @@ def test_band_width_migration_recomputes_stored_bands(empty_db_url: str) -> None
     # database loaded before it still finds its near-duplicates after it.
     from alembic import command
 
-    from newsdesk import bulk, load
+    from newsdesk import load
     from tests.test_bulk import _item
     from tests.test_learn import WIRE
 
     engine = make_engine(empty_db_url)
     ensure_migrated(engine)
-    bulk.load_items(engine, [_item(WIRE, []), _item("Ana Ruiz opened the new library.", [])])
+    load.load_items(engine, [_item(WIRE, []), _item("Ana Ruiz opened the new library.", [])])
 
     def bands() -> dict[int, set[int]]:
         with engine.connect() as conn:
@@ -102,17 +103,17 @@ def test_band_width_migration_recomputes_stored_bands(empty_db_url: str) -> None
             .tuples()
             .all()
         )
-    assert bands() == {a: set(load.band_keys(s)) for a, s in signatures.items()}
+    assert bands() == {a: set(band_keys(s)) for a, s in signatures.items()}
     with engine.begin() as conn:
         cfg = alembic_config(engine)
         cfg.attributes["connection"] = conn
         command.downgrade(cfg, "0003")
     old = bands()
     assert all(len(keys) == 32 for keys in old.values())
-    assert not any(old[a] & set(load.band_keys(s)) for a, s in signatures.items())
+    assert not any(old[a] & set(band_keys(s)) for a, s in signatures.items())
     ensure_migrated(engine)
-    assert bands() == {a: set(load.band_keys(s)) for a, s in signatures.items()}
-    (copy,) = bulk.load_items(engine, [_item(WIRE + " Updated at noon.", [])])
+    assert bands() == {a: set(band_keys(s)) for a, s in signatures.items()}
+    (copy,) = load.load_items(engine, [_item(WIRE + " Updated at noon.", [])])
     with engine.connect() as conn:
         link = conn.scalar(text("SELECT duplicate_of FROM articles WHERE id = :i"), {"i": copy})
     assert link == min(signatures)

@@ -8,7 +8,7 @@ from psycopg import errors
 from sqlalchemy import create_engine, text
 from sqlalchemy.exc import DBAPIError, IntegrityError, OperationalError
 
-from flows.retry import call_with_retries, is_transient
+from newsdesk.errors import call_with_retries, is_transient
 
 
 def _wrapped(exc: Exception) -> DBAPIError:

@@ -11,8 +11,8 @@ from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 from sqlalchemy import Engine, create_engine
 
-from newsdesk import bulk, learn
-from newsdesk.clean.dedupe import signature
+from newsdesk import learn, load
+from newsdesk.dedupe import signature
 from newsdesk.entities import fold_key
 from newsdesk.records import Article, Item, Mention
 from tests.records import raw_document
@@ -66,7 +66,7 @@ def story(number: int, sentences: Sequence[tuple[str, int, int]]) -> Item:
 
 def _load(engine: Engine, items: Sequence[Item], batch_size: int) -> None:
     for start in range(0, len(items), batch_size):
-        bulk.load_items(engine, items[start : start + batch_size])
+        load.load_items(engine, items[start : start + batch_size])
 
 
 @pytest.fixture
@@ -110,13 +110,13 @@ def test_loading_in_pieces_settles_like_loading_at_once(
 def test_a_later_article_makes_a_settled_short_name_ambiguous_again(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
     first = [story(0, [("full", 0, 0)]), story(1, [("short", 0, 0)])]
-    bulk.load_items(engine, first)
+    load.load_items(engine, first)
     assert scalar(url, "SELECT count(*) FROM pending_work") == 2  # owed, with the articles
     assert learn.settle(engine).resolved == 1
     owner = "SELECT p.name FROM mentions m JOIN people p ON p.id = m.person_id WHERE m.surface = 'Okafor'"
     assert scalar(url, owner) == "Samuel Okafor"
     # A second Okafor beside the same council: the story no longer says which one.
-    bulk.load_items(engine, [story(2, [("full", 1, 0)])])
+    load.load_items(engine, [story(2, [("full", 1, 0)])])
     learn.settle(engine)
     assert scalar(url, owner) == "Okafor"
     assert scalar(url, "SELECT short_key FROM mentions WHERE surface = 'Okafor'") is None
@@ -125,7 +125,7 @@ def test_a_later_article_makes_a_settled_short_name_ambiguous_again(engine: Engi
 
 def test_owed_work_survives_until_a_settle_commits(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
-    bulk.load_items(engine, [story(0, [("full", 2, 1)]), story(1, [("lone", 2, 1)])])
+    load.load_items(engine, [story(0, [("full", 2, 1)]), story(1, [("lone", 2, 1)])])
 
     class Killed(Exception):
         pass

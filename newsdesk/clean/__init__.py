@@ -73,6 +73,7 @@ from newsdesk.clean.encoding import normalise_text
 from newsdesk.clean.lines import LineModel, mark_by_classifier
 from newsdesk.clean.text import Page, apply_rules, fold, is_prose, text_page
 from newsdesk.errors import RejectError
+from newsdesk.limits import MAX_HTML_DEPTH
 from newsdesk.records import Cleaned, RawDocument, Removed
 
 __all__ = ["CleanOptions", "clean", "fold"]
@@ -93,7 +94,7 @@ class CleanOptions:
     learned_boilerplate: frozenset[str] = frozenset()
     """Lines this publisher repeats across many articles; a kept line equal to one after
     folding case, quotes, punctuation and whitespace (see `fold`) is removed as "learned"."""
-    max_html_depth: int = 400
+    max_html_depth: int = MAX_HTML_DEPTH
     """HTML nested deeper than this is flattened to text before parsing."""
     classify_lines: bool = True
     """Plain text: let the learned line classifier remove the furniture the rules leave."""

@@ -6,11 +6,10 @@ from datetime import datetime
 
 from sqlalchemy import Engine, text
 
-from newsdesk import load
-from newsdesk.clean.dedupe import signature
+from newsdesk.dedupe import signature
 from newsdesk.entities.keys import fold_key
 from newsdesk.records import Article, Mention
-from tests.records import raw_document
+from tests.records import load_article, raw_document
 
 
 def mention(kind: str, name: str, surface: str, body: str) -> Mention:
@@ -49,7 +48,7 @@ def add_article(
         body=body,
     )
     found = [mention(kind, name, surface, body) for kind, name, surface in names]
-    article_id = load.load_article(engine, doc, article, found, signature(body))
+    article_id = load_article(engine, doc, article, found, signature(body))
     assert article_id is not None
     return article_id
 

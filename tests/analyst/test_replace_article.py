@@ -6,11 +6,11 @@ from dataclasses import replace
 
 from sqlalchemy import Engine
 
-from newsdesk import load
 from newsdesk.analyst.corrections import merge
-from newsdesk.clean.dedupe import signature
+from newsdesk.dedupe import signature
 from newsdesk.records import Article
 from tests.analyst.helpers import add_article, mention, rows, scalar
+from tests.records import replace_article
 
 STORY = (
     "The harbour board approved a new ferry timetable on Monday after months of talks with "
@@ -46,14 +46,12 @@ def test_rewrite_keeps_the_id_and_replaces_mentions(engine: Engine) -> None:
         mention("person", "Rosa Delgado", "Rosa Delgado", body),
         mention("organisation", "Harbour Board", "Harbour Board", body),
     ]
-    assert (
-        load.replace_article(engine, _document(engine, first), new, found, signature(body)) == first
-    )
+    assert replace_article(engine, _document(engine, first), new, found, signature(body)) == first
     assert rows(engine, "SELECT id, title FROM articles") == [(first, "Ferry timetable approved")]
     assert scalar(engine, "SELECT count(*) FROM mentions") == 2
     assert scalar(engine, "SELECT count(*) FROM documents") == 1
     # Twice is the same as once.
-    load.replace_article(engine, _document(engine, first), new, found, signature(body))
+    replace_article(engine, _document(engine, first), new, found, signature(body))
     assert scalar(engine, "SELECT count(*) FROM mentions") == 2
     assert scalar(engine, "SELECT count(*) FROM article_signatures") == 1
 
@@ -62,10 +60,10 @@ def test_rewrite_never_links_an_original_to_its_own_copy(engine: Engine) -> None
     original = add_article(engine, STORY, [], publisher="Wire")
     copy = add_article(engine, STORY + " Updated.", [], publisher="Reprint")
     assert scalar(engine, "SELECT duplicate_of FROM articles WHERE id = :i", i=copy) == original
-    load.replace_article(
+    replace_article(
         engine, _document(engine, original), _article(engine, original), [], signature(STORY)
     )
-    load.replace_article(
+    replace_article(
         engine, _document(engine, copy), _article(engine, copy), [], signature(STORY + " Updated.")
     )
     assert rows(engine, "SELECT id, duplicate_of FROM articles ORDER BY id") == [
@@ -80,14 +78,14 @@ def test_rewrite_respects_merges(engine: Engine) -> None:
     kept = merge(engine, "person", "R. Delgado", "Rosa Delgado").kept
     assert kept is not None
     found = [mention("person", "Rosa Delgado", "Rosa Delgado", STORY)]
-    load.replace_article(engine, _document(engine, first), _article(engine, first), found)
+    replace_article(engine, _document(engine, first), _article(engine, first), found)
     assert rows(engine, "SELECT person_id FROM mentions WHERE article_id = :a", a=first) == [
         (kept.id,)
     ]
 
 
 def test_a_document_without_article_is_left_alone(engine: Engine) -> None:
-    assert load.replace_article(engine, 12345, _placeholder(), []) is None
+    assert replace_article(engine, 12345, _placeholder(), []) is None
 
 
 def _placeholder() -> Article:

@@ -1,12 +1,12 @@
 """Rewrite the golden expectations from the current cleaner: `python -m tests.golden.regenerate`.
 
-Inputs are `tests/golden/cases/*` and the team's `samples/*`; each gets
+Inputs are `tests/golden/cases/*` and the team's `samples/*`; each is read and prepared as a
+run reads and prepares it (`sources.read`, then `pipeline.prepare_one`) and gets
 `tests/golden/expected/<name>.json`. Review the diff like code before committing it.
 """
 
 from __future__ import annotations
 
-import hashlib
 import json
 import sys
 from pathlib import Path
@@ -15,53 +15,50 @@ from typing import Any
 ROOT = Path(__file__).resolve().parents[2]
 sys.path.insert(0, str(ROOT))
 
-from newsdesk.clean import clean  # noqa: E402
-from newsdesk.normalise import normalise  # noqa: E402
-from newsdesk.records import RawDocument  # noqa: E402
+from newsdesk import sources  # noqa: E402
+from newsdesk.clean import CleanOptions  # noqa: E402
+from newsdesk.pipeline import prepare_one  # noqa: E402
+from newsdesk.records import Article, RawDocument, Rejected  # noqa: E402
 
 CASES = ROOT / "tests" / "golden" / "cases"
 SAMPLES = ROOT / "samples"
 EXPECTED = ROOT / "tests" / "golden" / "expected"
-MEDIA_TYPES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
-MEDIA_TYPES[".json"] = "application/json"
 
 
 def inputs() -> list[Path]:
     """Every golden input: the cases folder and the samples."""
     files = [*CASES.glob("*"), *SAMPLES.glob("*")]
-    return sorted(p for p in files if p.suffix in MEDIA_TYPES)
+    return sorted(p for p in files if p.suffix in sources.SUFFIXES)
 
 
 def document(path: Path) -> RawDocument:
-    """A RawDocument as the reader would build it (JSON records split into text + metadata)."""
-    raw = path.read_bytes()
-    text = raw.decode("utf-8")
-    metadata: dict[str, Any] = {}
-    if path.suffix == ".json":
-        record = json.loads(text)
-        text = record.pop("text")
-        metadata = record
-    digest = hashlib.sha256(raw).hexdigest()
-    return RawDocument(
-        path.name, digest, MEDIA_TYPES[path.suffix], raw, text, "utf-8", metadata=metadata
-    )
+    """The input as the run reads it (`sources.read`: one document per file here)."""
+    (doc,) = list(sources.read(path))
+    assert isinstance(doc, RawDocument), doc
+    return doc
+
+
+def article(path: Path) -> Article:
+    """The input through the run's chain (`pipeline.prepare_one`), nothing learned yet."""
+    item = prepare_one(document(path), CleanOptions())
+    assert not isinstance(item, Rejected), item
+    return item.article
 
 
 def result(path: Path) -> dict[str, Any]:
     """The Article fields and removed lines for one input, as JSON-ready values."""
-    doc = document(path)
-    article = normalise(doc, clean(doc))
+    found = article(path)
     return {
-        "title": article.title,
-        "standfirst": article.standfirst,
-        "authors": article.authors,
-        "publisher": article.publisher,
-        "published_at": article.published_at.isoformat() if article.published_at else None,
-        "section": article.section,
-        "language": article.language,
-        "url": article.url,
-        "body": article.body.split("\n\n"),
-        "removed": [{"reason": r.reason, "text": r.text} for r in article.removed],
+        "title": found.title,
+        "standfirst": found.standfirst,
+        "authors": found.authors,
+        "publisher": found.publisher,
+        "published_at": found.published_at.isoformat() if found.published_at else None,
+        "section": found.section,
+        "language": found.language,
+        "url": found.url,
+        "body": found.body.split("\n\n"),
+        "removed": [r.as_json() for r in found.removed],
     }
 
 

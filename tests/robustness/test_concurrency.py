@@ -17,10 +17,11 @@ import pytest
 from sqlalchemy import Engine
 
 from flows.etl import etl
-from flows.retry import call_with_retries, is_transient
-from newsdesk import bulk, load
-from newsdesk.clean.dedupe import signature
-from newsdesk.records import Article, RawDocument
+from newsdesk import load
+from newsdesk.dedupe import signature
+from newsdesk.errors import call_with_retries, is_transient
+from newsdesk.records import Article, Item, RawDocument
+from tests.records import load_article
 from tests.robustness.helpers import (
     PEOPLE,
     PYTHON,
@@ -53,7 +54,7 @@ def test_two_loaders_in_opposite_orders(engine: Engine) -> None:
     def one(name: str, order: list[int]) -> None:
         def attempt(i: int) -> int | None:
             try:
-                return load.load_article(engine, *corpus[i])  # type: ignore[arg-type]
+                return load_article(engine, *corpus[i])  # type: ignore[arg-type]
             except Exception as exc:
                 if is_transient(exc):
                     retried.append(type(exc).__name__)
@@ -116,11 +117,11 @@ def test_near_duplicates_loaded_at_once_are_linked(engine: Engine, path: str) ->
             if path == "per_article":
                 for doc, article in copies:
                     barrier.wait()
-                    load.load_article(engine, doc, article, [], signature(article.body))
+                    load_article(engine, doc, article, [], signature(article.body))
             else:
-                items = [bulk.Item(d, a, [], signature(a.body)) for d, a in copies]
+                items = [Item(d, a, [], signature(a.body)) for d, a in copies]
                 barrier.wait()
-                bulk.load_items(engine, items)
+                load.load_items(engine, items)
         except BaseException as exc:
             errors.append(exc)
             barrier.abort()

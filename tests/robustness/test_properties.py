@@ -18,11 +18,12 @@ from sqlalchemy import Engine, text
 
 from newsdesk import entities, load
 from newsdesk.clean import clean
-from newsdesk.clean.dedupe import signature
+from newsdesk.dedupe import signature
 from newsdesk.errors import RejectError
 from newsdesk.normalise import normalise
 from newsdesk.records import Article, RawDocument, Rejected
 from newsdesk.sources import decode_document
+from tests.records import load_article
 from tests.robustness.helpers import loader_inputs, snapshot
 
 ENCODINGS = ["utf-8", "utf-16", "utf-8-sig", "latin-1", "cp1252", "gbk", "shift_jis"]
@@ -136,7 +137,7 @@ def test_loading_twice_changes_nothing(
 
     def load_all() -> list[int | None]:
         load.record_rejects(engine, rejects, None)
-        return [load.load_article(engine, d, a, m, signature(a.body)) for d, a, m in items]
+        return [load_article(engine, d, a, m, signature(a.body)) for d, a, m in items]
 
     first = load_all()
     before = snapshot(url)

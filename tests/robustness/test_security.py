@@ -13,10 +13,10 @@ import pytest
 from psycopg import errors, sql
 from sqlalchemy import make_url
 
-from newsdesk import load
 from newsdesk.cli import main
 from newsdesk.security import ANALYST_ROLE, create_analyst_role
 from newsdesk.settings import get_settings
+from tests.records import load_article
 from tests.robustness.helpers import PYTHON, REPO, loader_inputs, scalar, subprocess_env
 
 INJECTION = "'); DROP TABLE articles; --"
@@ -131,7 +131,7 @@ def test_sql_in_an_article_round_trips_verbatim(engine: object, db_url: str) -> 
         authors=[INJECTION, "O'Hara"],
         publisher="%(name)s %s {0} $1 :name",
     )
-    assert load.load_article(engine, doc, article, mentions) is not None  # type: ignore[arg-type]
+    assert load_article(engine, doc, article, mentions) is not None  # type: ignore[arg-type]
     row = scalar(
         db_url,
         "SELECT row(source_uri, title, standfirst, authors, publisher, body)::text FROM articles",

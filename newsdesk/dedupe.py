@@ -23,6 +23,10 @@ NUM_PERM = 128
 # The candidate threshold (1/21)^(1/6) ~ 0.6 sits below DUPLICATE_SIMILARITY, so true copies
 # are found while articles sharing a paragraph or two are rarely compared (migration 0004).
 BAND_ROWS = 6
+# Estimated Jaccard similarity of 5-word shingles above which a body repeats an earlier one:
+# wire copy with a changed headline or a trimmed last paragraph stays above 0.8; two reports
+# of the same event in different words stay far below.
+DUPLICATE_SIMILARITY = 0.8
 _MERSENNE = (1 << 61) - 1
 _MAX_HASH = (1 << 32) - 1
 _WORD = re.compile(r"\w+")

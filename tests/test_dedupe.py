@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.clean.dedupe import NUM_PERM, signature, similarities, similarity
+from newsdesk.dedupe import NUM_PERM, signature, similarities, similarity
 
 STORY = (
     "The city council voted on Tuesday to close the old bus depot on Mill Lane and sell the site "

@@ -12,6 +12,7 @@ from spacy.tokens import Doc
 
 from newsdesk.entities.model import known_acronyms
 from newsdesk.entities.resolve import common_words, is_common_phrase, resolve
+from newsdesk.entities.rules import RULES, Rules
 from newsdesk.entities.spans import candidates, echoes, name_words
 from newsdesk.errors import RejectError
 from newsdesk.records import Article, Field, Mention
@@ -29,26 +30,30 @@ class EntityOptions:
 
 
 def mentions_from_docs(
-    docs: Mapping[Field, Doc], acronyms: Mapping[str, str] | None = None
+    docs: Mapping[Field, Doc],
+    acronyms: Mapping[str, str] | None = None,
+    rules: Rules = RULES,
 ) -> list[Mention]:
     """One article's mentions from its per-field Docs (pure: no model needed).
 
     `acronyms` (organisation key -> acronym) fills in acronyms the article does not define.
     """
     texts = {name: doc.text for name, doc in docs.items()}
-    common = common_words(texts)
+    common = common_words(texts) if rules.common_phrases else set()
     tagged = {
-        name: [c for c in candidates(docs[name], name) if not is_common_phrase(c, common)]
+        name: [c for c in candidates(docs[name], name, rules) if not is_common_phrase(c, common)]
         for name in FIELDS
         if name in docs
     }
     words = name_words(c.surface for cs in tagged.values() for c in cs if c.kind == "person")
+    if not rules.echoes:
+        words = set()
     found = [
         c
         for name, cs in tagged.items()
         for c in sorted(cs + echoes(docs[name], name, cs, words), key=lambda c: c.start)
     ]
-    mentions = resolve(found, texts)
+    mentions = resolve(found, texts, rules)
     return [_with_acronym(m, acronyms or {}) for m in mentions]
 
 

@@ -8,6 +8,7 @@ from collections.abc import Mapping, Sequence
 from dataclasses import replace
 
 from newsdesk.entities.keys import fold_key, fold_words, initials, names_similar
+from newsdesk.entities.rules import RULES, Rules
 from newsdesk.entities.spans import Candidate
 from newsdesk.records import EntityKind, Field, Mention
 
@@ -89,9 +90,10 @@ def _pick_full_name(people: Sequence[Candidate], index: int, fits: list[int]) ->
     return max(j for j in seen if fold_key(people[j].surface) == ranked[0][0])
 
 
-def resolve_people(people: Sequence[Candidate]) -> list[tuple[str, str]]:
+def resolve_people(people: Sequence[Candidate], short_names: bool = True) -> list[tuple[str, str]]:
     """(display name, key) for each person candidate, in order."""
-    keys = [fold_key(people[t].surface) for t in person_targets(people)]
+    targets = person_targets(people) if short_names else range(len(people))
+    keys = [fold_key(people[t].surface) for t in targets]
     variants: dict[str, list[str]] = {}
     for c in people:
         variants.setdefault(fold_key(c.surface), []).append(c.surface)
@@ -134,13 +136,15 @@ def _expand_acronym(
 
 
 def resolve_organisations(
-    orgs: Sequence[Candidate], texts: Mapping[Field, str]
+    orgs: Sequence[Candidate], texts: Mapping[Field, str], acronyms: bool = True
 ) -> list[tuple[str, str, str | None]]:
     """(display name, key, acronym) for each organisation candidate, in order."""
-    defined = acronym_definitions(orgs, texts)
-    expanded = [_expand_acronym(orgs, index, defined) for index in range(len(orgs))]
+    defined = acronym_definitions(orgs, texts) if acronyms else {}
+    expanded = [
+        _expand_acronym(orgs, index, defined) if acronyms else None for index in range(len(orgs))
+    ]
     names = [long or org.canonical or org.surface for org, long in zip(orgs, expanded, strict=True)]
-    groups = group_variants(names)
+    groups = group_variants(names) if acronyms else list(range(len(names)))
     acronyms = _group_acronyms(orgs, expanded, names, groups, defined)
     by_group: dict[int, list[str]] = {}
     for group, name in zip(groups, names, strict=True):
@@ -255,13 +259,16 @@ def is_common_phrase(candidate: Candidate, common: set[str]) -> bool:
     )
 
 
-def resolve(found: Sequence[Candidate], texts: Mapping[Field, str]) -> list[Mention]:
+def resolve(
+    found: Sequence[Candidate], texts: Mapping[Field, str], rules: Rules = RULES
+) -> list[Mention]:
     """Mentions for one article's candidates (in article order), resolved within the article."""
-    found = reconcile_kinds(found)
+    if rules.kinds:
+        found = reconcile_kinds(found)
     people = [c for c in found if c.kind == "person"]
     orgs = [c for c in found if c.kind == "organisation"]
-    person_names = iter(resolve_people(people))
-    org_names = iter(resolve_organisations(orgs, texts))
+    person_names = iter(resolve_people(people, rules.short_names))
+    org_names = iter(resolve_organisations(orgs, texts, rules.acronyms))
     mentions = []
     for c in found:
         if c.kind == "person":
@@ -272,5 +279,7 @@ def resolve(found: Sequence[Candidate], texts: Mapping[Field, str]) -> list[Ment
         mentions.append(
             Mention(c.kind, name, key, c.surface, c.field, c.start, c.end, c.sentence, acronym)
         )
+    if not rules.common_nouns:
+        return mentions
     common = common_words(texts)
     return [m for m in mentions if not is_common_noun(m, common)]

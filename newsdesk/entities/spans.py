@@ -13,6 +13,7 @@ from pathlib import Path
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.entities.keys import fold_words
+from newsdesk.entities.rules import RULES, Rules
 from newsdesk.records import EntityKind, Field
 
 # Word lists shipped as data (one word a line, "#" comments), so users can extend them.
@@ -250,7 +251,7 @@ def sentence_of(span: Span, text: str, has_sentences: bool) -> str:
     return text[start:end].strip()
 
 
-def candidates(doc: Doc, field: Field) -> list[Candidate]:
+def candidates(doc: Doc, field: Field, rules: Rules = RULES) -> list[Candidate]:
     """The trimmed, filtered person and organisation spans of one field's Doc."""
     text = doc.text  # built from the tokens on every access: read it once
     has_sentences = doc.has_annotation("SENT_START")
@@ -259,11 +260,16 @@ def candidates(doc: Doc, field: Field) -> list[Candidate]:
         kind = LABEL_KINDS.get(ent.label_)
         if kind is None:
             continue
-        offsets = trim(text, ent.start_char, ent.end_char, kind)
+        if rules.trim:
+            offsets = trim(text, ent.start_char, ent.end_char, kind)
+        else:
+            offsets = (ent.start_char, ent.end_char)
         if offsets is None:
             continue
         surface = text[offsets[0] : offsets[1]]
-        if is_junk(surface, kind) or (kind == "person" and names_an_event(text, offsets[0])):
+        if rules.junk and is_junk(surface, kind):
+            continue
+        if rules.events and kind == "person" and names_an_event(text, offsets[0]):
             continue
         sentence = sentence_of(ent, text, has_sentences)
         found.append(Candidate(kind, field, *offsets, surface, sentence, canonical=ent.ent_id_))

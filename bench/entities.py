@@ -408,7 +408,7 @@ def conll_documents(path: Path) -> Iterable[list[list[tuple[str, str]]]]:
     """Each -DOCSTART- document as sentences of (token, NE tag)."""
     document: list[list[tuple[str, str]]] = []
     sentence: list[tuple[str, str]] = []
-    for line in path.read_text(encoding="utf-8").splitlines() + ["-DOCSTART-"]:
+    for line in [*path.read_text(encoding="utf-8").splitlines(), "-DOCSTART-"]:
         if line.startswith("-DOCSTART-") or not line.strip():
             if sentence:
                 document.append(sentence)

@@ -136,15 +136,15 @@ def _expand_acronym(
 
 
 def resolve_organisations(
-    orgs: Sequence[Candidate], texts: Mapping[Field, str], acronyms: bool = True
+    orgs: Sequence[Candidate], texts: Mapping[Field, str], variants: bool = True
 ) -> list[tuple[str, str, str | None]]:
     """(display name, key, acronym) for each organisation candidate, in order."""
-    defined = acronym_definitions(orgs, texts) if acronyms else {}
+    defined = acronym_definitions(orgs, texts) if variants else {}
     expanded = [
-        _expand_acronym(orgs, index, defined) if acronyms else None for index in range(len(orgs))
+        _expand_acronym(orgs, index, defined) if variants else None for index in range(len(orgs))
     ]
     names = [long or org.canonical or org.surface for org, long in zip(orgs, expanded, strict=True)]
-    groups = group_variants(names) if acronyms else list(range(len(names)))
+    groups = group_variants(names) if variants else list(range(len(names)))
     acronyms = _group_acronyms(orgs, expanded, names, groups, defined)
     by_group: dict[int, list[str]] = {}
     for group, name in zip(groups, names, strict=True):

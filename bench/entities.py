@@ -86,7 +86,14 @@ REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
 from newsdesk.entities import EntityOptions, extract, fold_key, load_model  # noqa: E402
-from newsdesk.entities.extract import FIELDS, mentions_from_docs  # noqa: E402
+from newsdesk.entities.extract import FIELDS, kind_inputs, mentions_from_docs  # noqa: E402
+from newsdesk.entities.kinds import (  # noqa: E402
+    CLASSES,
+    KindModel,
+    fit,
+    group_candidates,
+    group_features,
+)
 from newsdesk.entities.model import known_acronyms  # noqa: E402
 from newsdesk.entities.rules import RULES, Rules  # noqa: E402
 from newsdesk.entities.spans import TITLE_WORDS  # noqa: E402
@@ -508,16 +515,79 @@ def field_docs(nlp: Language, docs: Sequence[BenchDoc]) -> list[dict[Field, Doc]
 
 
 def newsdesk_mentions(
-    parsed: Sequence[dict[Field, Doc]], acronyms: dict[str, str], rules: Rules = RULES
+    parsed: Sequence[dict[Field, Doc]],
+    acronyms: dict[str, str],
+    rules: Rules = RULES,
+    models: Sequence[KindModel | None] | None = None,
 ) -> list[list[SystemMention]]:
-    """newsdesk's mentions per document from parsed fields, with the given rules."""
+    """newsdesk's mentions per document from parsed fields, with the given rules and the
+    kind model for each document (None: the shipped one)."""
+    models = models or [None] * len(parsed)
     return [
         [
             SystemMention(m.kind, m.field, m.start, m.end, m.name)
-            for m in mentions_from_docs(fields, acronyms, rules)
+            for m in mentions_from_docs(fields, acronyms, rules, model)
         ]
-        for fields in parsed
+        for fields, model in zip(parsed, models, strict=True)
     ]
+
+
+# Folds for the kind model's held-out figures: every set's documents dealt round-robin into
+# this many folds, so each fold holds about a fifth of each set.
+FOLDS = 5
+
+
+@dataclass
+class Examples:
+    """The kind model's training rows: one per name group, with its class and fold."""
+
+    rows: list[dict[int, float]] = field(default_factory=list)
+    labels: list[int] = field(default_factory=list)
+    folds: list[int] = field(default_factory=list)
+
+
+def gold_class(doc: BenchDoc, candidate: Any) -> int:
+    """The class of the gold mention overlapping a candidate most, else "neither"."""
+    best, kind = 0, "neither"
+    for gold_kind, where, start, end, _ in doc.gold.mentions:
+        shared = min(end, candidate.end) - max(start, candidate.start)
+        if where == candidate.field and shared > best:
+            best, kind = shared, gold_kind
+    return CLASSES.index(kind)
+
+
+def examples(run: Run, rules: Rules = RULES) -> Examples:
+    """Every name group of every document of the run, labelled from the gold."""
+    out = Examples()
+    for name, docs in run.sets.items():
+        for index, (doc, parsed) in enumerate(zip(docs, run.parsed[name], strict=True)):
+            found, texts, places = kind_inputs(parsed, rules)
+            groups = group_candidates(found, rules)
+            features = group_features(found, groups, texts, places, rules)
+            votes: dict[int, list[int]] = {}
+            for candidate, group in zip(found, groups, strict=True):
+                votes.setdefault(group, []).append(gold_class(doc, candidate))
+            for group, row in features.items():
+                out.rows.append(row)
+                out.labels.append(_majority(votes[group]))
+                out.folds.append(index % FOLDS)
+    return out
+
+
+def _majority(classes: list[int]) -> int:
+    """The most common class; a tie goes to a person or organisation before "neither"."""
+    counts = [classes.count(c) for c in range(len(CLASSES))]
+    return max(range(len(CLASSES)), key=lambda c: (counts[c], c != CLASSES.index("neither")))
+
+
+def held_out_models(run: Run, rules: Rules = RULES) -> dict[str, list[KindModel]]:
+    """Per set, the kind model for each document fitted on the other folds' documents."""
+    data = examples(run, rules)
+    models = []
+    for fold in range(FOLDS):
+        keep = [i for i, f in enumerate(data.folds) if f != fold]
+        models.append(fit([data.rows[i] for i in keep], [data.labels[i] for i in keep]))
+    return {name: [models[i % FOLDS] for i in range(len(docs))] for name, docs in run.sets.items()}
 
 
 def spacy_mentions(parsed: Sequence[dict[Field, Doc]]) -> list[list[SystemMention]]:
@@ -683,15 +753,20 @@ def prepare(sets: dict[str, list[BenchDoc]], spacy_too: bool = True) -> Run:
     return run
 
 
-def evaluate_sets(run: Run, rules: Rules = RULES) -> dict[str, dict[str, Any]]:
-    """Per set: newsdesk's and bare spaCy's scores (spaCy's when it was parsed)."""
+def evaluate_sets(
+    run: Run, rules: Rules = RULES, shipped: bool = False
+) -> dict[str, dict[str, Any]]:
+    """Per set: newsdesk's and bare spaCy's scores (spaCy's when it was parsed); newsdesk's
+    kind model held out by document unless `shipped` (then in-sample)."""
     acronyms = known_acronyms(run.nlp)
+    models = {} if shipped or not rules.kinds else held_out_models(run, rules)
     report: dict[str, dict[str, Any]] = {}
     for name, docs in run.sets.items():
+        found = newsdesk_mentions(run.parsed[name], acronyms, rules, models.get(name))
         entry: dict[str, Any] = {
             "documents": len(docs),
             "words": sum(d.words for d in docs),
-            "newsdesk": scores(docs, newsdesk_mentions(run.parsed[name], acronyms, rules)),
+            "newsdesk": scores(docs, found),
         }
         if name in run.bare:
             entry["bare_spacy"] = scores(docs, spacy_mentions(run.bare[name]))

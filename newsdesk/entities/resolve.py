@@ -263,7 +263,7 @@ def resolve(
     found: Sequence[Candidate], texts: Mapping[Field, str], rules: Rules = RULES
 ) -> list[Mention]:
     """Mentions for one article's candidates (in article order), resolved within the article."""
-    if rules.kinds:
+    if not rules.kinds:
         found = reconcile_kinds(found)
     people = [c for c in found if c.kind == "person"]
     orgs = [c for c in found if c.kind == "organisation"]

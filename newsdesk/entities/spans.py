@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
@@ -40,6 +40,13 @@ def read_words(name: str) -> frozenset[str]:
 # spaCy labels kept, and the kind each becomes. NORP and GPE are left out: nationalities and
 # places are not organisations, and their rare organisational uses are ambiguous.
 LABEL_KINDS: dict[str, EntityKind] = {"PERSON": "person", "ORG": "organisation"}
+# Labels whose spans the kinds step may also take for a person or an organisation (the small
+# model calls a museum a facility, a newspaper a work of art, a company a product); their
+# provisional kind is organisation. Places (GPE, LOC) and nationalities (NORP) stay out: a name
+# that is a place is neither, and is evidence against a span of the same name (kinds.py).
+OTHER_LABELS = frozenset({"FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+# Labels of places: their names, folded, tell the kinds step which names are places here.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 # Titles, honorifics and roles that precede a person's name in news copy. Hyphenated titles
 # ("Vice-Premier") are split on hyphens and match when every part is listed here.
@@ -82,6 +89,8 @@ class Candidate:
     surface: str
     sentence: str
     canonical: str = ""  # a canonical name given by an EntityRuler pattern id
+    label: str = ""  # the model's label ("" for a name word found again, see echoes)
+    raw: tuple[int, int] = (0, 0)  # the model's span before trimming (start, end)
 
     @property
     def words(self) -> list[str]:
@@ -258,22 +267,36 @@ def candidates(doc: Doc, field: Field, rules: Rules = RULES) -> list[Candidate]:
     found = []
     for ent in doc.ents:
         kind = LABEL_KINDS.get(ent.label_)
+        if kind is None and rules.kinds and ent.label_ in OTHER_LABELS:
+            kind = "organisation"
         if kind is None:
             continue
-        if rules.trim:
-            offsets = trim(text, ent.start_char, ent.end_char, kind)
-        else:
-            offsets = (ent.start_char, ent.end_char)
-        if offsets is None:
-            continue
-        surface = text[offsets[0] : offsets[1]]
-        if rules.junk and is_junk(surface, kind):
-            continue
-        if rules.events and kind == "person" and names_an_event(text, offsets[0]):
-            continue
         sentence = sentence_of(ent, text, has_sentences)
-        found.append(Candidate(kind, field, *offsets, surface, sentence, canonical=ent.ent_id_))
+        raw = Candidate(
+            kind, field, ent.start_char, ent.end_char, ent.text, sentence, ent.ent_id_, ent.label_
+        )
+        candidate = retrimmed(raw, text, kind, rules)
+        if candidate is not None:
+            found.append(candidate)
     return found
+
+
+def retrimmed(
+    candidate: Candidate, text: str, kind: EntityKind, rules: Rules = RULES
+) -> Candidate | None:
+    """The candidate as `kind`, trimmed from its raw span; None when no name is left."""
+    start, end = candidate.raw if candidate.raw != (0, 0) else (candidate.start, candidate.end)
+    offsets = trim(text, start, end, kind) if rules.trim else (start, end)
+    if offsets is None:
+        return None
+    surface = text[offsets[0] : offsets[1]]
+    if rules.junk and is_junk(surface, kind):
+        return None
+    if rules.events and kind == "person" and names_an_event(text, offsets[0]):
+        return None
+    return replace(
+        candidate, kind=kind, start=offsets[0], end=offsets[1], surface=surface, raw=(start, end)
+    )
 
 
 def name_words(names: Iterable[str]) -> set[str]:
@@ -320,7 +343,7 @@ def echoes(doc: Doc, field: Field, found: list[Candidate], words: set[str]) -> l
         if any(s < end and start < e for s, e in taken):
             continue
         sentence = sentence_of(doc[token.i : token.i + 1], text, has_sentences)
-        out.append(Candidate("person", field, start, end, token.text, sentence))
+        out.append(Candidate("person", field, start, end, token.text, sentence, raw=(start, end)))
     return out
 
 

@@ -56,9 +56,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         train = [i for i, f in enumerate(data.folds) if f != fold]
         test = [i for i, f in enumerate(data.folds) if f == fold]
         model = fit([data.rows[i] for i in train], [data.labels[i] for i in train])
-        held += accuracy(model, [data.rows[i] for i in test], [labels[i] for i in test]) * len(
-            test
-        )
+        held += accuracy(model, [data.rows[i] for i in test], [labels[i] for i in test]) * len(test)
     model = fit(data.rows, data.labels)
     print(f"groups {len(data.rows)}: held-out accuracy {held / len(data.rows):.4f}, ", end="")
     print(f"in-sample {accuracy(model, data.rows, labels):.4f}")

@@ -15,7 +15,6 @@ and names from the EntityRuler's patterns are organisations.
 from __future__ import annotations
 
 import json
-import math
 import re
 import zlib
 from collections.abc import Iterable, Mapping, Sequence
@@ -419,9 +418,3 @@ def _hard_kind(candidate: Candidate) -> str | None:
     if candidate.canonical:
         return "organisation"
     return None
-
-
-def log_loss(model: KindModel, rows: Sequence[Mapping[int, float]], labels: Sequence[int]) -> float:
-    """Mean cross-entropy of the model on groups (for reports)."""
-    total = sum(-math.log(max(model.probabilities(r)[y], 1e-12)) for r, y in zip(rows, labels))
-    return total / max(len(rows), 1)

@@ -544,6 +544,7 @@ class Examples:
     rows: list[dict[int, float]] = field(default_factory=list)
     labels: list[int] = field(default_factory=list)
     folds: list[int] = field(default_factory=list)
+    sizes: list[int] = field(default_factory=list)  # mentions in the group
 
 
 def gold_class(doc: BenchDoc, candidate: Any) -> int:
@@ -571,7 +572,17 @@ def examples(run: Run, rules: Rules = RULES) -> Examples:
                 out.rows.append(row)
                 out.labels.append(_majority(votes[group]))
                 out.folds.append(index % FOLDS)
+                out.sizes.append(len(votes[group]))
     return out
+
+
+def group_weight(size: int) -> float:
+    """A group's weight in the fit: its mentions count, but less than one each (sqrt)."""
+    return float(size) ** GROUP_WEIGHT_POWER
+
+
+# 0: every group alike (entity sets count groups); 1: every mention alike (mention F1).
+GROUP_WEIGHT_POWER = 0.5
 
 
 def _majority(classes: list[int]) -> int:
@@ -586,7 +597,13 @@ def held_out_models(run: Run, rules: Rules = RULES) -> dict[str, list[KindModel]
     models = []
     for fold in range(FOLDS):
         keep = [i for i, f in enumerate(data.folds) if f != fold]
-        models.append(fit([data.rows[i] for i in keep], [data.labels[i] for i in keep]))
+        models.append(
+            fit(
+                [data.rows[i] for i in keep],
+                [data.labels[i] for i in keep],
+                [group_weight(data.sizes[i]) for i in keep],
+            )
+        )
     return {name: [models[i % FOLDS] for i in range(len(docs))] for name, docs in run.sets.items()}
 
 

@@ -5,9 +5,10 @@
 Training data: every name group newsdesk forms in the documents of ../shared/corpus/gum-news,
 conll-dev and gum-genres (see bench/entities.py for how each set is read), labelled person,
 organisation or neither from the gold mention each candidate overlaps most (a group takes its
-members' majority). The file keeps weights of hashed features only (numbers, no text). It
-prints the held-out accuracy (folds by document, as bench/entities.py scores the stage) beside
-the in-sample one; `--check` compares with the shipped file instead of writing it.
+members' majority), weighed by the square root of its mentions. The file keeps weights of
+hashed features only (numbers, no text). It prints the held-out accuracy (folds by document,
+as bench/entities.py scores the stage) beside the in-sample one; `--check` compares with the
+shipped file instead of writing it.
 """
 
 from __future__ import annotations
@@ -20,7 +21,16 @@ from pathlib import Path
 REPO = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(REPO))
 
-from bench.entities import CORPUS, FOLDS, SETS, examples, load_set, prepare  # noqa: E402
+from bench.entities import (  # noqa: E402
+    CORPUS,
+    FOLDS,
+    GROUP_WEIGHT_POWER,
+    SETS,
+    examples,
+    group_weight,
+    load_set,
+    prepare,
+)
 from newsdesk.entities.kinds import (  # noqa: E402
     KIND_MODEL_PATH,
     L2,
@@ -55,9 +65,13 @@ def main(argv: Sequence[str] | None = None) -> int:
     for fold in range(FOLDS):
         train = [i for i, f in enumerate(data.folds) if f != fold]
         test = [i for i, f in enumerate(data.folds) if f == fold]
-        model = fit([data.rows[i] for i in train], [data.labels[i] for i in train])
+        model = fit(
+            [data.rows[i] for i in train],
+            [data.labels[i] for i in train],
+            [group_weight(data.sizes[i]) for i in train],
+        )
         held += accuracy(model, [data.rows[i] for i in test], [labels[i] for i in test]) * len(test)
-    model = fit(data.rows, data.labels)
+    model = fit(data.rows, data.labels, [group_weight(size) for size in data.sizes])
     print(f"groups {len(data.rows)}: held-out accuracy {held / len(data.rows):.4f}, ", end="")
     print(f"in-sample {accuracy(model, data.rows, labels):.4f}")
     if args.check:
@@ -69,7 +83,12 @@ def main(argv: Sequence[str] | None = None) -> int:
         "data": "name groups newsdesk forms in ../shared/corpus gum-news (16 documents), "
         "conll-dev (216) and gum-genres (118), labelled from their gold mentions",
         "groups": len(data.rows),
-        "fit": {"l2": L2, "steps": STEPS, "learning_rate": LEARNING_RATE},
+        "fit": {
+            "l2": L2,
+            "steps": STEPS,
+            "learning_rate": LEARNING_RATE,
+            "group_weight": f"mentions ** {GROUP_WEIGHT_POWER}",
+        },
         "held_out_accuracy": round(held / len(data.rows), 4),
         "folds": FOLDS,
     }

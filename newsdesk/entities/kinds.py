@@ -29,6 +29,7 @@ from newsdesk.entities.spans import (
     COUNTRIES,
     DEMONYMS,
     DETERMINERS,
+    MAX_PERSON_WORDS,
     NAME_PARTICLES,
     ORG_HEADS,
     Candidate,
@@ -181,13 +182,12 @@ def mention_features(
 ) -> list[str]:
     """Every named feature of one mention."""
     out = ["bias", *word_features(candidate.surface, rules)]
+    out += ["in_title"] if candidate.field == "title" else []
     out += context_features(candidate, text, rules)
     if rules.labels:
         out.append(f"label={candidate.label or 'ECHO'}")
     if rules.places and fold_key(candidate.surface) in places:
         out.append("place_name")  # the model calls the same name a place in this article
-    if candidate.field == "title":
-        out.append("in_title")
     return out
 
 
@@ -232,7 +232,7 @@ def _containment_links(found: Sequence[Candidate], keys: Sequence[str]) -> list[
     fulls = [
         key
         for key in word_sets
-        if len(word_sets[key]) > 1
+        if 1 < len(word_sets[key]) <= MAX_PERSON_WORDS
         and not any(w in ORG_WORDS or w in ORG_CONNECTORS for w in key.split())
     ]
     links = []
@@ -320,7 +320,8 @@ class KindModel:
         return scores / scores.sum()
 
     def kind(self, features: Mapping[int, float]) -> str:
-        """The most probable class."""
+        """The most probable class (weighing "neither" down by 1.5, 2 or 3 kept more names
+        and lowered the held-out entity sets on all three dev sets)."""
         return CLASSES[int(np.argmax(self.probabilities(features)))]
 
     def save(self, path: Path, provenance: Mapping[str, object]) -> None:
@@ -350,7 +351,11 @@ STEPS = 300
 LEARNING_RATE = 0.05
 
 
-def fit(rows: Sequence[Mapping[int, float]], labels: Sequence[int]) -> KindModel:
+def fit(
+    rows: Sequence[Mapping[int, float]],
+    labels: Sequence[int],
+    weights: Sequence[float] | None = None,
+) -> KindModel:
     """Fit the weights on groups' features and their classes (deterministic)."""
     used = sorted({slot for row in rows for slot in row})
     column = {slot: i for i, slot in enumerate(used)}
@@ -360,10 +365,11 @@ def fit(rows: Sequence[Mapping[int, float]], labels: Sequence[int]) -> KindModel
             x[i, column[slot]] = value
     y = np.zeros((len(rows), len(CLASSES)), dtype=np.float32)
     y[np.arange(len(rows)), labels] = 1.0
-    w = _adam(x, y)
-    weights = np.zeros((DIM, len(CLASSES)))
-    weights[used] = w
-    return KindModel(weights)
+    if weights is not None:
+        y *= np.asarray(weights, dtype=np.float32)[:, None] / float(np.mean(weights))
+    fitted = np.zeros((DIM, len(CLASSES)))
+    fitted[used] = _adam(x, y)
+    return KindModel(fitted)
 
 
 def _adam(x: np.ndarray, y: np.ndarray) -> np.ndarray:
@@ -375,7 +381,7 @@ def _adam(x: np.ndarray, y: np.ndarray) -> np.ndarray:
         scores -= scores.max(axis=1, keepdims=True)
         p = np.exp(scores)
         p /= p.sum(axis=1, keepdims=True)
-        grad = x.T @ (p - y) / len(x) + L2 * w
+        grad = x.T @ (p * y.sum(axis=1, keepdims=True) - y) / len(x) + L2 * w
         m = 0.9 * m + 0.1 * grad
         v = 0.999 * v + 0.001 * grad * grad
         m_hat, v_hat = m / (1 - 0.9**step), v / (1 - 0.999**step)

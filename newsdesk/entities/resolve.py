@@ -219,7 +219,7 @@ def reconcile_kinds(found: Sequence[Candidate]) -> list[Candidate]:
             c = replace(c, kind="person")
         elif votes[(key, other)] > votes[(key, c.kind)]:
             c = replace(c, kind=other)
-        elif c.kind == "person" and (acronym_of(c.surface) or "").replace(".", "") in org_initials:
+        elif c.kind == "person" and (acronym_of(c.surface) or "-") in org_initials:
             c = replace(c, kind="organisation")
         fixed.append(c)
     return fixed

@@ -229,11 +229,23 @@ def is_junk(surface: str, kind: EntityKind) -> bool:
         return True
     if all(is_title(w) for w in words) or all(f in DEMONYMS for f in folded):
         return True  # "Prime Minister", "North Korean"; but "Foreign Ministry" is a name
-    if kind == "person" and any(ch.isdigit() for ch in surface):
+    if kind == "person" and (any(ch.isdigit() for ch in surface) or not _person_shaped(words)):
         return True
     if kind == "organisation" and " ".join(fold_words(surface)) in COUNTRIES:
         return True  # "DPRK", "the United States": a country, not an organisation
     return len(surface) < 2
+
+
+# The most words a person's name runs to, particles and suffixes aside ("Martin Luther King
+# Jr.", "Gabriel García Márquez"); a longer "person" is a phrase or two names run together.
+MAX_PERSON_WORDS = 4
+
+
+def _person_shaped(words: list[str]) -> bool:
+    """No lower-case word but particles inside, and not too many words."""
+    inner = [bare(w) for w in words if not is_capitalised(w)]
+    named = [w for w in words if bare(w) not in NAME_PARTICLES and bare(w) not in SUFFIXES]
+    return all(w in NAME_PARTICLES for w in inner) and len(named) <= MAX_PERSON_WORDS
 
 
 def names_an_event(text: str, start: int) -> bool:

@@ -51,6 +51,10 @@ DIM = 1 << 14
 GIVEN_NAMES = read_words("given_names")
 ORG_WORDS = read_words("org_words") | ORG_HEADS
 PERSON_NOUNS = read_words("person_nouns")
+PLACE_WORDS = read_words("place_words")
+ORG_NOUNS = read_words("org_nouns")
+# Words read after a name and a comma for the head of an apposition ("X, the bakery chain").
+APPOSITION_WORDS = 5
 # Pronouns that refer back to a person or to a thing, first one after the name in its sentence.
 PERSON_PRONOUNS = frozenset({"he", "she", "his", "her", "him", "himself", "herself"})
 THING_PRONOUNS = frozenset({"it", "its", "itself"})
@@ -76,7 +80,7 @@ def _context_word(word: str) -> str:
         return "NUM"
     if word[:1].isupper():
         return "CAP"
-    return word.casefold()
+    return word.casefold().rstrip(".") or word
 
 
 def _words_before(text: str, start: int) -> list[str]:
@@ -121,6 +125,8 @@ def word_features(surface: str, rules: Rules) -> list[str]:
     if rules.places:
         out += ["country"] if " ".join(fold_words(surface)) in COUNTRIES else []
         out += ["demonym"] if any(f in DEMONYMS for f in folded) else []
+        out += ["place_last"] if len(folded) > 1 and folded[-1] in PLACE_WORDS else []
+        out += ["place_first"] if len(folded) > 1 and folded[0] in PLACE_WORDS else []
     if rules.shape:
         out += _shape(surface, words)
     if rules.suffixes and folded:
@@ -138,7 +144,7 @@ def _shape(surface: str, words: Sequence[str]) -> list[str]:
         "hyphen": "-" in surface,
         "intercap": any(_INTERCAP.search(w) for w in words),
         "domain": bool(_DOMAIN.search(surface)),
-        "lower_word": any(not is_capitalised(w) for w in words),
+        "lower_word": any(w[:1].isalpha() and not is_capitalised(w) for w in words),
     }
     return [name for name, on in flags.items() if on]
 
@@ -155,7 +161,7 @@ def context_features(candidate: Candidate, text: str, rules: Rules) -> list[str]
         out += [f"after2={_context_word(w)}" for w in after[1:2]]
         out += ["determiner_before"] if before and before[-1].casefold() in DETERMINERS else []
     if rules.titles:
-        out += _title_features(before, after)
+        out += _title_features(before, after) + _apposition(text, candidate.end)
     if rules.pronouns:
         pronoun = _pronoun_after(candidate.sentence, candidate.surface)
         out += [f"pronoun_after={pronoun}"] if pronoun else []
@@ -174,7 +180,24 @@ def _title_features(before: Sequence[str], after: Sequence[str]) -> list[str]:
         out.append("role_after")  # "Dunmore chairman Robert Achterberg": the employer
     if len(after) > 1 and after[0] == "," and bare(after[1]) in PERSON_NOUNS:
         out.append("role_comma_after")
+    if last and bare(last) in ORG_NOUNS:
+        out.append("org_noun_before")  # "the operator Bluewater Marine"
     return out
+
+
+def _apposition(text: str, end: int) -> list[str]:
+    """What heads a phrase after the name and a comma: a person noun or an organisation noun."""
+    words = _WORD.findall(text[end : end + 2 * WINDOW])[: APPOSITION_WORDS + 1]
+    if not words or words[0] != ",":
+        return []
+    for word in words[1:]:
+        if not word[:1].isalpha():
+            break
+        if bare(word) in ORG_NOUNS:
+            return ["org_apposition"]
+        if bare(word) in PERSON_NOUNS:
+            return ["person_apposition"]
+    return []
 
 
 def mention_features(

@@ -19,7 +19,7 @@ class Rules:
     events: bool = True  # "the exercise, Freedom Shield": an event's name is no person
     common_phrases: bool = True  # "Space Shuttle": every word also lower case in the article
     echoes: bool = True  # untagged lone words of a full name found again
-    kinds: bool = True  # kinds from evidence per name group (kinds.py); off: the model's labels
+    kinds: bool = True  # kinds from evidence per name group (kinds.py); off: labels and votes
     groups: bool = True  # kinds: a short name and an acronym share their full name's group
     labels: bool = True  # kinds: the model's label is evidence
     titles: bool = True  # kinds: titles and person nouns before, roles after

@@ -32,9 +32,10 @@ names are its Wikipedia title (decoded, without a parenthesised qualifier) and i
 name mentions (most words).
 Gold, CoNLL. B-PER/I-PER spans are person mentions, B-ORG/I-ORG organisation mentions (LOC
 and MISC are neither). CoNLL has no coreference, so chains are made the way a reader would:
-mentions of one kind with one folded key are one chain, and a person mention whose words are
+mentions of one kind with one folded key are one chain, a person mention whose words are
 all words of longer person names of the document that share one longest name ("Simmons" and
-"Phil Simmons") joins that name's chain; accepted names are the chain's longest mentions.
+"Phil Simmons") joins that name's chain, and an acronym joins the one organisation whose
+initials it spells; accepted names are the chain's longest mentions.
 
 Metrics (per set, for each system).
 1. Mentions, exact: character span, field and kind equal; micro P/R/F1, all and per kind.
@@ -87,6 +88,7 @@ sys.path.insert(0, str(REPO))
 
 from newsdesk.entities import EntityOptions, extract, fold_key, load_model  # noqa: E402
 from newsdesk.entities.extract import FIELDS, kind_inputs, mentions_from_docs  # noqa: E402
+from newsdesk.entities.keys import initials  # noqa: E402
 from newsdesk.entities.kinds import (  # noqa: E402
     CLASSES,
     KindModel,
@@ -468,15 +470,26 @@ def conll_gold(found: list[tuple[str, Field, int, int, str]], texts: dict[Field,
     people = {k for k, (kind, *_) in zip(keys, found, strict=True) if kind == "person"}
     gold = Gold([], {}, {}, {})
     by_chain: dict[str, list[str]] = {}
+    longs: dict[str, set[str]] = {}
+    for (kind, *_), surface, key in zip(found, surfaces, keys, strict=True):
+        if kind == "organisation" and len(surface.split()) > 1:
+            longs.setdefault(initials(surface), set()).add(key)
     for (kind, where, start, end, _), surface, key in zip(found, surfaces, keys, strict=True):
         chain = f"{kind}:{key}"
         if kind == "person":
             chain = f"person:{_longest_container(key, people)}"
+        elif ACRONYM.fullmatch(surface) and len(longs.get(surface.replace(".", ""), ())) == 1:
+            chain = f"organisation:{next(iter(longs[surface.replace('.', '')]))}"
         gold.mentions.append((kind, where, start, end, chain))
         gold.kinds[chain] = kind
         by_chain.setdefault(chain, []).append(surface)
     _longest_names(gold, by_chain)
     return gold
+
+
+# An acronym in CoNLL text ("NBA", "U.N."): it joins the chain of the one organisation of the
+# document whose initials it spells, as a reader (and GUM's coreference) would have it.
+ACRONYM = re.compile(r"(?:[A-Z]\.?){2,6}")
 
 
 def _longest_container(key: str, people: set[str]) -> str:

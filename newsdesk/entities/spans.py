@@ -219,21 +219,29 @@ def trim(text: str, start: int, end: int, kind: EntityKind) -> tuple[int, int] |
     return (new_start, new_end) if new_end > new_start else None
 
 
-def is_junk(surface: str, kind: EntityKind) -> bool:
-    """True for spans that are not names: roles, labels, dates, pronouns, lower-case text."""
+def is_junk(surface: str, kind: EntityKind, vocabulary: bool = True) -> bool:
+    """True for spans that are not names: lower-case text, a person with digits or too many
+    words, a country as an organisation; with `vocabulary`, also roles alone, page labels,
+    dates, pronouns and nationalities (words/junk.txt, titles.txt, demonyms.txt)."""
     words = surface.split()
     folded = [bare(w) for w in words]
     if not _HAS_LETTER.search(surface) or not any(is_capitalised(w) for w in words):
         return True
-    if len(words) == 1 and (is_title(words[0]) or folded[0] in JUNK_NAMES | DEMONYMS):
+    if vocabulary and is_junk_word(words, folded):
         return True
-    if all(is_title(w) for w in words) or all(f in DEMONYMS for f in folded):
-        return True  # "Prime Minister", "North Korean"; but "Foreign Ministry" is a name
     if kind == "person" and (any(ch.isdigit() for ch in surface) or not _person_shaped(words)):
         return True
     if kind == "organisation" and " ".join(fold_words(surface)) in COUNTRIES:
         return True  # "DPRK", "the United States": a country, not an organisation
     return len(surface) < 2
+
+
+def is_junk_word(words: list[str], folded: list[str]) -> bool:
+    """A role, label, date word, pronoun or nationality alone, or only titles or nationalities."""
+    if len(words) == 1 and (is_title(words[0]) or folded[0] in JUNK_NAMES | DEMONYMS):
+        return True
+    # "Prime Minister", "North Korean"; but "Foreign Ministry" is a name
+    return all(is_title(w) for w in words) or all(f in DEMONYMS for f in folded)
 
 
 # The most words a person's name runs to, particles and suffixes aside ("Martin Luther King
@@ -302,7 +310,7 @@ def retrimmed(
     if offsets is None:
         return None
     surface = text[offsets[0] : offsets[1]]
-    if rules.junk and is_junk(surface, kind):
+    if rules.junk and is_junk(surface, kind, vocabulary=not rules.kinds):
         return None
     if rules.events and kind == "person" and names_an_event(text, offsets[0]):
         return None

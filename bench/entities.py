@@ -55,7 +55,8 @@ Metrics (per set, for each system).
 5. Speed (--rounds N > 0): words (whitespace-separated) per second of each system's extraction
    over every document of the chosen sets, the model loaded and warmed up, the best of N
    rounds; with --reference REF, the entities stage of that git revision (e.g. main, "today's")
-   is timed in the same rounds, interleaved, in a subprocess importing its code.
+   is timed in the same rounds, interleaved, in a subprocess importing its code, and its
+   mentions are scored like newsdesk's (exact, overlap, sets: "reference_scores").
 
 Ablation (--ablation): the whole newsdesk stage again with one rule off and everything else on
 (newsdesk.entities.rules.Rules, and the EntityRuler's patterns), on every set; each row is the
@@ -846,18 +847,36 @@ nlp = load_model(sys.argv[3], sys.argv[4])
 options = EntityOptions(batch_size=int(sys.argv[5]))
 extract(nlp, articles[:20], options)
 started = time.perf_counter()
-extract(nlp, articles, options)
+found = extract(nlp, articles, options)
 print(time.perf_counter() - started)
+rows = [[[m.kind, m.field, m.start, m.end, m.name] for m in ms] for ms in found]
+json.dump(rows, open(sys.argv[6], "w", encoding="utf-8"))
 """
 
 
 def reference_seconds(checkout: Path, texts: Path) -> float:
-    """Seconds the reference checkout's entities stage takes over the texts (one pass)."""
+    """Seconds the reference checkout's entities stage takes over the texts (one pass); its
+    mentions are left in mentions.json beside the texts."""
     command = [sys.executable, "-c", REFERENCE_TIMER, str(checkout), str(texts), MODEL, VERSION]
     done = subprocess.run(
-        [*command, str(BATCH_SIZE)], capture_output=True, text=True, check=True, cwd=checkout
+        [*command, str(BATCH_SIZE), str(texts.with_name("mentions.json"))],
+        capture_output=True,
+        text=True,
+        check=True,
+        cwd=checkout,
     )
     return float(done.stdout.strip().splitlines()[-1])
+
+
+def reference_scores(run: Run, mentions: Path) -> dict[str, dict[str, float]]:
+    """The reference revision's headline figures per set, from the mentions it wrote."""
+    rows = json.loads(mentions.read_text(encoding="utf-8"))
+    out, at = {}, 0
+    for name, docs in run.sets.items():
+        systems = [[SystemMention(*row) for row in rows[at + i]] for i in range(len(docs))]
+        at += len(docs)
+        out[name] = headline(scores(docs, systems))
+    return out
 
 
 def checkout_of(ref: str, into: Path) -> Path:
@@ -896,6 +915,7 @@ def speed(run: Run, rounds: int, reference: str | None) -> dict[str, Any]:
         result["newsdesk_vs_reference"] = round(
             rates["newsdesk"] / rates[f"reference ({reference})"], 3
         )
+        result["reference_scores"] = reference_scores(run, scratch / "mentions.json")
     return result
 
 

@@ -221,8 +221,8 @@ def trim(text: str, start: int, end: int, kind: EntityKind) -> tuple[int, int] |
 
 def is_junk(surface: str, kind: EntityKind, vocabulary: bool = True) -> bool:
     """True for spans that are not names: lower-case text, a person with digits or too many
-    words, a country as an organisation; with `vocabulary`, also roles alone, page labels,
-    dates, pronouns and nationalities (words/junk.txt, titles.txt, demonyms.txt)."""
+    words; with `vocabulary`, also roles alone, page labels, dates, pronouns and
+    nationalities (words/junk.txt, titles.txt, demonyms.txt)."""
     words = surface.split()
     folded = [bare(w) for w in words]
     if not _HAS_LETTER.search(surface) or not any(is_capitalised(w) for w in words):
@@ -231,9 +231,12 @@ def is_junk(surface: str, kind: EntityKind, vocabulary: bool = True) -> bool:
         return True
     if kind == "person" and (any(ch.isdigit() for ch in surface) or not _person_shaped(words)):
         return True
-    if kind == "organisation" and " ".join(fold_words(surface)) in COUNTRIES:
-        return True  # "DPRK", "the United States": a country, not an organisation
     return len(surface) < 2
+
+
+def is_country(surface: str) -> bool:
+    """ "DPRK", "the United States": a country (a place), never an organisation."""
+    return " ".join(fold_words(surface)) in COUNTRIES
 
 
 def is_junk_word(words: list[str], folded: list[str]) -> bool:
@@ -311,6 +314,8 @@ def retrimmed(
         return None
     surface = text[offsets[0] : offsets[1]]
     if rules.junk and is_junk(surface, kind, vocabulary=not rules.kinds):
+        return None
+    if rules.countries and kind == "organisation" and is_country(surface):
         return None
     if rules.events and kind == "person" and names_an_event(text, offsets[0]):
         return None

@@ -53,6 +53,7 @@ def test_figures_stay_above_their_floors(report: dict[str, Any], name: str) -> N
     assert ours["overlap"]["f1"] >= floors["mention_overlap_f1"]
     assert ours["entity_sets"]["macro_f1"] >= floors["entity_set_f1"]
     assert ours["short_names"]["accuracy"] >= floors["short_name_accuracy"]
+    assert ours["short_names"]["coverage"] >= floors["short_name_coverage"]
 
 
 @pytest.mark.parametrize("name", ["gum-news", "conll-dev", "gum-genres"])

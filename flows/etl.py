@@ -8,10 +8,10 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from functools import lru_cache, partial
 from pathlib import Path
-from typing import Any, TypeVar, cast
+from typing import TYPE_CHECKING, Any, TypeVar, cast
 
 from prefect import flow, get_run_logger, task
 from prefect.artifacts import create_markdown_artifact
@@ -21,21 +21,29 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from flows import nlp_pool
 from flows.retry import call_with_retries, is_transient
-from newsdesk import bulk, entities, learn, load, sources
-from newsdesk.clean import CleanOptions, clean
-from newsdesk.clean.dedupe import signature
+from newsdesk import bulk, load, pipeline, sources
+from newsdesk.analyst.stored import stored_articles
+from newsdesk.clean import CleanOptions
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
-from newsdesk.errors import NewsdeskError, RejectError
-from newsdesk.normalise import normalise
-from newsdesk.records import Article, Cleaned, Mention, RawDocument, Rejected
+from newsdesk.errors import NewsdeskError
+from newsdesk.records import Article, Item, Mention, RawDocument, Rejected
 from newsdesk.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from newsdesk.learn import Rebuild, Settled
 
 # Below the SQLAlchemy pool size, so concurrent tasks never queue for a connection.
 MAX_TASK_WORKERS = max(1, POOL_SIZE // 2)
 DB_RETRIES = 3
 DB_RETRY_DELAYS: list[float] = [1, 4, 10]
+# Fewer fresh articles than this in a batch are extracted in the flow process, whose model is
+# loaded already, instead of starting the NER pool. On an idle 2-core machine a worker's start
+# (a process importing spaCy and loading the model) takes ~0.9 s and NER ~38 ms an article
+# (bench.throughput's bare NER), so two workers pay for their start from ~50 articles. A busy
+# machine moves that far up: at load average 7-8, 128 articles took 6.8-9.1 s in the flow
+# process and 14.3-14.5 s with the pool.
+POOL_MIN_ARTICLES = 64
 
 T = TypeVar("T")
 ProgressHook = Callable[[int, int], None]
@@ -64,7 +72,13 @@ class StageTimer:
 
 @lru_cache(maxsize=4)
 def get_nlp(name: str, version: str) -> Any:
-    """The spaCy pipeline, loaded once per process (it takes about a second)."""
+    """The spaCy pipeline, loaded once per process (it takes about a second).
+
+    spaCy, the model and the NER workers are imported only here and in `extract_batch`, when a
+    batch has fresh articles: a run with nothing new never pays for them.
+    """
+    from newsdesk import entities
+
     return entities.load_model(name, version)
 
 
@@ -124,32 +138,11 @@ def read_batch(paths: list[str], max_input_bytes: int) -> tuple[list[RawDocument
 
 
 @task(cache_policy=NONE)
-def clean_batch(
+def prepare_batch(
     docs: list[RawDocument], options: CleanOptions
-) -> tuple[list[tuple[RawDocument, Cleaned]], list[Rejected]]:
-    """Remove boilerplate from each document."""
-    return _each(docs, "clean", lambda doc: (doc, clean(doc, options)))
-
-
-@task(cache_policy=NONE)
-def normalise_batch(
-    cleaned: list[tuple[RawDocument, Cleaned]],
-) -> tuple[list[tuple[RawDocument, Article]], list[Rejected]]:
-    """Title, standfirst, authors, publisher, date and body for each document."""
-    return _each(cleaned, "normalise", lambda pair: (pair[0], normalise(pair[0], pair[1])))
-
-
-Signed = tuple[list[int], list[int]]  # MinHash signature of the body, and its LSH band keys
-
-
-@task(cache_policy=NONE)
-def sign_batch(pairs: list[tuple[RawDocument, Article]]) -> list[Signed]:
-    """Near-duplicate signature and band keys of each body (CPU only, so not in the load)."""
-    signed = []
-    for _, article in pairs:
-        sig = signature(article.body)
-        signed.append((sig, load.band_keys(sig)))
-    return signed
+) -> tuple[list[Item], list[Rejected]]:
+    """Clean, normalise and sign each document (CPU only, so not in the load)."""
+    return pipeline.prepare(docs, options)
 
 
 @task(cache_policy=NONE)
@@ -159,9 +152,18 @@ def extract_batch(
     """Mentions for each article, and the articles it could not take: index -> (reason, detail).
 
     An article too long for the model, or one that crashes it, is rejected on its own; the
-    rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes.
+    rest of its batch goes on. With `processes` > 1 the batch is shared among worker processes,
+    unless it is too small to pay for starting them.
     """
-    if processes > 1:
+    return _extract(articles, model, version, batch_size, processes)
+
+
+def _extract(
+    articles: list[Article], model: str, version: str, batch_size: int, processes: int
+) -> tuple[list[list[Mention]], dict[int, tuple[str, str]]]:
+    from flows import nlp_pool
+
+    if processes > 1 and len(articles) >= POOL_MIN_ARTICLES:
         return nlp_pool.extract(articles, model, version, batch_size, processes)
     return nlp_pool.extract_guarded(get_nlp(model, version), articles, batch_size)
 
@@ -170,9 +172,7 @@ def extract_batch(
 def load_batch(
     url: str,
     run_id: int,
-    pairs: list[tuple[RawDocument, Article]],
-    mentions: list[list[Mention]],
-    signed: list[Signed],
+    items: list[Item],
     rejects: list[Rejected],
     repeats: list[RawDocument],
 ) -> tuple[load.LoadCounts, list[Rejected]]:
@@ -184,13 +184,9 @@ def load_batch(
     One task for both writes: a Prefect task call costs about as much as writing 200 articles.
     """
     engine = engine_for(url)
-    items = [
-        bulk.Item(doc, article, found, sig, bands)
-        for (doc, article), found, (sig, bands) in zip(pairs, mentions, signed, strict=True)
-    ]
     counts = load.LoadCounts()
     outcomes = call_with_retries(
-        partial(bulk.load_items, engine, items, counts.load_seconds),
+        partial(bulk.load_items, engine, items, counts.load_seconds, run_id),
         attempts=DB_RETRIES + 1,
         delays=DB_RETRY_DELAYS,
     )
@@ -198,7 +194,7 @@ def load_batch(
     for item, outcome in zip(items, outcomes, strict=True):
         if isinstance(outcome, Exception):
             detail = f"{item.doc.source_uri}: the database refused the article: {outcome}"
-            rejects.append(_rejected(item.doc, "load", "database_refused", detail))
+            rejects.append(pipeline.rejected(item.doc, "load", "database_refused", detail))
         elif outcome is None:
             counts.already_loaded += 1
         else:
@@ -218,15 +214,111 @@ def load_batch(
 
 @_db_task
 def learned_boilerplate(url: str) -> frozenset[str]:
-    """Lines publishers repeat across their loaded articles, for the cleaner to remove."""
-    learned = learn.learned_boilerplate(engine_for(url))
-    return frozenset(line for lines in learned.values() for line in lines)
+    """The learned boilerplate as last applied to the loaded articles (folded lines)."""
+    return frozenset(load.applied_lines(engine_for(url)))
 
 
 @_db_task
-def resolve_across_articles(url: str, run_id: int) -> int:
-    """Short names no article expanded (or the model missed), resolved from the same story."""
-    return learn.resolve_short_names(engine_for(url), run_id)
+def settle(url: str, run_id: int, settings: Settings) -> Settled | None:
+    """Finish the work owed after articles committed: this run's, and what a killed run left
+    (None when nothing is owed: then neither `learn` nor spaCy is imported).
+
+    Idempotent, so a retry (or the next run, after a crash) simply does it again.
+    """
+    engine = engine_for(url)
+    if not load.owes_work(engine):
+        return None
+    from newsdesk import learn  # imports newsdesk.entities, so spaCy: only when there is work
+
+    return learn.settle(engine, _rebuilder(url, run_id, settings))
+
+
+@_db_task
+def relearn(url: str, run_id: int, settings: Settings) -> frozenset[str]:
+    """Apply what the batches loaded so far teach; returns the learned lines to clean with."""
+    from newsdesk import learn
+
+    engine = engine_for(url)
+    learn.relearn(engine, _rebuilder(url, run_id, settings))
+    return frozenset(load.applied_lines(engine))
+
+
+def _rebuilder(url: str, run_id: int, settings: Settings) -> Rebuild:
+    """Rebuild stored articles through the chain with a learned set (for `learn.relearn`)."""
+
+    def rebuild(ids: Sequence[int], learned: frozenset[str]) -> list[int]:
+        options = CleanOptions(learned_boilerplate=learned, max_html_depth=settings.max_html_depth)
+        done: list[int] = []
+        for chunk in _chunks(list(ids), settings.batch_size):
+            stored = stored_articles(engine_for(url), chunk)
+            done += rebuild_batch(url, stored, settings, options, run_id, settling=True).ids
+        return done
+
+    return rebuild
+
+
+@dataclass
+class Rebuilt:
+    """What rebuilding stored articles in place did."""
+
+    ids: list[int] = field(default_factory=list)  # articles rewritten
+    mentions: int = 0
+    kept: list[Rejected] = field(default_factory=list)  # now rejected: kept as they were
+
+
+def rebuild_batch(
+    url: str,
+    stored: Sequence[tuple[int, int, RawDocument | Rejected]],
+    settings: Settings,
+    options: CleanOptions,
+    run_id: int,
+    relink: bool = False,
+    settling: bool = False,
+) -> Rebuilt:
+    """Rebuild stored (article id, document id, document)s through the chain, in place.
+
+    A document a stage now rejects keeps its article as it was. `relink` recomputes each
+    article's near-duplicate signature and link (reprocess); `settling`: the caller holds the
+    settle lock.
+    """
+    result = Rebuilt()
+    document_of: dict[str, tuple[int, int]] = {}
+    docs: list[RawDocument] = []
+    for article_id, document_id, doc in stored:
+        if isinstance(doc, Rejected):
+            result.kept.append(doc)
+            continue
+        document_of[doc.content_sha256] = (article_id, document_id)
+        docs.append(doc)
+    items, rejects = pipeline.prepare(docs, options)
+    found, failed = _extract(
+        [item.article for item in items],
+        settings.spacy_model,
+        settings.spacy_model_version,
+        settings.nlp_batch_size,
+        settings.nlp_processes,
+    )
+    items, bad = pipeline.with_mentions(items, found, failed)
+    result.kept += rejects + bad
+    engine = engine_for(url)
+    for item in items:
+        article_id, document_id = document_of[item.doc.content_sha256]
+        rewrite = partial(
+            load.replace_article,
+            engine,
+            document_id,
+            item.article,
+            item.mentions,
+            item.signature,
+            item.lines,
+            run_id,
+            relink,
+            settling,
+        )
+        call_with_retries(rewrite, attempts=DB_RETRIES + 1, delays=DB_RETRY_DELAYS)
+        result.ids.append(article_id)
+        result.mentions += len(item.mentions)
+    return result
 
 
 @_db_task
@@ -235,34 +327,6 @@ def finish_run(
 ) -> dict[str, int]:
     """Close the run's row; returns the database totals."""
     return load.finish_run(engine_for(url), run_id, counts, status, error)
-
-
-def _each(
-    items: Sequence[Any], stage: str, fn: Callable[[Any], Any]
-) -> tuple[list[Any], list[Rejected]]:
-    """Apply a stage to each item; a RejectError (or a crash) rejects that item only."""
-    done: list[Any] = []
-    rejects: list[Rejected] = []
-    for item in items:
-        doc: RawDocument = item if isinstance(item, RawDocument) else item[0]
-        try:
-            done.append(fn(item))
-        except RejectError as exc:
-            rejects.append(_rejected(doc, exc.stage, exc.reason, exc.detail))
-        except RecursionError:
-            rejects.append(
-                _rejected(doc, stage, "too_deep", f"{doc.source_uri} is nested too deeply to parse")
-            )
-        except Exception as exc:  # a bug in a stage must not stop the run: record it
-            rejects.append(
-                _rejected(
-                    doc,
-                    stage,
-                    "internal_error",
-                    f"{doc.source_uri}: {type(exc).__name__}: {exc} (please report this input)",
-                )
-            )
-    return done, rejects
 
 
 def _opaque(value: T) -> T:
@@ -274,15 +338,11 @@ def _opaque(value: T) -> T:
     return cast(T, quote(value))
 
 
-def _rejected(doc: RawDocument, stage: str, reason: str, detail: str) -> Rejected:
-    return Rejected(doc.source_uri, doc.content_sha256, stage, reason, detail)
-
-
 def _repeats_rejected(repeats: list[RawDocument], rejects: list[Rejected]) -> list[Rejected]:
     """A reject for each repeat whose first copy was rejected (the others count as loaded)."""
     first = {r.content_sha256: r for r in rejects}
     return [
-        _rejected(
+        pipeline.rejected(
             doc,
             r.stage,
             r.reason,
@@ -293,7 +353,7 @@ def _repeats_rejected(repeats: list[RawDocument], rejects: list[Rejected]) -> li
     ]
 
 
-def _chunks(items: Sequence[str], size: int) -> Iterator[list[str]]:
+def _chunks(items: Sequence[T], size: int) -> Iterator[list[T]]:
     for start in range(0, len(items), size):
         yield list(items[start : start + size])
 
@@ -369,52 +429,60 @@ class Prepared:
     """A batch read, cleaned and normalised, waiting for its entities."""
 
     files: list[str]
-    pairs: list[tuple[RawDocument, Article]]
-    signed: list[Signed]  # of each pair
-    rejects: list[Rejected]
+    fresh: list[RawDocument]  # the documents not loaded before
+    read_rejects: list[Rejected]
     already: int
     repeats: list[RawDocument]  # copies of a fresh document in the same batch
-    entities: Any  # a PrefectFuture of list[list[Mention]], or None for an empty batch
+    items: list[Item] = field(default_factory=list)
+    rejects: list[Rejected] = field(default_factory=list)  # read, clean and normalise
+    entities: Any = None  # a PrefectFuture of (mentions, failed); None for an empty batch
 
 
 def run_pipeline(
     paths: list[str], settings: Settings, archive: tuple[Path, Path] | None = None
 ) -> dict[str, Any]:
     """Every batch through every stage; entity extraction of one batch overlaps the next's
-    reading and cleaning. Returns the run summary."""
+    reading and cleaning. Before the batches, the run settles what a killed run left; after
+    them, its own after-commit work. Returns the run summary."""
     logger = get_run_logger()
     started = time.perf_counter()
     location = locate(settings)
     url = location.url
     if prepare_database(url):
         logger.info("Database migrated to the newest schema")
-    get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
     run_id = start_run(url, flow_run.get_id())
-    options = CleanOptions(
-        learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
-    )
-    files = [str(p) for p in sources.discover(paths)]
+    survey = sources.survey(paths)
+    files = [str(p) for p in survey.files]
     logger.info("%d input files under %s; data in %s", len(files), paths, location.describe())
     counts = load.LoadCounts()
     timer = StageTimer()
     status, error = "completed", None
     finished = 0
     try:
+        _settle(url, run_id, settings, counts, timer)
+        options = CleanOptions(
+            learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
+        )
+        _record_unsupported(url, run_id, survey.unsupported, counts)
         pending: Prepared | None = None
-        for batch in _chunks(files, settings.batch_size):
+        for number, batch in enumerate(_chunks(files, settings.batch_size)):
             prepared = _prepare(url, batch, settings, options, timer)
             if pending is not None:
                 finished += _finish(url, pending, run_id, counts, timer, archive)
+                if _relearns_after(number) and counts.loaded:
+                    t = time.perf_counter()
+                    learned = relearn(url, run_id, settings)
+                    if learned != options.learned_boilerplate:
+                        options = replace(options, learned_boilerplate=learned)
+                        _clean(prepared, options)  # its entities are not asked for yet
+                    timer.add("learned lines", t)
             prepared.entities = _submit_entities(prepared, settings)
             pending = prepared
             _report(finished, len(files))
         if pending is not None:
             finished += _finish(url, pending, run_id, counts, timer, archive)
             _report(finished, len(files))
-        if counts.loaded:
-            t = time.perf_counter()
-            counts.resolved_across_articles = resolve_across_articles(url, run_id)
-            timer.add("resolve across articles", t)
+        _settle(url, run_id, settings, counts, timer)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -425,6 +493,45 @@ def run_pipeline(
         summary["status"] = status
         _publish(summary)
     return summary
+
+
+def _relearns_after(loaded_batches: int) -> bool:
+    """Learn again after 1, 2, 4, 8, ... batches: what early batches teach reaches the later
+    ones (fewer articles to rebuild), at a cost that grows with the log of the run."""
+    return loaded_batches & (loaded_batches - 1) == 0
+
+
+def _settle(
+    url: str, run_id: int, settings: Settings, counts: load.LoadCounts, timer: StageTimer
+) -> None:
+    """Settle the owed work (`learn.settle`) and count what it did."""
+    t = time.perf_counter()
+    done = settle(url, run_id, settings)
+    if done is None:
+        return
+    counts.settled += done.articles
+    counts.rebuilt += done.rebuilt
+    counts.resolved_across_articles += done.resolved
+    if done.articles:
+        timer.add("settle (learned lines, names across articles)", t)
+
+
+def _record_unsupported(
+    url: str, run_id: int, unsupported: Sequence[Path], counts: load.LoadCounts
+) -> None:
+    """A reject for each file of a kind newsdesk does not read, so none goes unaccounted."""
+    if not unsupported:
+        return
+    rejects = [sources.unsupported_reject(path) for path in unsupported]
+    call_with_retries(
+        partial(load.record_rejects, engine_for(url), rejects, run_id),
+        attempts=DB_RETRIES + 1,
+        delays=DB_RETRY_DELAYS,
+    )
+    counts.rejected += len(rejects)
+    counts.rejected_by_reason["unsupported_type"] = counts.rejected_by_reason.get(
+        "unsupported_type", 0
+    ) + len(rejects)
 
 
 def _report(done: int, total: int) -> None:
@@ -442,28 +549,29 @@ def _prepare(
     t = time.perf_counter()
     fresh, already, repeats = skip_known(url, docs)
     timer.add("skip_known", t)
-    t = time.perf_counter()
-    cleaned, bad = clean_batch(fresh, options)
-    rejects += bad
-    timer.add("clean", t)
-    t = time.perf_counter()
-    pairs, bad = normalise_batch(cleaned)
-    rejects += bad
-    timer.add("normalise", t)
-    t = time.perf_counter()
-    signed = sign_batch(pairs)
-    timer.add("signatures", t)
-    return Prepared(batch, pairs, signed, rejects, already, repeats, None)
+    prepared = Prepared(batch, fresh, rejects, already, repeats, rejects=rejects)
+    if fresh:  # nothing new: no cleaning, and later no model
+        t = time.perf_counter()
+        _clean(prepared, options)
+        timer.add("clean and normalise", t)
+    return prepared
+
+
+def _clean(prepared: Prepared, options: CleanOptions) -> None:
+    """Clean and normalise the batch's fresh documents (again, when what is learned changed)."""
+    items, bad = prepare_batch(prepared.fresh, options)
+    prepared.items, prepared.rejects = items, prepared.read_rejects + bad
 
 
 def _submit_entities(prepared: Prepared, settings: Settings) -> Any:
     """Start entity extraction on the task runner (threads, or a Dask cluster)."""
-    if not prepared.pairs:
+    if not prepared.items:
         return None
+    get_nlp(settings.spacy_model, settings.spacy_model_version)  # a wrong model fails here
     # On a Dask cluster the workers are the parallelism: no process pool inside them.
     processes = 1 if _on_dask() else settings.nlp_processes
     return extract_batch.submit(
-        [a for _, a in prepared.pairs],
+        [item.article for item in prepared.items],
         settings.spacy_model,
         settings.spacy_model_version,
         settings.nlp_batch_size,
@@ -489,20 +597,12 @@ def _finish(
     found, failed = prepared.entities.result() if prepared.entities is not None else ([], {})
     timer.add("entities (waiting)", t)
     t = time.perf_counter()
-    rejects = prepared.rejects + [
-        _rejected(prepared.pairs[i][0], "entities", reason, detail)
-        for i, (reason, detail) in sorted(failed.items())
-    ]
-    pairs = [p for i, p in enumerate(prepared.pairs) if i not in failed]
-    found = [f for i, f in enumerate(found) if i not in failed]
-    signed = [s for i, s in enumerate(prepared.signed) if i not in failed]
+    items, bad = pipeline.with_mentions(prepared.items, found, failed)
     batch, rejects = load_batch(
         url,
         run_id,
-        _opaque(pairs),
-        _opaque(found),
-        _opaque(signed),
-        _opaque(rejects),
+        _opaque(items),
+        _opaque(prepared.rejects + bad),
         _opaque(prepared.repeats),
     )
     timer.add("load", t)

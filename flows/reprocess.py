@@ -10,7 +10,6 @@ A document a stage now rejects keeps its current article; the summary lists it.
 from __future__ import annotations
 
 import time
-from functools import partial
 from typing import Any
 
 from prefect import flow, get_run_logger, task
@@ -18,27 +17,23 @@ from prefect.cache_policies import NONE
 from prefect.runtime import flow_run
 
 from flows.etl import (
-    DB_RETRIES,
-    DB_RETRY_DELAYS,
+    StageTimer,
     _db_task,
     _settings,
-    clean_batch,
-    extract_batch,
+    _settle,
     finish_run,
     get_nlp,
     learned_boilerplate,
-    normalise_batch,
     prepare_database,
-    resolve_across_articles,
+    rebuild_batch,
     start_run,
 )
-from flows.retry import call_with_retries
 from newsdesk import load
 from newsdesk.analyst.stored import stored_batch
 from newsdesk.clean import CleanOptions
-from newsdesk.clean.dedupe import signature
 from newsdesk.db import engine_for, locate
-from newsdesk.records import Article, Mention, RawDocument, Rejected
+from newsdesk.records import RawDocument, Rejected
+from newsdesk.settings import Settings
 
 
 @_db_task
@@ -51,22 +46,15 @@ def fetch_batch(
 
 @task(cache_policy=NONE)
 def replace_batch(
-    url: str, document_ids: list[int], articles: list[Article], mentions: list[list[Mention]]
-) -> int:
-    """Rewrite each article in its own transaction; returns the mentions written."""
-    engine = engine_for(url)
-    written = 0
-    for document_id, article, found in zip(document_ids, articles, mentions, strict=True):
-        rewrite = partial(
-            load.replace_article, engine, document_id, article, found, signature(article.body)
-        )
-        call_with_retries(
-            rewrite,
-            attempts=DB_RETRIES + 1,
-            delays=DB_RETRY_DELAYS,
-        )
-        written += len(found)
-    return written
+    url: str,
+    stored: list[tuple[int, int, RawDocument | Rejected]],
+    settings: Settings,
+    options: CleanOptions,
+    run_id: int,
+) -> tuple[int, int, list[Rejected]]:
+    """Rebuild each article in its own transaction: (rewritten, mentions, kept as they were)."""
+    done = rebuild_batch(url, stored, settings, options, run_id, relink=True)
+    return len(done.ids), done.mentions, done.kept
 
 
 @flow(name="newsdesk-reprocess")
@@ -81,19 +69,23 @@ def reprocess(
     prepare_database(url)
     get_nlp(settings.spacy_model, settings.spacy_model_version)
     run_id = start_run(url, flow_run.get_id())
-    options = CleanOptions(
-        learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
-    )
     counts = load.LoadCounts()
+    timer = StageTimer()
     kept: list[dict[str, str]] = []
     status, error = "completed", None
     try:
+        _settle(url, run_id, settings, counts, timer)
+        options = CleanOptions(
+            learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
+        )
         after = 0
         while batch := fetch_batch(url, after, settings.batch_size, outdated_only):
             after = batch[-1][0]
-            counts.loaded += _rebuild(url, batch, settings, options, counts, kept)
-        if counts.loaded:
-            counts.resolved_across_articles = resolve_across_articles(url, run_id)
+            rewritten, mentions, left = replace_batch(url, batch, settings, options, run_id)
+            counts.loaded += rewritten
+            counts.mentions += mentions
+            kept.extend(_kept(r) for r in left)
+        _settle(url, run_id, settings, counts, timer)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
         raise
@@ -110,50 +102,6 @@ def reprocess(
         "organisations_total": totals["organisations"],
         "elapsed_seconds": round(time.perf_counter() - started, 2),
     }
-
-
-def _rebuild(
-    url: str,
-    batch: list[tuple[int, int, RawDocument | Rejected]],
-    settings: Any,
-    options: CleanOptions,
-    counts: load.LoadCounts,
-    kept: list[dict[str, str]],
-) -> int:
-    """Clean, normalise, extract and rewrite one batch; returns how many were rewritten."""
-    document_of = {}
-    docs: list[RawDocument] = []
-    for _, document_id, doc in batch:
-        if isinstance(doc, Rejected):
-            kept.append(_kept(doc))
-            continue
-        document_of[doc.content_sha256] = document_id
-        docs.append(doc)
-    cleaned, bad = clean_batch(docs, options)
-    pairs, bad_too = normalise_batch(cleaned)
-    if not pairs:
-        kept.extend(_kept(r) for r in bad + bad_too)
-        return 0
-    found, failed = extract_batch(
-        [a for _, a in pairs],
-        settings.spacy_model,
-        settings.spacy_model_version,
-        settings.nlp_batch_size,
-        settings.nlp_processes,
-    )
-    kept.extend(_kept(r) for r in bad + bad_too)
-    kept.extend(
-        {"source": pairs[i][0].source_uri, "stage": "entities", "reason": reason}
-        for i, (reason, _) in sorted(failed.items())
-    )
-    good = [i for i in range(len(pairs)) if i not in failed]
-    counts.mentions += replace_batch(
-        url,
-        [document_of[pairs[i][0].content_sha256] for i in good],
-        [pairs[i][1] for i in good],
-        [found[i] for i in good],
-    )
-    return len(good)
 
 
 def _kept(r: Rejected) -> dict[str, str]:

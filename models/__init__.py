@@ -11,6 +11,7 @@ from typing import Any
 
 from sqlalchemy import (
     BigInteger,
+    Boolean,
     CheckConstraint,
     DateTime,
     ForeignKey,
@@ -168,6 +169,17 @@ class Mention(Base):
     end_char: Mapped[int] = mapped_column(Integer)
     surface: Mapped[str] = mapped_column(Text)
     sentence: Mapped[str] = mapped_column(Text)
+    short_key: Mapped[str | None] = mapped_column(
+        Text,
+        comment="For a mention the cross-article pass decided: the one-word name key it was "
+        "written as (e.g. 'choe'); NULL when the article itself decided it.",
+    )
+    echo: Mapped[bool] = mapped_column(
+        Boolean,
+        server_default=text("false"),
+        comment="True for a lone name word the model did not tag, found by the cross-article "
+        "pass in another article of the same story.",
+    )
 
 
 class Reject(Base):
@@ -231,6 +243,89 @@ class ArticleBand(Base):
     )
 
 
+class PendingWork(Base):
+    """An article whose after-commit work is not done yet (see newsdesk.learn.settle)."""
+
+    __tablename__ = "pending_work"
+    __table_args__ = (
+        {
+            "comment": "Articles whose after-commit work (learned boilerplate, cross-article "
+            "names) is not done yet: written with the article, deleted by the run that settles "
+            "it. Rows here after every run has finished mean a run was killed; the next run "
+            "settles them."
+        },
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        comment="The article (articles.id).",
+    )
+    run_id: Mapped[int | None] = mapped_column(
+        ForeignKey("pipeline_runs.id", ondelete="SET NULL"),
+        comment="The run that wrote or rewrote the article (pipeline_runs.id).",
+    )
+    created_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True),
+        server_default=func.now(),
+        comment="When the work became owed.",
+    )
+
+
+class ArticleLine(Base):
+    """A short line an article keeps without learned boilerplate: what learning counts."""
+
+    __tablename__ = "article_lines"
+    __table_args__ = (
+        {
+            "comment": "The short lines an article keeps when no learned boilerplate is applied: "
+            "what learned boilerplate is counted on."
+        },
+    )
+
+    article_id: Mapped[int] = mapped_column(
+        ForeignKey("articles.id", ondelete="CASCADE"),
+        primary_key=True,
+        comment="The article (articles.id).",
+    )
+    line_key: Mapped[str] = mapped_column(
+        Text,
+        primary_key=True,
+        index=True,
+        comment="The line folded (case, quotes, punctuation; newsdesk.clean.text.fold).",
+    )
+    line: Mapped[str] = mapped_column(Text, comment="The line as the article first writes it.")
+
+
+class LearnedLine(Base):
+    """A line of learned boilerplate, as last applied to the loaded articles."""
+
+    __tablename__ = "learned_lines"
+    __table_args__ = (
+        {
+            "comment": "Boilerplate learned from the loaded articles and applied to them: a line "
+            "that at least 3 articles and a fifth of one publisher's originals keep."
+        },
+    )
+
+    line_key: Mapped[str] = mapped_column(
+        Text,
+        primary_key=True,
+        comment="The folded line; articles holding it list it in removed as 'learned'.",
+    )
+    line: Mapped[str] = mapped_column(Text, comment="The line as one of those articles writes it.")
+    publishers: Mapped[list[str]] = mapped_column(
+        ARRAY(Text),
+        server_default=text("'{}'"),
+        comment="The publishers whose articles repeat it.",
+    )
+    learned_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True),
+        server_default=func.now(),
+        comment="When it was first applied.",
+    )
+
+
 class EntityMerge(Base):
     """One analyst merge of two people or organisations, so `newsdesk split` can undo it."""
 
@@ -282,8 +377,9 @@ class EntityMerge(Base):
     )
 
 
-# The comments migration 0003 puts on the tables of 0001/0002 (the migration keeps its own
-# copy so history never changes; tests/test_migrations.py checks the two agree).
+# The comments migration 0003 puts on the tables of 0001/0002, as later migrations (0005)
+# changed them (each migration keeps its own copy so history never changes;
+# tests/test_migrations.py checks the models agree with the migrated schema).
 TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "documents": (
         "Every raw input exactly as received, one row per distinct content; lets "
@@ -389,7 +485,8 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "id": "Surrogate key.",
             "source_uri": "The input that was rejected.",
             "content_sha256": "SHA-256 of its bytes; NULL when it could not be read; unique.",
-            "stage": "Stage that rejected it: read, clean, normalise, entities or load.",
+            "stage": "Stage that rejected it: discover (a file of a kind newsdesk does not "
+            "read), read, clean, normalise, entities or load.",
             "reason": "Short machine-readable reason (e.g. 'empty', 'binary').",
             "detail": "What went wrong and what to do, for a person.",
             "run_id": "The run that last rejected it (pipeline_runs.id).",
@@ -403,7 +500,7 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "flow_run_id": "Prefect flow-run id, to find the run in the Prefect UI.",
             "started_at": "When the run started.",
             "finished_at": "When it finished; NULL while running or after a crash.",
-            "status": "running, completed or failed.",
+            "status": "running, completed, failed, or crashed (the process died mid-run).",
             "inputs_seen": "Inputs the run looked at (loaded + already_loaded + rejected).",
             "loaded": "Articles written (for a reprocess run: rewritten).",
             "already_loaded": "Inputs skipped because their content was loaded before.",

@@ -3,5 +3,7 @@
 # Raised whenever cleaning, metadata or entity rules change what is stored, so that
 # `newsdesk reprocess --outdated-only` rebuilds the rows older rules wrote. 0.2.0: page-local
 # publication dates, entities the model missed found across articles, countries dropped as
-# organisations, sentences cut at paragraphs.
-PIPELINE_VERSION = "0.2.0"
+# organisations, sentences cut at paragraphs. 0.3.0: learned boilerplate counted on what
+# articles keep without it (`article_lines`, which older rows lack: reprocess fills them), the
+# near-duplicate signature taken before learned lines are removed.
+PIPELINE_VERSION = "0.3.0"

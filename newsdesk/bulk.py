@@ -13,9 +13,13 @@ A batch costs a fixed handful of round trips, whatever its size:
 4. the near-duplicate lock (held to commit), then the article ids drawn from their sequence;
 5. one query for the stored signatures sharing a band with any article of the batch; links
    (`duplicate_of`) are decided in Python, against those and earlier articles of the batch;
-6. COPY articles (with their links, so no row is written twice), signatures, bands, mentions.
+6. COPY articles (with their links, so no row is written twice), signatures, bands, mentions;
+7. the work owed after the commit: COPY the articles' learnable lines, one `pending_work` row
+   each (`newsdesk.learn.settle` does the work and deletes the rows).
+Every batch transaction shares the settle lock, so a settle never sees half a batch.
 
-The CPU-only work (MinHash signatures, band keys) is done before the load, by the flow.
+The CPU-only work (MinHash signatures, band keys) is done before the load, by the flow; an
+item with a signature and no band keys gets them here.
 """
 
 from __future__ import annotations
@@ -24,7 +28,7 @@ import json
 import time
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
-from dataclasses import dataclass, field
+from dataclasses import replace
 from typing import Any
 
 import numpy as np
@@ -33,9 +37,11 @@ from sqlalchemy import Connection, Engine, text
 from sqlalchemy.exc import DBAPIError
 
 from newsdesk import PIPELINE_VERSION, load
-from newsdesk.clean.dedupe import similarities
+from newsdesk.clean.dedupe import band_keys, similarities
 from newsdesk.errors import is_transient
-from newsdesk.records import Article, Mention, RawDocument
+from newsdesk.records import Item, RawDocument
+
+__all__ = ["Item", "load_items", "write"]
 
 ARTICLE_COLUMNS = (
     "id",
@@ -99,26 +105,6 @@ DELETE_REJECTS = text(
 )
 
 
-@dataclass(frozen=True)
-class Item:
-    """One article ready to load.
-
-    `signature` None (or empty) leaves the article out of near-duplicate detection. `bands` are
-    `load.band_keys(signature)`; the flow computes them ahead of the load, otherwise they are
-    computed here.
-    """
-
-    doc: RawDocument
-    article: Article
-    mentions: Sequence[Mention]
-    signature: Sequence[int] | None
-    bands: Sequence[int] = field(default=())
-
-    def __post_init__(self) -> None:
-        if self.signature and not self.bands:
-            object.__setattr__(self, "bands", load.band_keys(self.signature))
-
-
 # Per item: the new article id, None when its document was already loaded, or the error that
 # kept it out (only after the per-article fallback).
 Outcome = int | None | Exception
@@ -131,41 +117,49 @@ STEPS = (
     "articles",
     "near-duplicate index",
     "mentions",
+    "owed work",
     "commit",
 )
 
 
-def load_items(engine: Engine, items: Sequence[Item], steps: Steps | None = None) -> list[Outcome]:
-    """Load a batch; outcomes in the order of `items`. `steps` collects time per step."""
+def load_items(
+    engine: Engine, items: Sequence[Item], steps: Steps | None = None, run_id: int | None = None
+) -> list[Outcome]:
+    """Load a batch; outcomes in the order of `items`. `steps` collects time per step; `run_id`
+    is the run its after-commit work is owed to."""
     if not items:
         return []
     steps = {} if steps is None else steps
     try:
         with engine.begin() as conn:
-            outcomes = write(conn, items, steps)
+            outcomes = write(conn, items, steps, run_id)
             started = time.perf_counter()
         _add(steps, "commit", started)
         return outcomes
     except DBAPIError as exc:
         if is_transient(exc):
             raise
-    return [_load_one(engine, item, steps) for item in items]
+    return [_load_one(engine, item, steps, run_id) for item in items]
 
 
-def _load_one(engine: Engine, item: Item, steps: Steps) -> Outcome:
+def _load_one(engine: Engine, item: Item, steps: Steps, run_id: int | None) -> Outcome:
     try:
         with engine.begin() as conn:
-            return write(conn, [item], steps)[0]
+            return write(conn, [item], steps, run_id)[0]
     except DBAPIError as exc:
         if is_transient(exc):
             raise
         return exc
 
 
-def write(conn: Connection, items: Sequence[Item], steps: Steps | None = None) -> list[Outcome]:
+def write(
+    conn: Connection, items: Sequence[Item], steps: Steps | None = None, run_id: int | None = None
+) -> list[Outcome]:
     """Every step of the load in the caller's transaction; outcomes in the order of `items`."""
     steps = {} if steps is None else steps
+    items = [_with_bands(item) for item in items]
     with _step(steps, "documents"):
+        load.share_settle_lock(conn)  # a settle sees this batch whole, or not at all
         document_ids = _insert_documents(conn, items)
     outcomes: list[Outcome] = [None] * len(items)
     fresh: list[int] = []
@@ -193,9 +187,19 @@ def write(conn: Connection, items: Sequence[Item], steps: Steps | None = None) -
         _copy_near_duplicate_index(conn, article_ids, batch)
     with _step(steps, "mentions"):
         _copy_mentions(conn, article_ids, batch, entity_ids)
+    with _step(steps, "owed work"):
+        _copy_lines(conn, article_ids, batch)
+        load.owe_work(conn, article_ids, run_id)
     for i, article_id in zip(fresh, article_ids, strict=True):
         outcomes[i] = article_id
     return outcomes
+
+
+def _with_bands(item: Item) -> Item:
+    """The item with the band keys of its signature (computed only when missing)."""
+    if item.signature and not item.bands:
+        return replace(item, bands=band_keys(item.signature))
+    return item
 
 
 @contextmanager
@@ -328,6 +332,16 @@ def _copy_mentions(
         for x in item.mentions
     )
     _copy(conn, "mentions", MENTION_COLUMNS, rows)
+
+
+def _copy_lines(conn: Connection, article_ids: Sequence[int], batch: Sequence[Item]) -> None:
+    """Each article's learnable lines (`article_lines`, what learned boilerplate counts)."""
+    rows = (
+        (article_id, key, line)
+        for article_id, item in zip(article_ids, batch, strict=True)
+        for key, line in item.lines
+    )
+    _copy(conn, "article_lines", ("article_id", "line_key", "line"), rows)
 
 
 def _copy(

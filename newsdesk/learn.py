@@ -1,90 +1,82 @@
-"""What the loaded corpus teaches later runs: per-publisher boilerplate, and short names that
-an article never expanded (or the model never tagged) but other articles of the same story did.
+"""What the loaded corpus teaches, settled after articles commit: per-publisher boilerplate,
+and short names an article never expanded (or the model never tagged) but the story did.
 
-Both read (and the second updates) the database; both are idempotent, so a rerun or a run in
-another order reaches the same state.
+Work owed after a commit is recorded with the articles (`pending_work`, written in their
+transaction) and `settle` does it, in any run that finds some: the run that loaded them, or
+the next one if that run was killed. What settling decides depends only on which articles are
+loaded, not on the order of runs or batches they came in: the learned lines are counted on
+what articles keep without them (`article_lines`), and every short name the pass decided
+(`mentions.short_key`) is decided again from the mentions the articles decided themselves.
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Sequence
-from datetime import datetime
+from collections.abc import Callable, Iterator, Sequence
+from contextlib import contextmanager
+from dataclasses import dataclass
 from itertools import islice
 
-from sqlalchemy import Connection, Engine, bindparam, text
-from sqlalchemy.dialects.postgresql import ARRAY
-from sqlalchemy.types import BigInteger
+from sqlalchemy import Connection, Engine, bindparam, delete, text
+from sqlalchemy.dialects.postgresql import ARRAY, insert
+from sqlalchemy.types import BigInteger, Text
 
+import models as m
 from newsdesk import load
 from newsdesk.entities.echo import Taken, find_echoes
 from newsdesk.entities.keys import fold_key
 from newsdesk.entities.spans import name_words
 from newsdesk.records import Field, Mention
 
-# A line is a publisher's boilerplate when it stands alone in at least this many of the
-# publisher's articles ... (three: two articles of one story can share real paragraphs)
+# A line is a publisher's boilerplate when at least this many of the publisher's original
+# articles keep it ... (three: two articles of one story can share real paragraphs)
 LEARN_MIN_ARTICLES = 3
-# ... and in at least this share of them (promos and widget labels run on most pages; a
-# quoted sentence recurs in a handful of follow-ups, not in a fifth of everything).
+# ... and at least this share of them (promos and widget labels run on most pages; a quoted
+# sentence recurs in a handful of follow-ups, not in a fifth of everything).
 LEARN_MIN_SHARE = 0.2
-# Boilerplate lines are short; a long paragraph that recurs is wire copy, not furniture.
-LEARN_MAX_WORDS = 25
 
+# Counted on what articles keep without learned boilerplate, so applying a learned line never
+# changes what is learned. Near-duplicates count once (wire copy would otherwise teach its
+# own paragraphs).
 LEARNED_SQL = text(
     """
-    WITH lines AS (
-        SELECT a.publisher, a.id, btrim(line) AS line
-        FROM articles a, regexp_split_to_table(a.body, E'\\n+') AS line
-        WHERE a.publisher IS NOT NULL AND a.duplicate_of IS NULL
+    WITH originals AS MATERIALIZED (
+        SELECT id, publisher FROM articles
+        WHERE publisher IS NOT NULL AND duplicate_of IS NULL
     ),
-    sizes AS (
-        SELECT publisher, count(*) AS n FROM articles
-        WHERE publisher IS NOT NULL AND duplicate_of IS NULL GROUP BY publisher
-    )
-    SELECT l.publisher, l.line
-    FROM lines l JOIN sizes s USING (publisher)
-    WHERE l.line <> ''
-      AND array_length(regexp_split_to_array(l.line, '\\s+'), 1) <= :max_words
-    GROUP BY l.publisher, l.line, s.n
-    HAVING count(DISTINCT l.id) >= :min_articles
-       AND count(DISTINCT l.id) >= :min_share * s.n
-    ORDER BY l.publisher, l.line
+    sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher)
+    SELECT o.publisher, l.line_key, min(l.line) AS line
+    FROM article_lines l JOIN originals o ON o.id = l.article_id JOIN sizes s USING (publisher)
+    GROUP BY o.publisher, l.line_key, s.n
+    HAVING count(*) >= :min_articles AND count(*) >= :min_share * s.n
+    ORDER BY 1, 2
     """
 )
+HOLDING_SQL = text(
+    "SELECT DISTINCT article_id FROM article_lines WHERE line_key = ANY(:keys) ORDER BY 1"
+).bindparams(bindparam("keys", type_=ARRAY(Text)))
+PENDING_SQL = text("SELECT article_id FROM pending_work ORDER BY 1")
+SETTLED_SQL = text("DELETE FROM pending_work WHERE article_id = ANY(:ids)").bindparams(
+    bindparam("ids", type_=ARRAY(BigInteger))
+)
 
-
-def learned_boilerplate(engine: Engine) -> dict[str, list[str]]:
-    """Per publisher, the lines its loaded articles repeat often enough to be page furniture."""
-    with engine.connect() as conn:
-        rows = conn.execute(
-            LEARNED_SQL,
-            {
-                "min_articles": LEARN_MIN_ARTICLES,
-                "min_share": LEARN_MIN_SHARE,
-                "max_words": LEARN_MAX_WORDS,
-            },
-        ).all()
-    learned: dict[str, list[str]] = {}
-    for publisher, line in rows:
-        learned.setdefault(publisher, []).append(line)
-    return learned
-
-
-# For each mention still named by a one-word person key ("choe"), the full-name people
-# ("choe ryong hae") that other articles mention in a sentence with an entity that shares the
-# short mention's sentence. Skipped when the short mention's own article names a fitting full
-# person (then the article left it short on purpose: ambiguous there).
-# Written to stay linear in the corpus whatever the planner's statistics say: the full names a
-# short word fits come from a hash join on words, and the sentences each of those names shares
-# with other entities are collected once (`together`), with the first and last article they
-# occur in, instead of joining every partner's mentions with every sentence (which took
-# minutes at 20,000 articles, and seconds at 2,000 when the plan went wrong).
+# Every mention whose person a one-word name stands for ("choe"): those the article left
+# short, and those an earlier pass decided (short_key). For each, the full-name person the
+# story gives it: the one full name fitting the word that other articles mention in a
+# sentence with an entity that shares the short mention's sentence. None fits, or several:
+# NULL. Skipped (NULL) when the mention's own article names a fitting full person (the
+# article left it short on purpose: ambiguous there).
+# Only mentions their article decided (short_key IS NULL) are evidence, so the answer depends
+# on the loaded articles, not on what earlier passes concluded. Written to stay linear in the
+# corpus whatever the planner's statistics say: the full names a word fits come from a hash
+# join on words, and the sentences each of those names shares with other entities are
+# collected once (`together`), with the first and last article they occur in.
 SHORT_NAMES_SQL = text(
     """
-    WITH short AS (
-        SELECT m.id, m.article_id, m.sentence, p.name_key AS word
+    WITH short AS MATERIALIZED (
+        SELECT m.id, m.article_id, m.sentence, m.person_id, m.surface, m.echo, m.short_key,
+               coalesce(m.short_key, p.name_key) AS word
         FROM mentions m JOIN people p ON p.id = m.person_id
-        WHERE strpos(p.name_key, ' ') = 0
+        WHERE m.short_key IS NOT NULL OR strpos(p.name_key, ' ') = 0
     ),
     name_words AS (
         SELECT id AS person_id, unnest(string_to_array(name_key, ' ')) AS word
@@ -94,7 +86,7 @@ SHORT_NAMES_SQL = text(
         SELECT s.* FROM short s
         WHERE NOT EXISTS (
             SELECT 1 FROM mentions o JOIN name_words w ON w.person_id = o.person_id
-            WHERE o.article_id = s.article_id AND w.word = s.word
+            WHERE o.article_id = s.article_id AND o.short_key IS NULL AND w.word = s.word
         )
     ),
     fitting AS MATERIALIZED (
@@ -106,7 +98,8 @@ SHORT_NAMES_SQL = text(
         FROM open_short s
         JOIN mentions o ON o.article_id = s.article_id AND o.sentence = s.sentence
         LEFT JOIN people op ON op.id = o.person_id
-        WHERE o.id <> s.id AND (op.id IS NULL OR strpos(op.name_key, ' ') > 0)
+        WHERE o.id <> s.id AND o.short_key IS NULL
+          AND (op.id IS NULL OR strpos(op.name_key, ' ') > 0)
     ),
     together AS MATERIALIZED (
         SELECT fm.person_id AS full_id, om.person_id, om.organisation_id,
@@ -114,6 +107,7 @@ SHORT_NAMES_SQL = text(
         FROM mentions fm
         JOIN mentions om ON om.article_id = fm.article_id AND om.sentence = fm.sentence
         WHERE fm.person_id IN (SELECT person_id FROM fitting) AND om.id <> fm.id
+          AND fm.short_key IS NULL AND om.short_key IS NULL
         GROUP BY 1, 2, 3
     ),
     candidates AS (
@@ -133,31 +127,45 @@ SHORT_NAMES_SQL = text(
         SELECT short_id, min(person_id) AS person_id
         FROM candidates GROUP BY short_id HAVING count(*) = 1
     )
-    UPDATE mentions m SET person_id = r.person_id
-    FROM resolved r WHERE m.id = r.short_id
+    SELECT s.id, s.person_id, s.surface, s.word, s.echo, s.short_key, r.person_id AS target
+    FROM short s LEFT JOIN resolved r ON r.short_id = s.id
+    ORDER BY s.id
     """
 )
-
-# One-word people left with no mentions after resolution (their aliases go with them).
-ORPHANS_SQL = text(
+MOVE_SQL = text(
     """
-    DELETE FROM people p
-    WHERE strpos(p.name_key, ' ') = 0
-      AND NOT EXISTS (SELECT 1 FROM mentions m WHERE m.person_id = p.id)
-      AND NOT EXISTS (
-          SELECT 1 FROM person_aliases a WHERE a.person_id = p.id AND a.alias_key <> p.name_key
-      )
+    UPDATE mentions m SET person_id = v.person_id, short_key = v.short_key
+    FROM unnest(CAST(:ids AS bigint[]), CAST(:people AS bigint[]), CAST(:keys AS text[]))
+         AS v(id, person_id, short_key)
+    WHERE m.id = v.id
     """
 )
+DROP_SQL = text("DELETE FROM mentions WHERE id = ANY(:ids)").bindparams(
+    bindparam("ids", type_=ARRAY(BigInteger))
+)
+# Entities no mention refers to any more (a short name resolved, a rebuilt article that no
+# longer names them), unless an analyst's merge gave them a name of another entity.
+ORPHANS_SQL = [
+    text(
+        f"""
+        DELETE FROM {table} e
+        WHERE NOT EXISTS (SELECT 1 FROM mentions m WHERE m.{fk} = e.id)
+          AND NOT EXISTS (
+              SELECT 1 FROM {aliases} a WHERE a.{fk} = e.id AND a.alias_key <> e.name_key
+          )
+        """
+    )
+    for table, aliases, fk in (
+        ("people", "person_aliases", "person_id"),
+        ("organisations", "organisation_aliases", "organisation_id"),
+    )
+]
 
-
-# Articles to look through for lone name words: those written since the run started, and
-# older ones holding a word of a full name this run mentioned (through the full-text index,
-# whose expression this repeats so the planner can use it).
+# Articles to look through for lone name words: those being settled, and older ones holding a
+# word of a full name those mention (through the full-text index, whose expression this
+# repeats so the planner can use it).
 SCOPE_SQL = text(
     """
-    SELECT id FROM articles WHERE loaded_at >= :since
-    UNION
     SELECT id FROM articles
     WHERE :query <> ''
       AND to_tsvector('english', coalesce(title, '') || ' ' || body)
@@ -166,13 +174,13 @@ SCOPE_SQL = text(
     """
 )
 FULL_NAMES_SQL = text("SELECT name FROM people WHERE strpos(name_key, ' ') > 0")
-FRESH_NAMES_SQL = text(
+NAMES_IN_SQL = text(
     """
     SELECT DISTINCT p.name
-    FROM articles a JOIN mentions mn ON mn.article_id = a.id JOIN people p ON p.id = mn.person_id
-    WHERE a.loaded_at >= :since AND strpos(p.name_key, ' ') > 0
+    FROM mentions mn JOIN people p ON p.id = mn.person_id
+    WHERE mn.article_id = ANY(:ids) AND strpos(p.name_key, ' ') > 0
     """
-)
+).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
 ARTICLE_TEXTS_SQL = text(
     "SELECT id, title, standfirst, body FROM articles WHERE id = ANY(:ids)"
 ).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
@@ -180,56 +188,189 @@ ARTICLE_MENTIONS_SQL = text(
     "SELECT article_id, field, start_char, end_char, sentence FROM mentions "
     "WHERE article_id = ANY(:ids)"
 ).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
-# Echoes the story did not resolve: a guess would be all they are, so they go.
-UNRESOLVED_ECHOES_SQL = text(
-    """
-    DELETE FROM mentions mn USING people p
-    WHERE mn.id = ANY(:ids) AND p.id = mn.person_id AND strpos(p.name_key, ' ') = 0
-    """
-).bindparams(bindparam("ids", type_=ARRAY(BigInteger)))
 # Articles read per round trip while looking for echoes (bounds memory on large corpora).
 ECHO_CHUNK = 500
 
+# Rebuild articles (ids, in id order) with a learned set; returns the ids it rewrote.
+Rebuild = Callable[[Sequence[int], frozenset[str]], Sequence[int]]
 
-def resolve_short_names(engine: Engine, run_id: int | None = None) -> int:
-    """Point unexpanded one-word person mentions at the one full name the story gives them.
 
-    With `run_id`, first look for lone name words the model missed ("Choe" where another
-    article names "Choe Ryong-hae") in the articles that run wrote and in older articles
-    holding words of the names it mentioned; those the story resolves become mentions, the
-    rest are dropped. Returns how many mentions were re-pointed (echoes included). A short
-    name with no candidate, or with more than one, is left as it is: stored, not guessed.
-    Whatever order articles arrive in, over as many runs as it takes, the outcome is the same.
+@dataclass
+class Settled:
+    """What one settle did."""
+
+    articles: int = 0  # articles whose owed work it finished
+    rebuilt: int = 0  # articles rebuilt because the learned lines they hold changed
+    resolved: int = 0  # mentions the cross-article pass re-pointed (echoes included)
+    learned: int = 0  # learned lines after it
+
+
+@contextmanager
+def _settling(engine: Engine) -> Iterator[None]:
+    """Hold the settle lock exclusively on a connection of its own for the block."""
+    with engine.connect() as conn:
+        conn.execute(text("SELECT pg_advisory_lock(:key)"), {"key": load.SETTLE_LOCK})
+        conn.commit()
+        try:
+            yield
+        finally:
+            conn.execute(text("SELECT pg_advisory_unlock(:key)"), {"key": load.SETTLE_LOCK})
+            conn.commit()
+
+
+def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
+    """Finish the work owed for every article in `pending_work`; idempotent.
+
+    1. `relearn`: the learned lines are counted again, and the articles holding a line that
+       became or stopped being learned are rebuilt with the new set.
+    2. The cross-article pass (`resolve_short_names`) over the owed and rebuilt articles,
+       in one transaction that also deletes their `pending_work` rows.
+    Killed at any point, the rows are still there and the next settle does it all again.
+    """
+    with _settling(engine):
+        with engine.connect() as conn:
+            pending = list(conn.scalars(PENDING_SQL))
+        if not pending:
+            return Settled()
+        rebuilt, learned = _relearn(engine, rebuild)
+        resolved = resolve_short_names(engine, sorted(set(pending) | set(rebuilt)))
+        return Settled(len(pending), len(rebuilt), resolved, learned)
+
+
+def relearn(engine: Engine, rebuild: Rebuild | None = None) -> tuple[list[int], int]:
+    """Count the learned lines again and apply a change to the articles holding it.
+
+    The articles holding a line that became or stopped being learned are rebuilt with the new
+    set (`rebuild`, which needs the model; without one a change raises ValueError), keeping
+    their owed work owed; then the new set is stored as applied. Returns the rebuilt ids and
+    the number of learned lines. A run calls this between batches too, so that later
+    batches are cleaned with what the earlier ones taught and few articles need a rebuild.
+    """
+    with _settling(engine):
+        return _relearn(engine, rebuild)
+
+
+def _relearn(engine: Engine, rebuild: Rebuild | None) -> tuple[list[int], int]:
+    """`relearn` with the settle lock held."""
+    learned = learned_lines(engine)
+    with engine.connect() as conn:
+        stored = {key for key, _, _ in conn.execute(load.APPLIED_LINES_SQL)}
+        changed = sorted(set(learned) ^ stored)
+        holding = list(conn.scalars(HOLDING_SQL, {"keys": changed})) if changed else []
+    rebuilt: list[int] = []
+    if holding:
+        if rebuild is None:
+            raise ValueError("the learned lines changed: applying them needs a rebuild")
+        rebuilt = list(rebuild(holding, frozenset(learned)))
+    if changed:
+        _store_learned(engine, learned)
+    return rebuilt, len(learned)
+
+
+def learned_lines(engine: Engine) -> dict[str, tuple[str, list[str]]]:
+    """Folded line -> (the line as written, the publishers repeating it): what to apply now."""
+    learned: dict[str, tuple[str, list[str]]] = {}
+    with engine.connect() as conn:
+        rows = conn.execute(
+            LEARNED_SQL, {"min_articles": LEARN_MIN_ARTICLES, "min_share": LEARN_MIN_SHARE}
+        )
+        for publisher, key, line in rows:
+            learned.setdefault(key, (line, []))[1].append(publisher)
+    return learned
+
+
+def learned_boilerplate(engine: Engine) -> dict[str, list[str]]:
+    """Per publisher, the lines its articles repeat often enough to be page furniture."""
+    by_publisher: dict[str, list[str]] = {}
+    for line, publishers in learned_lines(engine).values():
+        for publisher in publishers:
+            by_publisher.setdefault(publisher, []).append(line)
+    return {p: sorted(lines) for p, lines in sorted(by_publisher.items())}
+
+
+def _store_learned(engine: Engine, learned: dict[str, tuple[str, list[str]]]) -> None:
+    """Make `learned` the applied set, keeping when each surviving line was first applied."""
+    with engine.begin() as conn:
+        conn.execute(delete(m.LearnedLine).where(m.LearnedLine.line_key.not_in(list(learned))))
+        if learned:
+            rows = [
+                {"line_key": key, "line": line, "publishers": publishers}
+                for key, (line, publishers) in sorted(learned.items())
+            ]
+            statement = insert(m.LearnedLine)
+            conn.execute(
+                statement.on_conflict_do_update(
+                    index_elements=["line_key"],
+                    set_={
+                        "line": statement.excluded.line,
+                        "publishers": statement.excluded.publishers,
+                    },
+                ),
+                rows,
+            )
+
+
+def resolve_short_names(engine: Engine, scope: Sequence[int] | None = None) -> int:
+    """The cross-article pass over the articles of `scope` (default: every owed article).
+
+    Lone name words the model missed ("Choe" where another article names "Choe Ryong-hae")
+    are looked for in those articles and in older articles holding words of the full names
+    they mention; then every short person mention of the corpus takes the one full name the
+    story gives it, or goes back to its one-word name (a missed word: goes) when the story
+    gives none, or several. Deletes the `pending_work` rows of `scope` in the same
+    transaction. Returns how many mentions it re-pointed (echoes included).
     """
     with engine.begin() as conn:
-        conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsdesk:short-names'))"))
-        echoes = _write_echoes(conn, _run_started(conn, run_id)) if run_id is not None else []
-        changed = conn.execute(SHORT_NAMES_SQL).rowcount
-        if echoes:
-            conn.execute(UNRESOLVED_ECHOES_SQL, {"ids": echoes})
-        if changed or echoes:
-            conn.execute(ORPHANS_SQL)
+        if scope is None:
+            scope = list(conn.scalars(PENDING_SQL))
+        _write_echoes(conn, scope)
+        changed = _decide_short_names(conn)
+        for orphans in ORPHANS_SQL:
+            conn.execute(orphans)
+        conn.execute(SETTLED_SQL, {"ids": list(scope)})
     return changed
 
 
-def _run_started(conn: Connection, run_id: int) -> datetime:
-    started = conn.scalar(
-        text("SELECT started_at FROM pipeline_runs WHERE id = :id"), {"id": run_id}
-    )
-    if started is None:
-        raise ValueError(f"no pipeline run {run_id}")
-    return started
+def _decide_short_names(conn: Connection) -> int:
+    """Point each short person mention at the story's full name, or back at its own name."""
+    rows = conn.execute(SHORT_NAMES_SQL).all()
+    back = [r for r in rows if r.target is None and not r.echo and r.short_key is not None]
+    own = load.entity_ids(conn, "person", [_one_word(r.surface, r.word) for r in back])
+    moves: list[tuple[int, int, str | None]] = []
+    drop: list[int] = []
+    for r in rows:
+        if r.target is not None:
+            wanted: tuple[int, str | None] = (r.target, r.word)
+        elif r.echo:
+            drop.append(r.id)  # a missed word the story does not settle: a guess, so it goes
+            continue
+        else:
+            wanted = (own.get(r.word, r.person_id), None)
+        if wanted != (r.person_id, r.short_key):
+            moves.append((r.id, *wanted))
+    if moves:
+        ids, people, keys = zip(*moves, strict=True)
+        conn.execute(MOVE_SQL, {"ids": list(ids), "people": list(people), "keys": list(keys)})
+    if drop:
+        conn.execute(DROP_SQL, {"ids": drop})
+    current = {r.id: r.person_id for r in rows}
+    return sum(1 for mention_id, person, _ in moves if person != current[mention_id])
 
 
-def _write_echoes(conn: Connection, since: datetime) -> list[int]:
-    """Store lone name words of known full names as one-word mentions; returns their ids."""
+def _one_word(surface: str, key: str) -> Mention:
+    """A stand-in mention naming the one-word person `key` (for the entity upsert)."""
+    return Mention("person", surface, key, surface, "body", 0, len(surface), "")
+
+
+def _write_echoes(conn: Connection, scope: Sequence[int]) -> None:
+    """Store lone name words of known full names as one-word mentions (echo, short_key)."""
+    if not scope:
+        return
     words = name_words(conn.scalars(FULL_NAMES_SQL))
-    fresh = sorted(words & name_words(conn.scalars(FRESH_NAMES_SQL, {"since": since})))
-    ids = list(conn.scalars(SCOPE_SQL, {"since": since, "query": " | ".join(fresh)}))
-    written: list[int] = []
-    for chunk in _chunks(ids, ECHO_CHUNK):
-        written += load.write_mentions(conn, _echo_mentions(conn, chunk, words))
-    return written
+    fresh = sorted(words & name_words(conn.scalars(NAMES_IN_SQL, {"ids": list(scope)})))
+    older = conn.scalars(SCOPE_SQL, {"query": " | ".join(fresh)})
+    for chunk in _chunks(sorted(set(scope) | set(older)), ECHO_CHUNK):
+        load.write_mentions(conn, _echo_mentions(conn, chunk, words), echo=True)
 
 
 def _echo_mentions(

@@ -6,7 +6,6 @@ organisations on their name key, and an article is only written with its documen
 
 from __future__ import annotations
 
-import hashlib
 import logging
 from collections.abc import Iterable, Iterator, Sequence
 from contextlib import contextmanager
@@ -33,16 +32,11 @@ from sqlalchemy.dialects.postgresql import insert
 
 import models as m
 from newsdesk import PIPELINE_VERSION
-from newsdesk.clean.dedupe import similarity
-from newsdesk.records import Article, EntityKind, Mention, RawDocument, Rejected
+from newsdesk.clean.dedupe import band_keys, similarity
+from newsdesk.records import Article, EntityKind, Item, Mention, RawDocument, Rejected
 
 log = logging.getLogger(__name__)
 
-# 21 bands of 6 values over a 128-value signature (the last 2 values are in no band): pairs at
-# Jaccard 0.8 share a band with probability 0.998, at 0.85 0.99998, at 0.5 0.28, at 0.3 0.015.
-# The candidate threshold (1/21)^(1/6) ~ 0.6 sits below DUPLICATE_SIMILARITY, so true copies
-# are found while articles sharing a paragraph or two are rarely compared (migration 0004).
-BAND_ROWS = 6
 # Estimated Jaccard similarity of 5-word shingles above which a body repeats an earlier one:
 # wire copy with a changed headline or a trimmed last paragraph stays above 0.8; two reports
 # of the same event in different words stay far below.
@@ -59,6 +53,8 @@ class LoadCounts:
     mentions: int = 0
     rejected_by_reason: dict[str, int] = field(default_factory=dict)
     resolved_across_articles: int = 0
+    settled: int = 0  # articles whose after-commit work was finished (learn.settle)
+    rebuilt: int = 0  # of which rebuilt because the learned lines they hold changed
     # Seconds in each step of the bulk load (bulk.STEPS), to see where loading time goes.
     load_seconds: dict[str, float] = field(default_factory=dict)
 
@@ -69,6 +65,8 @@ class LoadCounts:
         self.rejected += other.rejected
         self.mentions += other.mentions
         self.resolved_across_articles += other.resolved_across_articles
+        self.settled += other.settled
+        self.rebuilt += other.rebuilt
         for reason, n in other.rejected_by_reason.items():
             self.rejected_by_reason[reason] = self.rejected_by_reason.get(reason, 0) + n
         for step, seconds in other.load_seconds.items():
@@ -93,6 +91,7 @@ def load_article(
     article: Article,
     mentions: Sequence[Mention],
     signature: Sequence[int] | None = None,
+    lines: Sequence[tuple[str, str]] = (),
 ) -> int | None:
     """Write one article with its document, entities and mentions in one transaction.
 
@@ -101,22 +100,23 @@ def load_article(
     """
     from newsdesk import bulk  # bulk builds on this module's entity upserts
 
+    bands = band_keys(signature) if signature else ()
+    item = Item(doc, article, mentions, signature, bands, lines)
     with engine.begin() as conn:
-        outcome = bulk.write(conn, [bulk.Item(doc, article, mentions, signature)])[0]
+        outcome = bulk.write(conn, [item])[0]
     assert not isinstance(outcome, Exception)
     return outcome
 
 
-def band_keys(signature: Sequence[int]) -> list[int]:
-    """LSH band keys of a MinHash signature (signed 64-bit, as Postgres bigint stores them)."""
-    keys = []
-    for band in range(0, len(signature) - BAND_ROWS + 1, BAND_ROWS):
-        data = band.to_bytes(2, "big") + b"".join(
-            int(v).to_bytes(8, "big") for v in signature[band : band + BAND_ROWS]
-        )
-        digest = hashlib.blake2b(data, digest_size=8).digest()
-        keys.append(int.from_bytes(digest, "big", signed=True))
-    return keys
+# Advisory-lock key of settling: a settling run holds it exclusively, every load transaction
+# shares it, so a settle sees each batch whole and no batch commits between what a settle
+# reads and what it writes. A crashed run's lock goes with its connection.
+SETTLE_LOCK = 0x6E64_7365_7474
+
+
+def share_settle_lock(conn: Connection) -> None:
+    """Hold the settle lock shared until commit: call at the start of a load transaction."""
+    conn.execute(text("SELECT pg_advisory_xact_lock_shared(:key)"), {"key": SETTLE_LOCK})
 
 
 # Advisory-lock key (one bigint) of the near-duplicate index; the two-int run locks live in a
@@ -193,8 +193,14 @@ def article_row(document_id: int, article: Article) -> dict[str, object]:
     }
 
 
-def write_mentions(conn: Connection, mentions: Sequence[tuple[int, Mention]]) -> list[int]:
-    """Insert (article id, mention) pairs, their entities resolved first; returns the new ids."""
+def write_mentions(
+    conn: Connection, mentions: Sequence[tuple[int, Mention]], echo: bool = False
+) -> list[int]:
+    """Insert (article id, mention) pairs, their entities resolved first; returns the new ids.
+
+    `echo`: the mentions are lone name words the cross-article pass found (`mentions.echo`),
+    standing for their one-word key (`mentions.short_key`) until the pass decides them.
+    """
     found = [x for _, x in mentions]
     people = entity_ids(conn, "person", [x for x in found if x.kind == "person"])
     orgs = entity_ids(conn, "organisation", [x for x in found if x.kind == "organisation"])
@@ -208,12 +214,59 @@ def write_mentions(conn: Connection, mentions: Sequence[tuple[int, Mention]]) ->
             "end_char": x.end,
             "surface": x.surface,
             "sentence": x.sentence,
+            "echo": echo,
+            "short_key": x.key if echo else None,
         }
         for article_id, x in mentions
     ]
     if not rows:
         return []
     return list(conn.scalars(insert(m.Mention).returning(m.Mention.id), rows))
+
+
+APPLIED_LINES_SQL = text("SELECT line_key, line, publishers FROM learned_lines ORDER BY 1")
+OWED_SQL = text("SELECT EXISTS (SELECT 1 FROM pending_work)")
+
+
+def applied_lines(engine: Engine) -> dict[str, tuple[str, list[str]]]:
+    """Learned boilerplate as last applied (`learned_lines`), what new articles are cleaned
+    with: folded line -> (the line as written, the publishers repeating it)."""
+    with engine.connect() as conn:
+        return {key: (line, list(pubs)) for key, line, pubs in conn.execute(APPLIED_LINES_SQL)}
+
+
+def owes_work(engine: Engine) -> bool:
+    """Whether some article's after-commit work is owed (`pending_work`; see learn.settle)."""
+    with engine.connect() as conn:
+        return bool(conn.scalar(OWED_SQL))
+
+
+def all_loaded(engine: Engine, docs: Iterable[RawDocument | Rejected]) -> int | None:
+    """How many inputs there are when every one is loaded already and no work is owed (a run
+    would change nothing); None as soon as one is new or rejected, or work is owed."""
+    if owes_work(engine):
+        return None
+    hashes: set[str] = set()
+    seen = 0
+    for doc in docs:
+        if isinstance(doc, Rejected):
+            return None  # a reject is written again by each run: a run has work to do
+        hashes.add(doc.content_sha256)
+        seen += 1
+    return seen if len(known_hashes(engine, hashes)) == len(hashes) else None
+
+
+def owe_work(conn: Connection, article_ids: Sequence[int], run_id: int | None) -> None:
+    """Record that these articles' after-commit work is owed (`pending_work`, see learn)."""
+    if not article_ids:
+        return
+    conn.execute(
+        text(
+            "INSERT INTO pending_work (article_id, run_id) "
+            "SELECT unnest(CAST(:ids AS bigint[])), :run ON CONFLICT (article_id) DO NOTHING"
+        ),
+        {"ids": list(article_ids), "run": run_id},
+    )
 
 
 def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) -> dict[str, int]:
@@ -445,9 +498,16 @@ def _release_run_lock(run_id: int) -> None:
     if holder is None:
         return
     try:
-        holder.close()  # closing the session releases its advisory lock
+        # Unlocked by hand: closing only returns the connection to the pool, where a session
+        # lock would stay held (and block a later run given the same id, after a restore).
+        holder.execute(
+            text("SELECT pg_advisory_unlock(:ns, :id)"), {"ns": RUN_LOCKS, "id": _lock_id(run_id)}
+        )
+        holder.commit()
+        holder.close()
     except Exception:  # the server may be gone; then the lock went with it
-        log.debug("closing the run lock connection failed", exc_info=True)
+        log.debug("releasing the run lock failed", exc_info=True)
+        holder.invalidate()
 
 
 def finish_run(
@@ -485,15 +545,24 @@ def replace_article(
     article: Article,
     mentions: Sequence[Mention],
     signature: Sequence[int] | None = None,
+    lines: Sequence[tuple[str, str]] = (),
+    run_id: int | None = None,
+    relink: bool = True,
+    settling: bool = False,
 ) -> int | None:
-    """Rewrite one document's article and mentions in place, in one transaction (reprocess).
+    """Rewrite one document's article, mentions and lines in place, in one transaction.
 
-    The article keeps its id, so `duplicate_of` links and analysts' saved ids stay valid; its
-    near-duplicate link is recomputed against earlier articles only (never a later copy of
-    itself). Mentions go through the aliases like any load, so analysts' merges hold.
+    The article keeps its id, so `duplicate_of` links and analysts' saved ids stay valid.
+    With `relink` (reprocess: the cleaning may have changed) its signature and near-duplicate
+    link are recomputed against earlier articles only (never a later copy of itself); without
+    (a rebuild for learned lines, which never change the signature) they are kept. Mentions go
+    through the aliases like any load, so analysts' merges hold; the article's after-commit
+    work becomes owed. `settling`: the caller holds the settle lock (learn.settle).
     Returns the article id, or None when the document has no article.
     """
     with engine.begin() as conn:
+        if not settling:
+            share_settle_lock(conn)
         article_id = conn.scalar(
             select(m.Article.id)
             .where(m.Article.document_id == document_id)
@@ -503,16 +572,30 @@ def replace_article(
         if article_id is None:
             return None
         row = article_row(document_id, article)
+        links = {"duplicate_of": None} if relink else {}
         conn.execute(
             update(m.Article)
             .where(m.Article.id == article_id)
-            .values(**row, duplicate_of=None, loaded_at=func.now())
+            .values(**row, **links, loaded_at=func.now())
         )
-        conn.execute(delete(m.Mention).where(m.Mention.article_id == article_id))
-        conn.execute(delete(m.ArticleBand).where(m.ArticleBand.article_id == article_id))
-        conn.execute(delete(m.ArticleSignature).where(m.ArticleSignature.article_id == article_id))
+        for model in (m.Mention, m.ArticleLine):
+            conn.execute(delete(model).where(model.article_id == article_id))
+        if relink:
+            for model in (m.ArticleBand, m.ArticleSignature):  # type: ignore[assignment]
+                conn.execute(delete(model).where(model.article_id == article_id))
         # Entities first: see lock_near_duplicates.
         write_mentions(conn, [(article_id, x) for x in mentions])
-        if signature:
+        write_lines(conn, article_id, lines)
+        if relink and signature:
             _link_duplicate(conn, article_id, signature, earlier_only=True)
+        owe_work(conn, [article_id], run_id)
         return article_id
+
+
+def write_lines(conn: Connection, article_id: int, lines: Sequence[tuple[str, str]]) -> None:
+    """The article's learnable lines (`article_lines`)."""
+    if lines:
+        conn.execute(
+            insert(m.ArticleLine),
+            [{"article_id": article_id, "line_key": k, "line": line} for k, line in lines],
+        )

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any, Literal
@@ -92,3 +93,21 @@ class Rejected:
     stage: str
     reason: str
     detail: str
+
+
+@dataclass
+class Item:
+    """One article on its way to the database: what each stage added to its document.
+
+    `signature` None (or empty) leaves the article out of near-duplicate detection; `bands` are
+    its LSH band keys (`dedupe.band_keys`), computed with it. `lines` are the short lines the
+    article keeps without learned boilerplate, (folded, as written): what learning counts
+    (`clean.learned.learnable_lines`, stored in `article_lines`).
+    """
+
+    doc: RawDocument
+    article: Article
+    mentions: Sequence[Mention] = ()
+    signature: Sequence[int] | None = None
+    bands: Sequence[int] = ()
+    lines: Sequence[tuple[str, str]] = ()

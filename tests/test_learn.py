@@ -6,6 +6,7 @@ from sqlalchemy import Engine, text
 
 from newsdesk import learn, load
 from newsdesk.clean.dedupe import signature
+from newsdesk.clean.learned import learnable_lines
 from newsdesk.records import Article, Mention
 from tests.records import raw_document
 
@@ -29,7 +30,8 @@ def _load(
 ) -> int:
     doc = raw_document((body + (publisher or "")).encode(), text=body)
     article = Article(doc.source_uri, "t", None, [], publisher, None, body)
-    article_id = load.load_article(engine, doc, article, mentions or [], signature(body))
+    lines = learnable_lines(body)
+    article_id = load.load_article(engine, doc, article, mentions or [], signature(body), lines)
     assert article_id is not None
     return article_id
 
@@ -158,6 +160,7 @@ def test_inspect_removes_and_shows_learned_lines(
             f"Story number {i} about the harbour.\n\n{promo}\n\nIt ended well {i}.",
             "Coast Times",
         )
+    learn.settle(engine, rebuild=lambda ids, learned: [])  # the hand-made articles stay
     (tmp_path / "new.txt").write_text(
         f"Ferry returns to the island\n\nThe island ferry returned to service on Monday after repairs.\n\n{promo}\n"
     )
@@ -179,14 +182,12 @@ FULL = "Envoy Ana Ruiz met Tomas Berg on Friday. They spoke for an hour"
 LONE = "Ana Ruiz thanked Berg for the visit. Nothing else was said"
 
 
-def _run(engine: Engine, body: str) -> int:
-    """Load one article (its tagged people by hand) in a run of its own; returns the run id."""
-    run_id = load.start_run(engine, None)
+def _run(engine: Engine, body: str) -> None:
+    """Load one article, its tagged people by hand (its cross-article work is then owed)."""
     people = [("Ana Ruiz", "ana ruiz", "Ana Ruiz")]
     if "Tomas Berg" in body:
         people.append(("Tomas Berg", "tomas berg", "Tomas Berg"))
     _story(engine, body, people)
-    return run_id
 
 
 def _berg_mentions(engine: Engine) -> list[tuple[str, str, int]]:
@@ -205,32 +206,37 @@ def test_a_name_the_model_missed_is_found_when_its_full_name_comes_later(engine:
         ("Tomas Berg", "Tomas Berg", FULL.index("Tomas Berg")),
     ]
     # The lone "Berg" loaded first, its full name in a later run ...
-    learn.resolve_short_names(engine, _run(engine, LONE))
+    _run(engine, LONE)
+    learn.resolve_short_names(engine)
     assert _berg_mentions(engine) == []  # nothing to resolve it with yet: not stored
-    assert learn.resolve_short_names(engine, _run(engine, FULL)) == 1
+    _run(engine, FULL)
+    assert learn.resolve_short_names(engine) == 1
     assert _berg_mentions(engine) == want
-    assert learn.resolve_short_names(engine, load.start_run(engine, None)) == 0  # idempotent
+    assert learn.resolve_short_names(engine) == 0  # idempotent
     assert _berg_mentions(engine) == want
     with engine.connect() as conn:
         assert conn.scalar(text("SELECT count(*) FROM people WHERE name = 'Berg'")) == 0
 
 
 def test_a_name_the_model_missed_is_found_when_the_full_name_came_first(engine: Engine) -> None:
-    learn.resolve_short_names(engine, _run(engine, FULL))
-    assert learn.resolve_short_names(engine, _run(engine, LONE)) == 1
+    _run(engine, FULL)
+    learn.resolve_short_names(engine)
+    _run(engine, LONE)
+    assert learn.resolve_short_names(engine) == 1
     assert ("Tomas Berg", "Berg", LONE.index("Berg")) in _berg_mentions(engine)
 
 
 def test_a_missed_name_two_full_names_fit_is_not_stored(engine: Engine) -> None:
-    learn.resolve_short_names(engine, _run(engine, FULL))
-    run_id = load.start_run(engine, None)
+    _run(engine, FULL)
+    learn.resolve_short_names(engine)
     _story(
         engine,
         "Ana Ruiz met Greta Berg. Later more",
         [("Ana Ruiz", "ana ruiz", "Ana Ruiz"), ("Greta Berg", "greta berg", "Greta Berg")],
     )
-    learn.resolve_short_names(engine, run_id)
-    assert learn.resolve_short_names(engine, _run(engine, LONE)) == 0
+    learn.resolve_short_names(engine)
+    _run(engine, LONE)
+    assert learn.resolve_short_names(engine) == 0
     with engine.connect() as conn:
         lone = conn.scalar(text("SELECT count(*) FROM mentions WHERE surface = 'Berg'"))
         one_word = conn.scalar(text("SELECT count(*) FROM people WHERE name = 'Berg'"))

@@ -4,8 +4,9 @@ from __future__ import annotations
 
 import json
 import re
+from collections.abc import Sequence
 
-from sqlalchemy import Engine, select
+from sqlalchemy import Engine, Select, select
 
 import models as m
 from newsdesk import PIPELINE_VERSION, sources
@@ -28,6 +29,14 @@ def stored_document(source_uri: str, raw: bytes, media_type: str) -> RawDocument
     return sources.decode_document(source_uri, raw, media_type)
 
 
+def stored_articles(
+    engine: Engine, article_ids: Sequence[int]
+) -> list[tuple[int, int, RawDocument | Rejected]]:
+    """(article id, document id, document) of these articles, in id order."""
+    query = _stored().where(m.Article.id.in_(list(article_ids)))
+    return _read(engine, query)
+
+
 def stored_batch(
     engine: Engine, after_article: int, limit: int, outdated_only: bool = False
 ) -> list[tuple[int, int, RawDocument | Rejected]]:
@@ -36,16 +45,24 @@ def stored_batch(
     Article order matters: a rewritten article may only be a near-duplicate of an earlier one,
     so earlier articles are rewritten first.
     """
-    query = (
+    query = _stored().where(m.Article.id > after_article).limit(limit)
+    if outdated_only:
+        query = query.where(m.Article.pipeline_version != PIPELINE_VERSION)
+    return _read(engine, query)
+
+
+def _stored() -> Select[tuple[int, int, str, bytes, str]]:
+    return (
         select(m.Article.id, m.Document.id, m.Document.source_uri, m.Document.raw)
         .add_columns(m.Document.media_type)
         .join(m.Document, m.Document.id == m.Article.document_id)
-        .where(m.Article.id > after_article)
         .order_by(m.Article.id)
-        .limit(limit)
     )
-    if outdated_only:
-        query = query.where(m.Article.pipeline_version != PIPELINE_VERSION)
+
+
+def _read(
+    engine: Engine, query: Select[tuple[int, int, str, bytes, str]]
+) -> list[tuple[int, int, RawDocument | Rejected]]:
     with engine.connect() as conn:
         rows = conn.execute(query).tuples().all()
     return [(a, d, stored_document(uri, bytes(raw), media)) for a, d, uri, raw, media in rows]

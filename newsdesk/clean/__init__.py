@@ -1,7 +1,11 @@
 """Clean stage: take the page furniture out of a scraped article and say why each line went.
 
 `clean(doc, options)` returns the kept lines (blank lines between paragraphs), every removed
-line with its reason, and metadata hints for normalise. It never raises on odd input; a
+line with its reason, and metadata hints for normalise. Plain text goes through the rule
+cascade (text.py: exact furniture classes, bylines, captions with credits ...) and then the
+learned line classifier (lines.py), which removes what the rules left and reads as page
+furniture. HTML is cut to its article container by markup (html.py) and gets the rules only:
+the classifier measured worse there (AEB body F1 0.968 -> 0.955). It never raises on odd input; a
 document with no article text left raises `RejectError(stage="clean", ...)`.
 
 Removal reasons (short labels, stored in `articles.removed`):
@@ -33,9 +37,20 @@ Removal reasons (short labels, stored in `articles.removed`):
 - ``related_link``    a link to another story: a headline standing alone between paragraphs,
                       "Read more: ..." lines, headline lists after a "Related" label, HTML
                       blocks that are all link text
+- ``embed``           raw markup of an embed left in the text ("<a href=...>#tag</a>"); from
+                      the classifier also handle- and URL-like lines (tweets' credit lines)
 - ``duplicate_line``  a repeat of an earlier kept line
 - ``learned``         a line the publisher repeats across articles
                       (CleanOptions.learned_boilerplate)
+
+Removed by the line classifier (plain text only), named by the line's shape and place:
+
+- ``navigation``      short furniture above the article's first paragraph (menus, sections)
+- ``footer``          furniture below the article's last paragraph (site links, legal lines)
+- ``teaser_list``     a run of headline-like lines: other stories' headlines
+- ``price_box``       a short line of prices, market moves or figures ("$22", "-0.77%")
+- ``boilerplate``     anything else the classifier reads as furniture (inside the article:
+                      stray labels, credits, teaser blurbs)
 - ``html:<tag>``      an HTML container of page chrome (``html:nav``, ``html:aside``,
                       ``html:figure``, ``html:footer``, ``html:form``, ``html:hidden``, ...)
                       or ``html:<class word>`` for a container named as chrome
@@ -55,7 +70,8 @@ from typing import Any
 
 from newsdesk.clean import html as html_stage
 from newsdesk.clean.encoding import normalise_text
-from newsdesk.clean.text import Page, apply_rules, fold, is_prose, unwrap
+from newsdesk.clean.lines import LineModel, mark_by_classifier
+from newsdesk.clean.text import Page, apply_rules, fold, is_prose, text_page
 from newsdesk.errors import RejectError
 from newsdesk.records import Cleaned, RawDocument, Removed
 
@@ -79,6 +95,10 @@ class CleanOptions:
     folding case, quotes, punctuation and whitespace (see `fold`) is removed as "learned"."""
     max_html_depth: int = 400
     """HTML nested deeper than this is flattened to text before parsing."""
+    classify_lines: bool = True
+    """Plain text: let the learned line classifier remove the furniture the rules leave."""
+    line_model: LineModel | None = None
+    """The line classifier's model; None is the one shipped with the package."""
 
 
 def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
@@ -90,10 +110,12 @@ def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
     hints: dict[str, Any] = {}
     if is_html:
         result = html_stage.extract(body, options.max_html_depth)
-        lines, removed, hints = result.lines, result.removed, result.hints
+        removed, hints = result.removed, result.hints
+        page = apply_rules(Page(result.lines, plain=False), options.learned_boilerplate)
     else:
-        lines = unwrap(body.split("\n"))
-    page = apply_rules(Page(lines, plain=not is_html), options.learned_boilerplate)
+        page = text_page(body, options.learned_boilerplate)
+        if options.classify_lines:
+            mark_by_classifier(page, options.line_model)
     hints = {
         **page.hints,
         **({"meta": hints} if hints else {}),

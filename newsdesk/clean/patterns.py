@@ -273,6 +273,9 @@ RELATED_PREFIX = re.compile(
     re.IGNORECASE,
 )
 
+# An HTML tag left in scraped text (an embed's markup: "<a href=...>", "<blockquote class=...>").
+MARKUP_TAG = re.compile(r"</?[a-zA-Z][\w-]*(?:\s[^<>]*)?/?>")
+
 # A list bullet that scrapers keep as text: "•", "·", "*", "-" then the item.
 BULLET = re.compile(r"^\s*[•·▪●◦*‣-]\s+")
 

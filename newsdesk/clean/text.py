@@ -60,6 +60,10 @@ WRAP_MAX_WIDTH = 100
 WRAP_MIN_WIDTH = 40
 WRAP_FULL_SHARE = 0.75
 WRAP_NEAR_SHARE = 0.5
+# A line of plain text whose tags make up at least this share of its characters is an embed's
+# raw markup (a tweet or video block the scraper wrote out as HTML): article text has no tags,
+# and a sentence quoting one ("the <br> tag") is mostly words.
+MARKUP_SHARE = 0.5
 # Punctuation around a widget label ("Related:", "Loading...", "» More news").
 LABEL_PUNCTUATION = " .:…|»>«<–—-•·*!"
 # Duplicates: repeated lines of at least this many words (shorter repeats are labels, which
@@ -191,6 +195,8 @@ def _mark_by_pattern(page: Page) -> None:
         line = page.lines[i]
         short = word_count(line) <= SHORT_LINE_WORDS
         reason = _pattern_reason(line, short)
+        if reason is None and page.plain and _is_markup(line):
+            reason = "embed"  # in HTML, markup left in the text is the page's own quotation
         if reason:
             page.mark(i, reason)
 
@@ -240,6 +246,12 @@ def _pattern_reason(line: str, short: bool) -> str | None:
     if P.PUBLISHER_CREDIT.search(line) and not is_prose(line):
         return "publisher_credit"
     return None
+
+
+def _is_markup(line: str) -> bool:
+    """A line made mostly of HTML tags."""
+    tags = sum(len(m.group(0)) for m in P.MARKUP_TAG.finditer(line)) if "<" in line else 0
+    return tags >= MARKUP_SHARE * len(line)
 
 
 def _paragraph_reason(line: str) -> str | None:
@@ -623,6 +635,11 @@ RULES: list[Callable[[Page], None]] = [
     _mark_header,
     _mark_trailer,
 ]
+
+
+def text_page(text: str, learned: frozenset[str] = frozenset()) -> Page:
+    """The lines of plain text, unwrapped, after the cascade of line rules."""
+    return apply_rules(Page(unwrap(text.split("\n")), plain=True), learned)
 
 
 def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:

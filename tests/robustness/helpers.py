@@ -37,12 +37,19 @@ SNAPSHOT_QUERIES = {
         FROM organisation_aliases x JOIN organisations o ON o.id = x.organisation_id""",
     "mentions": """
         SELECT d.content_sha256, p.name_key, o.name_key, m.field, m.start_char, m.end_char,
-               m.surface, m.sentence
+               m.surface, m.sentence, m.short_key, m.echo
         FROM mentions m JOIN articles a ON a.id = m.article_id
         JOIN documents d ON d.id = a.document_id
         LEFT JOIN people p ON p.id = m.person_id
         LEFT JOIN organisations o ON o.id = m.organisation_id""",
     "rejects": "SELECT source_uri, content_sha256, stage, reason, detail FROM rejects",
+    "article_lines": """
+        SELECT d.content_sha256, l.line_key, l.line
+        FROM article_lines l JOIN articles a ON a.id = l.article_id
+        JOIN documents d ON d.id = a.document_id""",
+    "learned_lines": "SELECT line_key, line, publishers FROM learned_lines",
+    # Work still owed once a run has finished: none, however the runs went.
+    "pending_work": "SELECT count(*) FROM pending_work",
 }
 
 
@@ -166,3 +173,59 @@ def loader_inputs(i: int, people: list[str], orgs: list[str]) -> tuple[Any, Any,
             )
         offset += len(sentence) + 1
     return doc, article, mentions
+
+
+# Two publishers, each with a line of its own furniture on every page (learned once three
+# articles and a fifth of the publisher's carry it); people named in full in some articles and
+# by surname alone in others, beside the same organisation (resolved across articles).
+PUBLISHERS = [
+    (
+        "The Harbour Gazette",
+        "Tide tables and ferry notices are printed every Friday in the weekend edition",
+    ),
+    ("The Valley Post", "Send your photographs of valley life to our picture desk on Mill Street"),
+]
+
+
+def story_text(i: int) -> str:
+    """A plain-text article with a masthead, furniture, and people named in full or not."""
+    publisher, furniture = PUBLISHERS[i % len(PUBLISHERS)]
+    person = i % 4
+    full, short = PEOPLE[person]
+    org = ORGS[person % 3]  # each person speaks for one organisation
+    topic = TOPICS[i % len(TOPICS)]
+    said = "a spokesperson said" if i % 3 == 2 else f"{full} said"
+    return (
+        f"{publisher}\n\n{org} reviews the {topic} plan, number {i}\n\n"
+        f"The {org} met on Monday to review the {topic} plan, {said} in a statement on day {i}.\n\n"
+        f"{short} told the {org} that residents had been consulted about the {topic} before "
+        f"the vote, and that report number {i} would follow.\n\n"
+        f"{furniture}\n"
+    )
+
+
+def write_stories(folder: Path, numbers: range) -> list[Path]:
+    """Write story_text(i) for each i as NNN.txt under folder."""
+    folder.mkdir(parents=True, exist_ok=True)
+    paths = []
+    for i in numbers:
+        path = folder / f"{i:03d}.txt"
+        path.write_text(story_text(i))
+        paths.append(path)
+    return paths
+
+
+def empty_tables(url: str) -> None:
+    """Delete every row of every table but the migration record (ids start again at 1)."""
+    engine = create_engine(url)
+    try:
+        with engine.begin() as conn:
+            tables = conn.scalars(
+                text(
+                    "SELECT quote_ident(tablename) FROM pg_tables "
+                    "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
+                )
+            ).all()
+            conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    finally:
+        engine.dispose()

@@ -11,12 +11,20 @@ import signal
 import subprocess
 import time
 from pathlib import Path
+from typing import Any
 
 import pytest
 from sqlalchemy import Engine, text
 
 from flows.etl import etl
-from tests.robustness.helpers import PYTHON, scalar, snapshot, subprocess_env, write_corpus
+from tests.robustness.helpers import (
+    PYTHON,
+    scalar,
+    snapshot,
+    subprocess_env,
+    write_corpus,
+    write_stories,
+)
 
 ARTICLES = 40
 CHILD = """
@@ -98,3 +106,134 @@ def test_dead_runs_are_closed_and_live_ones_left_alone(engine: Engine) -> None:
     url = engine.url.render_as_string(hide_password=False)
     assert scalar(url, "SELECT status FROM pipeline_runs WHERE id = :i", i=dead) == "crashed"
     assert scalar(url, "SELECT status FROM pipeline_runs WHERE id = :i", i=live) == "completed"
+
+
+# Where a child run kills itself (SIGKILL, so nothing gets to clean up): a function of the
+# pipeline replaced by one that kills the process at its n-th call, before or after the
+# original runs. Each phase of a run, of reprocess and of merge.
+KILL_POINTS = {
+    "reading": ("newsdesk.sources", "read", 9, "before"),
+    "entities": ("flows.nlp_pool", "extract_guarded", 3, "before"),
+    "load": ("newsdesk.bulk", "_copy_mentions", 3, "after"),  # inside a batch's transaction
+    "learned-rebuild": ("newsdesk.load", "replace_article", 2, "after"),
+    "cross-article-pass": ("newsdesk.learn", "_decide_short_names", 1, "after"),
+    "finishing-the-run": ("newsdesk.load", "finish_run", 1, "before"),
+    "reprocess": ("newsdesk.load", "replace_article", 3, "after"),
+    "reprocess-settle": ("newsdesk.learn", "_decide_short_names", 1, "after"),
+    "merge": ("sqlalchemy.engine.base", "RootTransaction.commit", 1, "before"),
+}
+KILLING_CHILD = """
+import functools, importlib, os, signal, sys
+phase, module_name, attribute, nth, when, inbox, url = sys.argv[1:8]
+module = importlib.import_module(module_name)
+owner, name = (module, attribute)
+if "." in attribute:
+    owner_name, name = attribute.split(".")
+    owner = getattr(module, owner_name)
+original = getattr(owner, name)
+calls = [0]
+
+@functools.wraps(original)
+def killing(*args, **kwargs):
+    calls[0] += 1
+    if calls[0] >= int(nth) and when == "before":
+        os.kill(os.getpid(), signal.SIGKILL)
+    result = original(*args, **kwargs)
+    if calls[0] >= int(nth):
+        os.kill(os.getpid(), signal.SIGKILL)
+    return result
+
+setattr(owner, name, killing)
+if phase.startswith("reprocess"):
+    from flows.reprocess import reprocess
+    reprocess(database_url=url, batch_size=4)
+elif phase == "merge":
+    from newsdesk.analyst.corrections import merge
+    from newsdesk.db import make_engine
+    merge(make_engine(url), "person", "Samuel Okafor", "Rosa Delgado")
+else:
+    from flows.etl import etl
+    etl([inbox], batch_size=4, database_url=url)
+print("the kill point was never reached", file=sys.stderr)
+sys.exit(3)
+"""
+STORIES = 24
+
+
+@pytest.fixture(scope="module")
+def story_inbox(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """Stories of two publishers (learned lines, names across articles), and two inputs that
+    are rejected: one empty, one of a kind newsdesk does not read."""
+    inbox = tmp_path_factory.mktemp("stories")
+    write_stories(inbox, range(STORIES))
+    (inbox / "empty.txt").write_text("\n")
+    (inbox / "export.csv").write_text("id,title\n1,not an article\n")
+    return inbox
+
+
+_REFERENCE: dict[str, Any] = {}
+
+
+def _reference(kind: str, inbox: Path, url: str) -> Any:
+    """The tables of one clean run (then a clean reprocess or merge), made once per module."""
+    if kind not in _REFERENCE:
+        from flows.reprocess import reprocess
+        from newsdesk.analyst.corrections import merge
+        from newsdesk.db import make_engine
+
+        etl([str(inbox)], batch_size=8, database_url=url)
+        if kind == "reprocess":
+            reprocess(database_url=url, batch_size=8)
+        if kind == "merge":
+            merge(make_engine(url), "person", "Samuel Okafor", "Rosa Delgado")
+        _REFERENCE[kind] = snapshot(url)
+    return _REFERENCE[kind]
+
+
+@pytest.mark.slow
+@pytest.mark.parametrize("phase", list(KILL_POINTS))
+def test_killed_in_any_phase_then_run_again_equals_one_clean_run(
+    prefect_harness: None, db_url: str, other_db_url: str, story_inbox: Path, phase: str
+) -> None:
+    kind = "merge" if phase == "merge" else "reprocess" if "reprocess" in phase else "run"
+    if kind != "run":  # what is killed works on a loaded database
+        etl([str(story_inbox)], batch_size=8, database_url=db_url)
+    module, attribute, nth, when = KILL_POINTS[phase]
+    child = subprocess.run(
+        [
+            PYTHON,
+            "-c",
+            KILLING_CHILD,
+            phase,
+            module,
+            attribute,
+            str(nth),
+            when,
+            str(story_inbox),
+            db_url,
+        ],
+        env=subprocess_env(NEWSDESK_NLP_PROCESSES="1"),
+        capture_output=True,
+        timeout=300,
+    )
+    assert child.returncode == -signal.SIGKILL, child.stderr.decode()[-3000:]
+
+    if phase == "reprocess":
+        from flows.reprocess import reprocess
+
+        reprocess(database_url=db_url, batch_size=4)
+    elif phase == "merge":
+        from newsdesk.analyst.corrections import merge
+        from newsdesk.db import make_engine
+
+        assert scalar(db_url, "SELECT count(*) FROM entity_merges") == 0  # it rolled back
+        merge(make_engine(db_url), "person", "Samuel Okafor", "Rosa Delgado")
+    else:  # any run finishes what the killed one left, with something new to load or not
+        assert etl([str(story_inbox)], batch_size=4, database_url=db_url)["status"] == "completed"
+    assert snapshot(db_url) == _reference(kind, story_inbox, other_db_url)
+    statuses = scalar(db_url, "SELECT string_agg(status, ',' ORDER BY id) FROM pipeline_runs")
+    if kind == "run":
+        assert statuses == "crashed,completed"
+    elif kind == "reprocess":
+        assert statuses == "completed,crashed,completed"
+    assert scalar(db_url, "SELECT count(*) FROM rejects WHERE stage = 'discover'") == 1

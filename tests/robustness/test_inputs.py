@@ -18,7 +18,7 @@ from sqlalchemy import create_engine, text
 
 from flows.etl import etl, on_progress
 from newsdesk.records import RawDocument, Rejected
-from newsdesk.sources import discover, read
+from newsdesk.sources import discover, read, survey
 
 PARAGRAPH = (
     "The minister, Jane Roe, met officials of the Harbour Council on Monday to discuss the "
@@ -118,6 +118,17 @@ def build_inbox(folder: Path) -> dict[str, tuple[str, tuple[str, str] | None]]:
     (folder / "self-loop.txt").symlink_to(folder / "self-loop.txt")
     expected[str(folder / "self-loop.txt")] = _rejected("read", "unreadable")
     (folder / "loop").symlink_to(folder, target_is_directory=True)
+    # Files of kinds newsdesk does not read: listed as rejects, never opened; and droppings
+    # (hidden files, editor backups) that are no one's input: passed over without a word.
+    put(
+        "crawl.warc.gz",
+        b"\x1f\x8b\x08\x00" + os.urandom(512),
+        _rejected("discover", "unsupported_type"),
+    )
+    put("budget.xlsx", b"PK\x03\x04" + os.urandom(512), _rejected("discover", "unsupported_type"))
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + os.urandom(64))
+    (folder / "good.txt~").write_bytes(GOOD.encode())
+    (folder / "#good.txt#").write_bytes(GOOD.encode())
     # Named to sort last, so they are read after the first batch finishes (see the hook).
     put("zz-vanishes.txt", GOOD.replace("March", "May").encode(), _rejected("read", "unreadable"))
     put(
@@ -139,8 +150,10 @@ def inbox(tmp_path: Path) -> Iterator[tuple[Path, dict[str, tuple[str, tuple[str
 def test_discovery_survives_link_loops_and_lists_dangling_links(tmp_path: Path) -> None:
     expected = build_inbox(tmp_path)
     files = {str(p) for p in discover([tmp_path])}
-    assert files == {uri.split("#")[0] for uri in expected}
+    unsupported = {uri for uri, (_, why) in expected.items() if why and why[0] == "discover"}
+    assert files == {uri.split("#")[0] for uri in expected} - unsupported
     assert not any("/loop/" in f for f in files)
+    assert {str(p) for p in survey([tmp_path]).unsupported} == unsupported
 
 
 @pytest.mark.parametrize("name", ["dangling.txt", "self-loop.txt"])

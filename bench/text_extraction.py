@@ -1,0 +1,263 @@
+"""Boilerplate removal on scraped *text*: newsdesk, jusText, trafilatura, as is, the oracle.
+
+    .venv/bin/python -m bench.text_extraction [--limit N] [--in-sample]
+
+Builds the issue-14 text shapes (bench/text_shapes.py: "region", the article container's
+text; "page", the whole <body>'s) from the HTML pages of article-extraction-benchmark and
+news-metadata, then scores in one run, per shape:
+
+- ``as is``: the text untouched;
+- ``jusText``: jusText 3.0.2 with its defaults and the stoplist of the text's language (the
+  one of its stoplists that covers the most words of the text), given the lines as <p>
+  paragraphs of an HTML page;
+- ``trafilatura``: trafilatura 2.3.1's extract() with its defaults on the same HTML;
+- ``newsdesk rules``: clean() with the line classifier off (the rule cascade alone);
+- ``newsdesk``: clean() + normalise() of the text as a text/plain RawDocument, title +
+  standfirst + body scored; the line classifier in each fold was trained by bench.train_lines
+  without the sites of the pages it is scored on (cross-validation by site, 5 folds);
+- ``newsdesk in-sample``: the same with the shipped model, trained on every page (in-sample:
+  only with --in-sample, and not a held-out number);
+- ``oracle``: exactly the lines labelled as true body.
+
+Metric: the AEB one (word 4-grams; bench/scoring.py), precision and recall averaged over
+pages, F1 from the averages. ms/page is wall time per page of each system on the same text;
+"classifier" is the line classifier's own share of newsdesk's time (features and both passes).
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import html
+import re
+import sys
+import time
+import warnings
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from functools import cache
+from pathlib import Path
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+
+from bench.scoring import CORPUS, Score, average, page_precision_recall
+from bench.text_shapes import Shaped, build, label_lines
+from bench.train_lines import FOLDS, SHAPES, Example, examples, fit, site_fold
+from newsdesk.clean import CleanOptions, clean
+from newsdesk.clean import lines as line_classifier
+from newsdesk.clean.encoding import normalise_text
+from newsdesk.clean.lines import LineModel
+from newsdesk.clean.text import text_page
+from newsdesk.errors import RejectError
+from newsdesk.normalise import normalise
+from newsdesk.records import RawDocument
+
+_WORD = re.compile(r"\w+")
+System = Callable[[Shaped, list[str]], str]
+
+
+@dataclass
+class Tally:
+    """Per-page scores and time of one system on one shape."""
+
+    pairs: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
+    seconds: float = 0.0
+    pages: int = 0
+
+    def add(self, corpus: str, pair: tuple[float, float], seconds: float) -> None:
+        """Record one page."""
+        self.pairs.setdefault(corpus, []).append(pair)
+        self.seconds += seconds
+        self.pages += 1
+
+    def score(self, corpus: str | None = None) -> Score:
+        """Averaged precision and recall, over one corpus or all."""
+        return average([p for c, ps in self.pairs.items() if corpus in (None, c) for p in ps])
+
+
+def as_paragraphs(lines: list[str]) -> str:
+    """The lines as <p> paragraphs of an HTML page (what jusText and trafilatura are given)."""
+    body = "".join(f"<p>{html.escape(line)}</p>" for line in lines)
+    return f"<html><body>{body}</body></html>"
+
+
+@cache
+def _stoplists() -> dict[str, frozenset[str]]:
+    """jusText's stoplists by language."""
+    import justext
+
+    return {name: justext.get_stoplist(name) for name in justext.get_stoplists()}
+
+
+def _stoplist_for(lines: list[str]) -> frozenset[str]:
+    """The jusText stoplist that covers the most words of the text (its language's)."""
+    words = [w.casefold() for w in _WORD.findall(" ".join(lines))]
+    lists = _stoplists()
+    return lists[max(lists, key=lambda name: sum(w in lists[name] for w in words))]
+
+
+def justext_text(shaped: Shaped, lines: list[str]) -> str:
+    """jusText's good paragraphs."""
+    import justext
+
+    paragraphs = justext.justext(as_paragraphs(lines), _stoplist_for(lines))
+    return "\n".join(p.text for p in paragraphs if not p.is_boilerplate)
+
+
+def trafilatura_text(shaped: Shaped, lines: list[str]) -> str:
+    """trafilatura's extraction with its defaults."""
+    import trafilatura
+
+    return trafilatura.extract(as_paragraphs(lines)) or ""
+
+
+def text_document(shaped: Shaped, lines: list[str]) -> RawDocument:
+    """The text as a scraper's .txt file would be read."""
+    text = "\n".join(lines)
+    raw = text.encode("utf-8")
+    return RawDocument(
+        f"bench://{shaped.key}.txt",
+        hashlib.sha256(raw).hexdigest(),
+        "text/plain",
+        raw,
+        text,
+        "utf-8",
+    )
+
+
+def newsdesk_system(options: CleanOptions) -> System:
+    """newsdesk's clean + normalise with these options: title, standfirst and body."""
+
+    def run(shaped: Shaped, lines: list[str]) -> str:
+        document = text_document(shaped, lines)
+        try:
+            article = normalise(document, clean(document, options))
+        except RejectError:
+            return ""
+        return "\n".join(f for f in (article.title, article.standfirst, article.body) if f)
+
+    return run
+
+
+def oracle_text(shaped: Shaped, lines: list[str]) -> str:
+    """Exactly the lines labelled as true body."""
+    labels = label_lines(lines, shaped.true_body)
+    return "\n".join(line for line, true in zip(lines, labels, strict=True) if true)
+
+
+def as_is_text(shaped: Shaped, lines: list[str]) -> str:
+    """The text untouched."""
+    return "\n".join(lines)
+
+
+def classifier_seconds(lines: list[str], model: LineModel) -> float:
+    """Wall time of the line classifier alone on one text (the rules run outside the timer)."""
+    page = text_page(normalise_text("\n".join(lines)))
+    started = time.perf_counter()
+    line_classifier.mark_by_classifier(page, model)
+    return time.perf_counter() - started
+
+
+def fold_models(exs: list[Example], folds: int = FOLDS, log: bool = True) -> dict[int, LineModel]:
+    """One line model per fold, trained without that fold's sites."""
+    models = {}
+    for k in range(folds):
+        started = time.perf_counter()
+        models[k] = fit([e for e in exs if site_fold(e.site, folds) != k], max(folds - 1, 2))
+        if log:
+            print(f"  fold {k}: trained in {time.perf_counter() - started:.0f} s", flush=True)
+    return models
+
+
+def newsdesk_cross_validated(pages: list[Shaped], folds: int = FOLDS) -> dict[str, Score]:
+    """Per shape, newsdesk's score with each page cleaned by a model trained without its site."""
+    models = fold_models(examples(pages), folds, log=False)
+    pairs: dict[str, list[tuple[float, float]]] = {s: [] for s in SHAPES}
+    for shaped in pages:
+        system = newsdesk_system(CleanOptions(line_model=models[site_fold(shaped.site, folds)]))
+        for shape in SHAPES:
+            text = system(shaped, getattr(shaped, shape))
+            pairs[shape].append(page_precision_recall(text, shaped.true_body))
+    return {shape: average(p) for shape, p in pairs.items()}
+
+
+def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
+    """Per shape, per system, the tally over every page; the systems take turns per page."""
+    print("training the line classifier per fold (cross-validation by site) ...", flush=True)
+    models = fold_models(examples(pages))
+    fixed: dict[str, System] = {
+        "as is": as_is_text,
+        "jusText": justext_text,
+        "trafilatura": trafilatura_text,
+        "newsdesk rules": newsdesk_system(CleanOptions(classify_lines=False)),
+    }
+    if in_sample:
+        fixed["newsdesk in-sample"] = newsdesk_system(CleanOptions())
+    tallies: dict[str, dict[str, Tally]] = {s: {} for s in SHAPES}
+    for shaped in pages:
+        model = models[site_fold(shaped.site)]
+        systems = {**fixed, "newsdesk": newsdesk_system(CleanOptions(line_model=model))}
+        systems["oracle"] = oracle_text
+        for shape in SHAPES:
+            lines = getattr(shaped, shape)
+            for name, system in systems.items():
+                started = time.perf_counter()
+                text = system(shaped, lines)
+                seconds = time.perf_counter() - started
+                pair = page_precision_recall(text, shaped.true_body)
+                tallies[shape].setdefault(name, Tally()).add(shaped.corpus, pair, seconds)
+            cost = classifier_seconds(lines, model)
+            tallies[shape].setdefault("classifier", Tally()).add(shaped.corpus, (0, 0), cost)
+    return tallies
+
+
+def report(tallies: dict[str, dict[str, Tally]]) -> None:
+    """One table per shape: F1, precision, recall (all pages), F1 per corpus, ms/page."""
+    for shape, systems in tallies.items():
+        print(f"\n{shape}: {systems['as is'].pages} pages")
+        print(
+            f"  {'system':17s} {'F1':>6s} {'P':>6s} {'R':>6s}  {'F1 aeb':>7s} {'F1 nm':>7s}"
+            f"  {'ms/page':>8s}"
+        )
+        for name, tally in systems.items():
+            if name == "classifier":
+                continue
+            all_ = tally.score()
+            per_corpus = "".join(
+                f" {tally.score(c).f1:7.3f}" if c in tally.pairs else f" {'-':>7s}"
+                for c in ("aeb", "news-metadata")
+            )
+            print(
+                f"  {name:17s} {all_.f1:6.3f} {all_.precision:6.3f} {all_.recall:6.3f} "
+                f"{per_corpus}  {1000 * tally.seconds / tally.pages:8.2f}"
+            )
+        cost = systems["classifier"].seconds / systems["classifier"].pages
+        traf = systems["trafilatura"].seconds / systems["trafilatura"].pages
+        print(
+            f"  line classifier alone: {1000 * cost:.2f} ms/page, {cost / traf:.2f} x "
+            f"trafilatura's time on the same pages"
+        )
+
+
+def main() -> None:
+    """Build the shapes, run every system, print the tables."""
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--limit", type=int, help="only the first N pages (a quick look)")
+    parser.add_argument(
+        "--in-sample", action="store_true", help="also the shipped model (trained on all pages)"
+    )
+    args = parser.parse_args()
+    if not CORPUS.exists():
+        sys.exit(f"{CORPUS} is absent: the corpus lives beside the repo in ../shared")
+    warnings.simplefilter("ignore")
+    pages, left_out = build(args.limit)
+    print(
+        f"{len(pages)} pages with their true body in the visible text; {len(left_out)} left "
+        f"out (their <body> text holds < 90 % of the true body's 4-grams): "
+        + ", ".join(f"{corpus}/{key[:12]}" for key, corpus in left_out)
+    )
+    report(run(pages, args.in_sample))
+
+
+if __name__ == "__main__":
+    main()

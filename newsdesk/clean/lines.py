@@ -1,0 +1,606 @@
+"""The learned line classifier: is each line of scraped text article body or page furniture?
+
+Plain text has no markup to say where the article is; what it has is the shape of each line
+and of its neighbours. `classify(page, model)` scores every line the rules left open in two
+passes:
+
+1. a logistic model over the line's own features, its neighbours', where it stands in the
+   text, the rules' verdicts on the lines around it (`features`) and hashed tokens of the
+   line (the furniture vocabulary);
+2. a context pass (jusText-like, learned): a second logistic model over the first pass's
+   scores of the line and its neighbours and their averages over wider windows, so a short
+   line inside a run of paragraphs is judged by the run and a paragraph-sized teaser blurb
+   inside a menu by the menu.
+
+The model is trained by `python -m bench.train_lines` on the generated text of the reference
+corpora (see bench/text_shapes.py) and shipped as `line_model.json`: numbers only (weights of
+named features and of hashed token buckets), never lines of the corpus.
+"""
+
+from __future__ import annotations
+
+import json
+import math
+import re
+import zlib
+from collections.abc import Iterable
+from dataclasses import dataclass
+from functools import cache
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+
+from newsdesk.clean import patterns as P
+from newsdesk.clean.text import (
+    PROSE_ALWAYS_WORDS,
+    PROSE_MIN_WORDS,
+    Page,
+    is_headline_like,
+    is_prose,
+)
+
+MODEL_PATH = Path(__file__).with_name("line_model.json")
+# The feature layout this code computes; a model file of another layout is refused.
+FEATURE_VERSION = 1
+# Token buckets of the hashed vocabulary. 2**12 keeps the model file ~100 KB; 2**14 measured
+# no better under cross-validation (bench/train_lines.py --hash-bits).
+HASH_BITS = 12
+# Lines up to this many words hash all their tokens (menus, labels, buttons, teasers); longer
+# lines only their first and last tokens (prose is told by its shape, not its words).
+HASH_ALL_WORDS = 15
+# Texts with more open lines than this are left to the rules: the longest page the model was
+# trained on has ~2,000 lines, and a longer text is a dump of many articles (or an attack);
+# the bound also caps the classifier's memory (~30 MB of features at this size).
+MAX_LINES = 5000
+# Neighbour offsets whose summary features each line sees.
+NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
+# Windows (lines each side) of the prose-density features: a paragraph's own surroundings and
+# the stretch of the page around it.
+DENSITY_WINDOWS = (2, 8)
+# The rules' verdicts the classifier sees, grouped: the removed lines between a line and the
+# open lines next to it, counted per group. A paragraph between two ad labels is still a
+# paragraph; a line after a "Related" label is likely a teaser.
+RULE_GROUPS: dict[str, frozenset[str]] = {
+    "label": frozenset(
+        ["widget_label", "related_link", "share_prompt", "promo", "read_time", "learned"]
+    ),
+    "media": frozenset(
+        ["advert", "photo_caption", "video_duration", "video_headline", "weather_widget"]
+    ),
+    "meta": frozenset(
+        [
+            "byline",
+            "dateline",
+            "email",
+            "masthead",
+            "section_label",
+            "publisher_credit",
+            "author_bio",
+            "editor_note",
+            "disclaimer",
+        ]
+    ),
+    "repeat": frozenset(["duplicate_line"]),
+}
+# Function words of the languages the corpus and the seeds are written in; prose is dense with
+# them, menus and labels are not. The commonest ten to twenty of each, written for this list.
+_STOP_WORDS = (
+    "the of and to in a an is that for on with as was by it at from he she said are has have "
+    "be his her its their they this which who will would been were not but or had after about "
+    "der die das und den von zu mit sich des ist im dem nicht ein eine auf für le la les de "
+    "des et en un une du est que pour dans qui sur au par pas el los del las por con una para "
+    "es se al como il di che e per della non sono o do da em um não os no na het een van op "
+    "te zijn voor"
+)
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+_WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+# Word-level shapes, counted per line (C-speed findall): words with a capital, in capitals.
+_UPPER_START = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+_CAPS_WORD = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]{2,}\b")
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+_DIGITS_RUN = re.compile(r"\d+")
+_HAS_DIGIT = re.compile(r"\d").search
+# Rarer marks, found by scanning the whole text once per mark and counted per line: prices and
+# market moves, clock times, social handles and hashtags, URL-like text, markup residue (tags,
+# entities, attributes, braces), separators of menus and breadcrumbs, letters outside the Latin
+# script. Each alternative starts with a character class so the scan skips ahead fast (no
+# lookbehind or \b first: those made it 5 times slower); none crosses a line break.
+MARKS: dict[str, re.Pattern[str]] = {
+    "currency": re.compile(r"[$£€¥₹] ?\d|\d ?(?:USD|EUR|GBP|dollars?)\b"),
+    "percent": re.compile(r"\d ?%|% ?\d"),
+    "clock": re.compile(r"\d:\d\d"),
+    "handle": re.compile(r"@\w\w"),
+    "urlish": re.compile(r"https?://|www\.|\.(?:com|org|net|co|uk|io)\b|/\w+/"),
+    "hashtag": re.compile(r"#\w\w"),
+    "markup": re.compile(r"</?[a-zA-Z][\w-]*(?:[ \t][^>\n]*)?/?>|&[a-z]{2,6};|&#\d+;|=[\"']|[{}]"),
+    "separators": re.compile(r"[|•·»]|[ \t][/>][ \t]"),
+    # Greek to Tibetan, kana to CJK, Hangul.
+    "non_latin": re.compile(r"[\u0370-\u0fff\u3040-\u9fff\uac00-\ud7af]+"),
+}
+# The marks that count as present or absent (the others count as shares).
+PRESENCE_MARKS = ("currency", "percent", "clock", "handle", "urlish", "hashtag", "markup")
+
+
+# The features of a line on its own, by group (the groups bench.train_lines --ablation drops).
+OWN_FEATURES: dict[str, tuple[str, ...]] = {
+    "length and punctuation": (
+        "log_words",
+        "log_chars",
+        "words_le2",
+        "words_le5",
+        "words_le12",
+        "words_le30",
+        "ends_sentence",
+        "ends_colon",
+        "ends_bare",
+        "commas_per_word",
+        "prose",
+        "headline_like",
+    ),
+    "stop words and capitals": (
+        "stop_ratio",
+        "capitalised_share",
+        "caps_share",
+        "starts_upper",
+        "non_latin",
+    ),
+    "digits, links, markup": ("starts_digit", "digit_share", *PRESENCE_MARKS, "separators"),
+    "title, repetition": ("title_likeness", "is_title", "repeats", "is_standfirst"),
+}
+# Where the line stands in the document.
+DOC_FEATURES = (
+    "position",
+    "prose_before",
+    "prose_after",
+    "inside_body",
+    *(f"density_{w}" for w in DENSITY_WINDOWS),
+    "rel_words",
+    "doc_log_lines",
+    "doc_prose_share",
+)
+
+
+def feature_names() -> list[str]:
+    """Names of the dense features, in column order."""
+    own = [name for group in OWN_FEATURES.values() for name in group]
+    gaps = [
+        f"gap_{side}_{group}" for side in ("before", "after") for group in ("all", *RULE_GROUPS)
+    ]
+    near = [
+        f"{name}@{offset:+d}" for offset in NEIGHBOURS for name in ("present", *NEIGHBOUR_FEATURES)
+    ]
+    return [*own, *gaps, *DOC_FEATURES, *near]
+
+
+# The own features each neighbour contributes (a summary: shape, prose, rules).
+NEIGHBOUR_FEATURES = (
+    "log_words",
+    "ends_sentence",
+    "stop_ratio",
+    "prose",
+    "headline_like",
+    "gap_before_all",
+    "urlish",
+    "markup",
+)
+
+
+@dataclass(frozen=True)
+class Logistic:
+    """One logistic layer: weights over standardised dense features, and over token buckets."""
+
+    weights: np.ndarray
+    mean: np.ndarray
+    scale: np.ndarray
+    bias: float
+    hashed: np.ndarray  # one weight per token bucket (empty: no hashed features)
+
+    def score(self, dense: np.ndarray, buckets: np.ndarray, owners: np.ndarray) -> np.ndarray:
+        """Per row, the log-odds of body."""
+        weights = self.weights / self.scale  # standardise the weights, not a copy of the rows
+        z = dense @ weights + (self.bias - float(self.mean @ weights))
+        if self.hashed.size and buckets.size:
+            z += np.bincount(owners, weights=self.hashed[buckets], minlength=len(z))
+        return np.asarray(z)
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Logistic:
+        """A layer from its JSON form."""
+        return cls(
+            weights=np.asarray(data["weights"], dtype=np.float64),
+            mean=np.asarray(data["mean"], dtype=np.float64),
+            scale=np.asarray(data["scale"], dtype=np.float64),
+            bias=float(data["bias"]),
+            hashed=np.asarray(data.get("hashed", []), dtype=np.float64),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form, at six significant digits (more than the fit is worth)."""
+        return {
+            "bias": _round(self.bias),
+            **{
+                k: [_round(v) for v in getattr(self, k)]
+                for k in ("weights", "mean", "scale", "hashed")
+            },
+        }
+
+
+@dataclass(frozen=True)
+class LineModel:
+    """The trained classifier: the line pass, the context pass and the operating point."""
+
+    lines: Logistic
+    context: Logistic
+    offset: float = 0.0  # added to the context pass's log-odds before the 0 threshold
+    meta: dict[str, Any] | None = None
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> LineModel:
+        """A model from its JSON form; refuses another feature layout."""
+        if data.get("feature_version") != FEATURE_VERSION or data.get("features") != (
+            feature_names()
+        ):
+            raise ValueError(
+                "line model was trained on another feature layout: rebuild it with "
+                "`python -m bench.train_lines`"
+            )
+        return cls(
+            Logistic.from_json(data["lines"]),
+            Logistic.from_json(data["context"]),
+            offset=float(data.get("offset", 0.0)),
+            meta=data.get("meta"),
+        )
+
+    def to_json(self) -> dict[str, Any]:
+        """The JSON form."""
+        return {
+            "feature_version": FEATURE_VERSION,
+            "features": feature_names(),
+            "hash_bits": HASH_BITS,
+            "meta": self.meta or {},
+            "offset": _round(self.offset),
+            "lines": self.lines.to_json(),
+            "context": self.context.to_json(),
+        }
+
+
+def _round(value: float) -> float:
+    """A float at six significant digits."""
+    return float(f"{value:.6g}")
+
+
+@cache
+def shipped_model() -> LineModel:
+    """The model shipped with the package, read once per process."""
+    return LineModel.from_json(json.loads(MODEL_PATH.read_text(encoding="utf-8")))
+
+
+@dataclass
+class Features:
+    """The feature rows of one page's non-blank lines."""
+
+    rows: list[int]  # page line index of each row
+    dense: np.ndarray  # [rows, dense features], unstandardised
+    buckets: np.ndarray  # hashed token buckets, concatenated
+    owners: np.ndarray  # row of each bucket entry
+
+
+def features(page: Page) -> Features:
+    """Dense and hashed features of the lines the rule cascade left open.
+
+    Neighbours, positions and densities are counted over the open lines only: the lines the
+    rules removed show as the gap features of the lines around them.
+    """
+    rows = list(page.open())
+    if not rows:
+        empty = np.zeros(0, dtype=np.int64)
+        return Features(rows, np.zeros((0, len(feature_names()))), empty, empty)
+    lines = [page.lines[i] for i in rows]
+    title = page.hints.get("title")
+    title_words = set(_WORD.findall(title.casefold())) if isinstance(title, str) else set()
+    standfirst = set(page.hints.get("standfirst_lines") or [])
+    words = [_words(line) for line in lines]
+    keys = [" ".join(w) for w in words]  # the line folded (case, punctuation, digits)
+    counts: dict[str, int] = {}
+    for key in keys:
+        counts[key] = counts.get(key, 0) + 1
+    marks = _marks(lines)
+    own_rows: list[list[float]] = []
+    buckets: list[int] = []
+    owners: list[int] = []
+    cache: dict[str, int] = {}
+    for n, (i, line, key) in enumerate(zip(rows, lines, keys, strict=True)):
+        own_rows.append(_own(line, words[n], marks[n], title, title_words))
+        own_rows[-1] += [math.log(counts[key]), float(i in standfirst)]
+        for bucket in _buckets(words[n], cache):
+            buckets.append(bucket)
+            owners.append(n)
+    own = np.hstack([np.array(own_rows, dtype=np.float64), _gaps(page, rows)])
+    dense = np.hstack([own, _document(own), _neighbours(own)])
+    return Features(rows, dense, np.array(buckets, np.int64), np.array(owners, np.int64))
+
+
+_OWN = {name: n for n, name in enumerate(feature_names())}
+
+
+def _marks(lines: list[str]) -> list[dict[str, float]]:
+    """Per line, how many of each mark it holds (non_latin: how many characters)."""
+    joined = "\n".join(lines)
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+    out: list[dict[str, float]] = [{} for _ in lines]
+    for name, pattern in MARKS.items():
+        found = [(m.start(), m.end() - m.start()) for m in pattern.finditer(joined)]
+        if not found:
+            continue
+        at = np.searchsorted(starts, [start for start, _ in found], side="right") - 1
+        for n, (_, length) in zip(at.tolist(), found, strict=True):
+            out[n][name] = out[n].get(name, 0.0) + (length if name == "non_latin" else 1.0)
+    return out
+
+
+def _words(line: str) -> list[str]:
+    """The case-folded words of a line, digit runs read as 0."""
+    lower = line.casefold()
+    if _HAS_DIGIT(lower):
+        lower = _DIGITS_RUN.sub("0", lower)
+    return _WORD.findall(lower)
+
+
+def _own(
+    line: str, words: list[str], marks: dict[str, float], title: Any, title_words: set[str]
+) -> list[float]:
+    """The features of one line on its own (repetition and deck flags are appended after)."""
+    n = len(words)
+    per_word = max(n, 1)
+    chars = max(len(line), 1)
+    terminal = bool(_TERMINAL.search(line))
+    word_set = set(words)
+    likeness = len(word_set & title_words) / len(word_set | title_words) if title_words else 0.0
+    return [
+        math.log1p(n),
+        math.log1p(len(line)),
+        float(n <= 2),
+        float(n <= 5),
+        float(n <= 12),
+        float(n <= 30),
+        float(terminal),
+        float(line.endswith(":")),
+        float(line[-1:].isalnum()),
+        (line.count(",") + line.count(";")) / per_word,
+        float(n >= PROSE_ALWAYS_WORDS or (n >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line)))),
+        float(is_headline_like(line)),
+        sum(map(STOP_WORDS.__contains__, words)) / per_word,
+        len(_UPPER_START.findall(line)) / per_word,
+        len(_CAPS_WORD.findall(line)) / per_word,
+        float(line[:1].isupper()),
+        marks.get("non_latin", 0.0) / chars,
+        float(line[:1].isdigit()),
+        sum(map(line.count, "0123456789")) / chars,
+        *(float(name in marks) for name in PRESENCE_MARKS),
+        marks.get("separators", 0.0) / per_word,
+        likeness,
+        float(isinstance(title, str) and line == title),
+    ]
+
+
+def _buckets(words: list[str], cache: dict[str, int]) -> Iterable[int]:
+    """Hashed token buckets of a line: its words (or, for a long line, its first and last)."""
+    if not words:
+        tokens = {"<empty>"}
+    elif len(words) <= HASH_ALL_WORDS:
+        tokens = {*words, f"^{words[0]}", f"{words[-1]}$", f"#{len(words)}"}
+    else:
+        tokens = {f"^{words[0]}", f"^^{words[0]} {words[1]}", f"{words[-1]}$"}
+    mask = (1 << HASH_BITS) - 1
+    for token in tokens:
+        bucket = cache.get(token)
+        if bucket is None:
+            bucket = cache[token] = zlib.crc32(token.encode("utf-8")) & mask
+        yield bucket
+
+
+def _gaps(page: Page, rows: list[int]) -> np.ndarray:
+    """Per open line, the removed lines up to the open line before and after it, by group."""
+    groups = list(RULE_GROUPS.values())
+    width = 1 + len(groups)
+    counts = np.zeros((len(rows) + 1, width))
+    bounds = [-1, *rows, len(page.lines)]
+    for n in range(len(rows) + 1):
+        for i in range(bounds[n] + 1, bounds[n + 1]):
+            reason = page.reasons[i]
+            if reason is None:
+                continue
+            counts[n, 0] += 1
+            for g, members in enumerate(groups, start=1):
+                if reason in members:
+                    counts[n, g] += 1
+    logged = np.log1p(counts)
+    return np.hstack([logged[:-1], logged[1:]])
+
+
+def _document(own: np.ndarray) -> np.ndarray:
+    """Where each line stands in the document: position, prose around it, relative size."""
+    n = own.shape[0]
+    words = np.expm1(own[:, _OWN["log_words"]])
+    prose_words = words * own[:, _OWN["prose"]]
+    total = max(prose_words.sum(), 1.0)
+    cumulative = np.cumsum(prose_words)
+    before = (cumulative - prose_words) / total
+    after = (total - cumulative) / total
+    columns = [
+        np.arange(n) / max(n - 1, 1),
+        before,
+        after,
+        np.minimum(before, after) * 2,
+    ]
+    padded = np.concatenate([[0.0], cumulative])
+    for window in DENSITY_WINDOWS:
+        lo = np.clip(np.arange(n) - window, 0, n)
+        hi = np.clip(np.arange(n) + window + 1, 0, n)
+        density = padded[hi] - padded[lo]
+        columns.append(density / max(density.max(), 1.0))
+    columns += [
+        words / max(words.max(), 1.0),
+        np.full(n, math.log1p(n)),
+        np.full(n, own[:, _OWN["prose"]].mean()),
+    ]
+    return np.column_stack(columns)
+
+
+_NEAR = [_OWN[name] for name in NEIGHBOUR_FEATURES]
+
+
+def _neighbours(own: np.ndarray) -> np.ndarray:
+    """Each line's neighbours' summary features (zeros and present = 0 past either end)."""
+    n = own.shape[0]
+    summary = np.hstack([np.ones((n, 1)), own[:, _NEAR]])
+    blocks = []
+    for offset in NEIGHBOURS:
+        shifted = np.zeros_like(summary)
+        if offset < 0 and n > -offset:
+            shifted[-offset:] = summary[:offset]
+        elif offset > 0 and n > offset:
+            shifted[:-offset] = summary[offset:]
+        blocks.append(shifted)
+    return np.hstack(blocks)
+
+
+def line_scores(feats: Features, model: LineModel) -> np.ndarray:
+    """The first pass: per row, the line model's log-odds that the line is body."""
+    return model.lines.score(feats.dense, feats.buckets, feats.owners)
+
+
+# The context pass sees the first-pass scores of these neighbours and their means over these
+# windows (lines each side): the paragraph's surroundings, the section, the page region.
+CONTEXT_OFFSETS = (-3, -2, -1, 1, 2, 3)
+CONTEXT_WINDOWS = (2, 8, 25)
+_NO_TOKENS = np.zeros(0, dtype=np.int64)
+
+
+def context_features(z: np.ndarray) -> np.ndarray:
+    """Per row, the first-pass scores around it: neighbours, window means, body share."""
+    n = len(z)
+    columns = [z]
+    for offset in CONTEXT_OFFSETS:
+        shifted, present = np.zeros(n), np.zeros(n)
+        if offset < 0 and n > -offset:
+            shifted[-offset:], present[-offset:] = z[:offset], 1.0
+        elif offset > 0 and n > offset:
+            shifted[:-offset], present[:-offset] = z[offset:], 1.0
+        columns += [shifted, present]
+    cumulative = np.concatenate([[0.0], np.cumsum(z)])
+    for window in CONTEXT_WINDOWS:
+        lo = np.clip(np.arange(n) - window, 0, n)
+        hi = np.clip(np.arange(n) + window + 1, 0, n)
+        columns.append((cumulative[hi] - cumulative[lo]) / np.maximum(hi - lo, 1))
+    p = 1.0 / (1.0 + np.exp(-np.clip(z, -30, 30)))
+    body = np.cumsum(p)
+    total = max(float(body[-1]), 1e-9) if n else 1.0
+    columns += [(body - p) / total, (total - body) / total]
+    if not n:
+        return np.zeros((0, 3 + 2 * len(CONTEXT_OFFSETS) + len(CONTEXT_WINDOWS)))
+    return np.column_stack(columns)
+
+
+def context_scores(z: np.ndarray, model: LineModel) -> np.ndarray:
+    """The second pass: per row, the context model's log-odds, with the operating point."""
+    return model.context.score(context_features(z), _NO_TOKENS, _NO_TOKENS) + model.offset
+
+
+def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
+    """Open line index -> True when the classifier reads the line as article body."""
+    model = model or shipped_model()
+    if sum(1 for _ in page.open()) > MAX_LINES:
+        return {}
+    feats = features(page)
+    if not feats.rows:
+        return {}
+    keep = context_scores(line_scores(feats, model), model) > 0
+    return dict(zip(feats.rows, keep.tolist(), strict=True))
+
+
+# A removed run of at least this many headline-like lines is a list of other stories.
+TEASER_RUN = 2
+# A short line that is mostly digits, prices or percentages is a price or market box.
+PRICE_DIGIT_SHARE = 0.25
+PRICE_MAX_WORDS = 12
+
+
+def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
+    """Remove the lines the rules kept and the classifier reads as furniture, each with a class.
+
+    The headline and the deck the rules found stay (they are the article's title and
+    standfirst), and when the classifier would keep nothing the rules' verdict stands.
+    """
+    verdict = classify(page, model)
+    body = [i for i, keep in verdict.items() if keep and page.reasons[i] is None]
+    if not body:
+        return
+    _repick_title(page, verdict)
+    protected = set(page.hints.get("standfirst_lines") or [])
+    title = page.hints.get("title")
+    removed = [
+        i
+        for i, keep in verdict.items()
+        if not keep and page.reasons[i] is None and i not in protected and page.lines[i] != title
+    ]
+    removed_set = set(removed)
+    for i in removed:
+        page.mark(i, furniture_class(page, i, removed_set, body[0], body[-1]))
+
+
+# How far above the first paragraph of the body a headline is looked for (non-blank lines):
+# a byline, a dateline and a deck stand between them at most.
+TITLE_LOOKBACK = 5
+
+
+def _repick_title(page: Page, verdict: dict[int, bool]) -> None:
+    """When the classifier reads the rules' headline as furniture and it stands away from the
+    body (a menu line above the story, say), take the headline-like line nearest above the
+    body's first paragraph instead."""
+    title = page.hints.get("title")
+    at = next((i for i, line in enumerate(page.lines) if line == title), None)
+    if title is None or at is None or verdict.get(at, True):
+        return
+    first = next((i for i, keep in verdict.items() if keep and is_prose(page.lines[i])), None)
+    if first is None:
+        return
+    above = [i for i in range(first - 1, -1, -1) if page.lines[i]][:TITLE_LOOKBACK]
+    if at in above:
+        return
+    found = next(
+        (i for i in above if page.reasons[i] is None and is_headline_like(page.lines[i])), None
+    )
+    if found is None:
+        return
+    page.hints["title"] = page.lines[found]
+    deck = [i for i in page.hints.get("standfirst_lines") or [] if found < i < first]
+    if deck != page.hints.get("standfirst_lines"):
+        page.hints.pop("standfirst", None)
+        page.hints.pop("standfirst_lines", None)
+
+
+def furniture_class(page: Page, i: int, removed: set[int], first: int, last: int) -> str:
+    """The class of a line the classifier removed, from its shape and where it stands."""
+    line = page.lines[i]
+    words = _WORD.findall(line)
+    if MARKS["markup"].search(line) or MARKS["handle"].search(line) or P.URL_LINE.match(line):
+        return "embed"
+    digits = sum(map(line.count, "0123456789")) / max(len(line), 1)
+    money = MARKS["currency"].search(line) or MARKS["percent"].search(line)
+    if len(words) <= PRICE_MAX_WORDS and (money or digits >= PRICE_DIGIT_SHARE):
+        return "price_box"
+    if is_headline_like(line) and _in_headline_run(page, i, removed):
+        return "teaser_list"
+    if i < first:
+        return "navigation"
+    if i > last:
+        return "footer"
+    return "boilerplate"
+
+
+def _in_headline_run(page: Page, i: int, removed: set[int]) -> bool:
+    """Whether a removed line next to line i (blank lines aside) is headline-like too."""
+    near = (j for j in (i - 2, i - 1, i + 1, i + 2) if j in removed)
+    return sum(is_headline_like(page.lines[j]) for j in near) >= TEASER_RUN - 1

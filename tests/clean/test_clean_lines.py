@@ -1,0 +1,179 @@
+"""The learned line classifier on plain text: whole-page dumps lose their furniture, keep the story.
+
+The texts here are written for these tests (a made-up council story and its page chrome).
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import pytest
+from clean_docs import doc
+
+import newsdesk.clean as clean_package
+from newsdesk.clean import CleanOptions, clean
+from newsdesk.clean import lines as L
+from newsdesk.clean.text import text_page
+from newsdesk.normalise import normalise
+
+STORY = [
+    "Councillors in Marrowby voted on Tuesday to close the Eastgate car park and turn it into a "
+    "covered market, ending a dispute that has divided traders in the town for three years.",
+    "The plan, which passed by eleven votes to four, will cost about £2.4 million and should be "
+    "finished by the spring of next year, according to the council's own estimates.",
+    "Market traders, who have sold fruit and clothes from open stalls on the square since the "
+    "1970s, said the roof would keep customers coming through the winter months.",
+    "Shop owners on Eastgate Street were less pleased. They said that losing 140 parking "
+    "spaces would drive shoppers to the retail park on the bypass instead of the town centre.",
+    "“We have been asking for a roof for a decade,” said Tamsin Oduya, who runs a cheese stall "
+    "and chairs the traders' association. “This is the first council that listened.”",
+    "The council said it would open a temporary car park on the old bus depot site while the "
+    "work goes on, and that season tickets would be honoured there at no extra cost.",
+    "A public meeting on the design will be held at the library on the first Monday of next "
+    "month, and the plans can be seen at the town hall until then.",
+]
+TITLE = "Marrowby votes to turn Eastgate car park into covered market"
+MENU = ["Home", "News", "Sport", "Business", "Opinion", "Weather", "Sign in", "Subscribe"]
+TEASERS = [
+    "More from the Marrowby Courier",
+    "Bypass roadworks to close northbound lane until June",
+    "Primary school wins national chess title for second year",
+    "Library extends opening hours after petition from parents",
+    "Rugby club appoints former captain as head coach",
+]
+FOOTER = [
+    "About us",
+    "Contact the newsroom",
+    "Privacy policy",
+    "Terms and conditions",
+    "Cookie settings",
+    "© 2024 Marrowby Courier Ltd. All rights reserved.",
+]
+PRICES = ["FTSE 100", "7,512.3", "-0.77%", "GBP/USD", "1.2641", "+0.12%"]
+EMBED = '<a href="https://social.example/hashtag/marrowby">#marrowby</a>'
+
+PAGE = [
+    *MENU,
+    *PRICES,
+    TITLE,
+    "By Jo Halloran",
+    "12 March 2024",
+    *STORY[:4],
+    EMBED,
+    *STORY[4:],
+    *TEASERS,
+    *FOOTER,
+]
+NEW_CLASSES = {"navigation", "footer", "teaser_list", "embed", "price_box", "boilerplate"}
+
+
+def cleaned_page(lines: list[str], **options: object) -> tuple[list[str], dict[str, str]]:
+    """Kept lines and removed line -> reason for a text given line by line."""
+    cleaned = clean(doc("\n".join(lines)), CleanOptions(**options))  # type: ignore[arg-type]
+    return [line for line in cleaned.lines if line], {r.text: r.reason for r in cleaned.removed}
+
+
+def test_whole_page_dump_keeps_the_story_and_drops_the_chrome() -> None:
+    kept, removed = cleaned_page(PAGE)
+    for paragraph in STORY:
+        assert paragraph in kept
+    for line in [*MENU, *PRICES, *TEASERS, *FOOTER, EMBED]:
+        assert line not in kept, line
+        assert line in removed, line
+
+
+def test_the_classifier_does_what_the_rules_alone_do_not() -> None:
+    rules_kept, _ = cleaned_page(PAGE, classify_lines=False)
+    kept, removed = cleaned_page(PAGE)
+    left_by_rules = [line for line in rules_kept if line not in STORY and line != TITLE]
+    assert left_by_rules, "the rules alone should leave some chrome (else this test is moot)"
+    classes = {removed[line] for line in left_by_rules}
+    assert classes <= NEW_CLASSES and classes
+    assert set(kept) - {TITLE} <= set(STORY)
+
+
+def test_every_removed_line_has_a_documented_reason() -> None:
+    documented = set(re.findall(r"^- ``([\w:<>]+)``", clean_package.__doc__ or "", re.MULTILINE))
+    assert documented >= NEW_CLASSES
+    _, removed = cleaned_page(PAGE)
+    for line, reason in removed.items():
+        assert reason in documented or reason.startswith("html:"), (line, reason)
+
+
+def test_removed_classes_follow_the_line_shape() -> None:
+    _, removed = cleaned_page(PAGE)
+    assert removed[EMBED] == "embed"
+    assert removed["-0.77%"] == "price_box"
+    assert removed["Subscribe"] in {"navigation", "promo", "widget_label"}
+    assert {removed[line] for line in TEASERS[1:]} <= {"teaser_list", "related_link", "footer"}
+
+
+def test_title_and_byline_survive_a_whole_page_dump() -> None:
+    document = doc("\n".join(PAGE))
+    article = normalise(document, clean(document))
+    assert article.title == TITLE
+    assert article.authors == ["Jo Halloran"]
+    assert article.body.split("\n\n") == STORY
+
+
+def test_article_text_alone_is_left_as_it_is() -> None:
+    kept, removed = cleaned_page([TITLE, *STORY])
+    assert kept == [TITLE, *STORY] and not removed
+
+
+def test_learned_boilerplate_still_applies_with_the_classifier() -> None:
+    learned = frozenset({"Read the Courier every morning in your inbox"})
+    _, removed = cleaned_page(
+        [*STORY[:3], "Read the Courier every morning in your inbox", *STORY[3:]],
+        learned_boilerplate=learned,
+    )
+    assert removed == {"Read the Courier every morning in your inbox": "learned"}
+
+
+def test_features_cover_the_open_lines_only() -> None:
+    page = text_page("\n".join(PAGE))
+    feats = L.features(page)
+    assert feats.rows == list(page.open())
+    assert feats.dense.shape == (len(feats.rows), len(L.feature_names()))
+    assert np.isfinite(feats.dense).all()
+    assert set(feats.owners.tolist()) <= set(range(len(feats.rows)))
+    assert feats.buckets.max() < 1 << L.HASH_BITS
+
+
+def test_empty_and_tiny_pages() -> None:
+    assert L.classify(text_page("")) == {}
+    assert set(L.classify(text_page("One line only."))) <= {0}
+
+
+def test_shipped_model_holds_numbers_not_text() -> None:
+    data = json.loads(L.MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["feature_version"] == L.FEATURE_VERSION
+    assert data["features"] == L.feature_names()
+    assert "bench.train_lines" in data["meta"]["command"]
+    for layer in ("lines", "context"):
+        for key in ("weights", "mean", "scale", "hashed"):
+            assert all(isinstance(v, float | int) for v in data[layer][key]), (layer, key)
+    assert len(data["lines"]["hashed"]) == 1 << L.HASH_BITS
+
+
+def test_a_model_of_another_layout_is_refused() -> None:
+    data = json.loads(L.MODEL_PATH.read_text(encoding="utf-8"))
+    data["features"] = data["features"][:-1]
+    with pytest.raises(ValueError, match=r"bench\.train_lines"):
+        L.LineModel.from_json(data)
+
+
+def test_model_round_trips_through_json() -> None:
+    model = L.shipped_model()
+    again = L.LineModel.from_json(json.loads(json.dumps(model.to_json())))
+    page = text_page("\n".join(PAGE))
+    assert L.classify(page, again) == L.classify(page, model)
+
+
+def test_texts_longer_than_the_bound_are_left_to_the_rules(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(L, "MAX_LINES", 10)
+    _, removed = cleaned_page(PAGE)
+    assert not set(removed.values()) & (NEW_CLASSES - {"embed"})  # "embed" is also a rule
+    assert L.classify(text_page("\n".join(PAGE))) == {}

@@ -4,15 +4,18 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass, replace
+from functools import cache
 from itertools import groupby
 from typing import get_args
 
 from spacy.language import Language
 from spacy.tokens import Doc
 
+from newsdesk.entities.kinds import KindModel, decide, load_kind_model, place_keys
 from newsdesk.entities.model import known_acronyms
 from newsdesk.entities.resolve import common_words, is_common_phrase, resolve
-from newsdesk.entities.spans import candidates, echoes, name_words
+from newsdesk.entities.rules import RULES, Rules
+from newsdesk.entities.spans import PLACE_LABELS, Candidate, candidates, echoes, name_words
 from newsdesk.errors import RejectError
 from newsdesk.records import Article, Field, Mention
 
@@ -28,27 +31,53 @@ class EntityOptions:
     processes: int = 1  # nlp.pipe n_process; >1 forks workers, worth it for large batches
 
 
+@cache
+def shipped_kind_model() -> KindModel:
+    """The kind model shipped with newsdesk (kinds.json), read once per process."""
+    return load_kind_model()
+
+
+def kind_inputs(
+    docs: Mapping[Field, Doc], rules: Rules = RULES
+) -> tuple[list[Candidate], dict[Field, str], frozenset[str]]:
+    """An article's candidates (in field order), field texts and place names."""
+    texts = {name: doc.text for name, doc in docs.items()}
+    found = [c for name in FIELDS if name in docs for c in candidates(docs[name], name, rules)]
+    places = place_keys(
+        e.text for doc in docs.values() for e in doc.ents if e.label_ in PLACE_LABELS
+    )
+    return found, texts, places
+
+
 def mentions_from_docs(
-    docs: Mapping[Field, Doc], acronyms: Mapping[str, str] | None = None
+    docs: Mapping[Field, Doc],
+    acronyms: Mapping[str, str] | None = None,
+    rules: Rules = RULES,
+    kind_model: KindModel | None = None,
 ) -> list[Mention]:
     """One article's mentions from its per-field Docs (pure: no model needed).
 
-    `acronyms` (organisation key -> acronym) fills in acronyms the article does not define.
+    `acronyms` (organisation key -> acronym) fills in acronyms the article does not define;
+    `kind_model` replaces the shipped kind model (the bench passes held-out ones).
     """
-    texts = {name: doc.text for name, doc in docs.items()}
-    common = common_words(texts)
+    found, texts, places = kind_inputs(docs, rules)
+    if rules.kinds:
+        found = decide(found, texts, places, kind_model or shipped_kind_model(), rules)
+    common = common_words(texts) if rules.common_phrases else set()
     tagged = {
-        name: [c for c in candidates(docs[name], name) if not is_common_phrase(c, common)]
+        name: [c for c in found if c.field == name and not is_common_phrase(c, common)]
         for name in FIELDS
         if name in docs
     }
     words = name_words(c.surface for cs in tagged.values() for c in cs if c.kind == "person")
+    if not rules.echoes:
+        words = set()
     found = [
         c
         for name, cs in tagged.items()
         for c in sorted(cs + echoes(docs[name], name, cs, words), key=lambda c: c.start)
     ]
-    mentions = resolve(found, texts)
+    mentions = resolve(found, texts, rules)
     return [_with_acronym(m, acronyms or {}) for m in mentions]
 
 

@@ -1,10 +1,9 @@
-"""Folded keys and name comparison: the rules that decide when two names are one entity."""
+"""Folded keys: the rules that decide when two names are one entity."""
 
 from __future__ import annotations
 
 import re
 import unicodedata
-from difflib import SequenceMatcher
 
 # Apostrophes vanish ("Workers' Party" == "Workers Party", "O'Brien" == "OBrien"): they
 # join parts of one word, so removing them is safer than splitting.
@@ -24,12 +23,6 @@ _DEMONYM = re.compile(r"(?<=[a-z]{3})(ea|ia)n$")
 # Words skipped when taking the initials of a long name ("Ministry of Foreign Affairs" ->
 # "MFA"), as acronyms do in English.
 INITIALS_SKIP = frozenset({"of", "the", "and", "for", "in", "on", "to", "a", "an", "&", "de"})
-# Two words are "similar" for organisation merging when one is a prefix of the other
-# ("Korea"/"Korean") or their similarity ratio reaches this (chosen so a one-letter typo in a
-# word of five or more letters still matches: 2*4/9 = 0.89 > 0.8, "Agency"/"Agenda" = 0.67).
-WORD_SIMILARITY = 0.8
-# Fuzzy merging needs this many content words: with fewer, a near-miss is a different name.
-MIN_SIMILAR_WORDS = 2
 
 
 def strip_diacritics(text: str) -> str:
@@ -67,26 +60,3 @@ def initials(text: str) -> str:
     return "".join(
         w[0] for w in words if w.casefold() not in INITIALS_SKIP and w[0].isalnum()
     ).upper()
-
-
-def words_similar(left: str, right: str) -> bool:
-    """Two folded words match: equal, one a prefix of the other, or nearly equal."""
-    if left == right:
-        return True
-    shorter, longer = sorted((left, right), key=len)
-    if len(shorter) >= 3 and longer.startswith(shorter):
-        return True
-    return SequenceMatcher(None, left, right).ratio() >= WORD_SIMILARITY
-
-
-def names_similar(left: str, right: str) -> bool:
-    """Two organisation names are variants: same initials and word-by-word similar.
-
-    Needs at least two content words: one-word names must fold to the same key instead
-    ("Wilkins" is not "Wikinews").
-    """
-    left_words = [w for w in fold_words(left) if w not in INITIALS_SKIP]
-    right_words = [w for w in fold_words(right) if w not in INITIALS_SKIP]
-    if len(left_words) != len(right_words) or len(left_words) < MIN_SIMILAR_WORDS:
-        return False
-    return all(words_similar(a, b) for a, b in zip(left_words, right_words, strict=True))

@@ -7,12 +7,13 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from spacy.tokens import Doc, Span, Token
 
 from newsdesk.entities.keys import fold_words
+from newsdesk.entities.rules import RULES, Rules
 from newsdesk.records import EntityKind, Field
 
 # Word lists shipped as data (one word a line, "#" comments), so users can extend them.
@@ -39,6 +40,13 @@ def read_words(name: str) -> frozenset[str]:
 # spaCy labels kept, and the kind each becomes. NORP and GPE are left out: nationalities and
 # places are not organisations, and their rare organisational uses are ambiguous.
 LABEL_KINDS: dict[str, EntityKind] = {"PERSON": "person", "ORG": "organisation"}
+# Labels whose spans the kinds step may also take for a person or an organisation (the small
+# model calls a museum a facility, a newspaper a work of art, a company a product); their
+# provisional kind is organisation. Places (GPE, LOC) and nationalities (NORP) stay out: a name
+# that is a place is neither, and is evidence against a span of the same name (kinds.py).
+OTHER_LABELS = frozenset({"FAC", "PRODUCT", "WORK_OF_ART", "EVENT", "LAW"})
+# Labels of places: their names, folded, tell the kinds step which names are places here.
+PLACE_LABELS = frozenset({"GPE", "LOC"})
 
 # Titles, honorifics and roles that precede a person's name in news copy. Hyphenated titles
 # ("Vice-Premier") are split on hyphens and match when every part is listed here.
@@ -81,6 +89,8 @@ class Candidate:
     surface: str
     sentence: str
     canonical: str = ""  # a canonical name given by an EntityRuler pattern id
+    label: str = ""  # the model's label ("" for a name word found again, see echoes)
+    raw: tuple[int, int] = (0, 0)  # the model's span before trimming (start, end)
 
     @property
     def words(self) -> list[str]:
@@ -209,21 +219,44 @@ def trim(text: str, start: int, end: int, kind: EntityKind) -> tuple[int, int] |
     return (new_start, new_end) if new_end > new_start else None
 
 
-def is_junk(surface: str, kind: EntityKind) -> bool:
-    """True for spans that are not names: roles, labels, dates, pronouns, lower-case text."""
+def is_junk(surface: str, kind: EntityKind, vocabulary: bool = True) -> bool:
+    """True for spans that are not names: lower-case text, a person with digits or too many
+    words; with `vocabulary`, also roles alone, page labels, dates, pronouns and
+    nationalities (words/junk.txt, titles.txt, demonyms.txt)."""
     words = surface.split()
     folded = [bare(w) for w in words]
     if not _HAS_LETTER.search(surface) or not any(is_capitalised(w) for w in words):
         return True
+    if vocabulary and is_junk_word(words, folded):
+        return True
+    if kind == "person" and (any(ch.isdigit() for ch in surface) or not _person_shaped(words)):
+        return True
+    return len(surface) < 2
+
+
+def is_country(surface: str) -> bool:
+    """ "DPRK", "the United States": a country (a place), never an organisation."""
+    return " ".join(fold_words(surface)) in COUNTRIES
+
+
+def is_junk_word(words: list[str], folded: list[str]) -> bool:
+    """A role, label, date word, pronoun or nationality alone, or only titles or nationalities."""
     if len(words) == 1 and (is_title(words[0]) or folded[0] in JUNK_NAMES | DEMONYMS):
         return True
-    if all(is_title(w) for w in words) or all(f in DEMONYMS for f in folded):
-        return True  # "Prime Minister", "North Korean"; but "Foreign Ministry" is a name
-    if kind == "person" and any(ch.isdigit() for ch in surface):
-        return True
-    if kind == "organisation" and " ".join(fold_words(surface)) in COUNTRIES:
-        return True  # "DPRK", "the United States": a country, not an organisation
-    return len(surface) < 2
+    # "Prime Minister", "North Korean"; but "Foreign Ministry" is a name
+    return all(is_title(w) for w in words) or all(f in DEMONYMS for f in folded)
+
+
+# The most words a person's name runs to, particles and suffixes aside ("Martin Luther King
+# Jr.", "Gabriel García Márquez"); a longer "person" is a phrase or two names run together.
+MAX_PERSON_WORDS = 4
+
+
+def _person_shaped(words: list[str]) -> bool:
+    """No lower-case word but particles inside, and not too many words."""
+    inner = [bare(w) for w in words if not is_capitalised(w)]
+    named = [w for w in words if bare(w) not in NAME_PARTICLES and bare(w) not in SUFFIXES]
+    return all(w in NAME_PARTICLES for w in inner) and len(named) <= MAX_PERSON_WORDS
 
 
 def names_an_event(text: str, start: int) -> bool:
@@ -250,24 +283,45 @@ def sentence_of(span: Span, text: str, has_sentences: bool) -> str:
     return text[start:end].strip()
 
 
-def candidates(doc: Doc, field: Field) -> list[Candidate]:
+def candidates(doc: Doc, field: Field, rules: Rules = RULES) -> list[Candidate]:
     """The trimmed, filtered person and organisation spans of one field's Doc."""
     text = doc.text  # built from the tokens on every access: read it once
     has_sentences = doc.has_annotation("SENT_START")
     found = []
     for ent in doc.ents:
         kind = LABEL_KINDS.get(ent.label_)
+        if kind is None and rules.kinds and ent.label_ in OTHER_LABELS:
+            kind = "organisation"
         if kind is None:
             continue
-        offsets = trim(text, ent.start_char, ent.end_char, kind)
-        if offsets is None:
-            continue
-        surface = text[offsets[0] : offsets[1]]
-        if is_junk(surface, kind) or (kind == "person" and names_an_event(text, offsets[0])):
-            continue
         sentence = sentence_of(ent, text, has_sentences)
-        found.append(Candidate(kind, field, *offsets, surface, sentence, canonical=ent.ent_id_))
+        raw = Candidate(
+            kind, field, ent.start_char, ent.end_char, ent.text, sentence, ent.ent_id_, ent.label_
+        )
+        candidate = retrimmed(raw, text, kind, rules)
+        if candidate is not None:
+            found.append(candidate)
     return found
+
+
+def retrimmed(
+    candidate: Candidate, text: str, kind: EntityKind, rules: Rules = RULES
+) -> Candidate | None:
+    """The candidate as `kind`, trimmed from its raw span; None when no name is left."""
+    start, end = candidate.raw if candidate.raw != (0, 0) else (candidate.start, candidate.end)
+    offsets = trim(text, start, end, kind) if rules.trim else (start, end)
+    if offsets is None:
+        return None
+    surface = text[offsets[0] : offsets[1]]
+    if rules.junk and is_junk(surface, kind, vocabulary=not rules.kinds):
+        return None
+    if rules.countries and kind == "organisation" and is_country(surface):
+        return None
+    if rules.events and kind == "person" and names_an_event(text, offsets[0]):
+        return None
+    return replace(
+        candidate, kind=kind, start=offsets[0], end=offsets[1], surface=surface, raw=(start, end)
+    )
 
 
 def name_words(names: Iterable[str]) -> set[str]:
@@ -314,7 +368,7 @@ def echoes(doc: Doc, field: Field, found: list[Candidate], words: set[str]) -> l
         if any(s < end and start < e for s, e in taken):
             continue
         sentence = sentence_of(doc[token.i : token.i + 1], text, has_sentences)
-        out.append(Candidate("person", field, start, end, token.text, sentence))
+        out.append(Candidate("person", field, start, end, token.text, sentence, raw=(start, end)))
     return out
 
 

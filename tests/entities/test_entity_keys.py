@@ -6,7 +6,7 @@ import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
-from newsdesk.entities.keys import fold_key, initials, names_similar
+from newsdesk.entities.keys import fold_key, initials
 
 
 @pytest.mark.parametrize(
@@ -50,18 +50,8 @@ def test_initials_skip_function_words() -> None:
     assert initials("Agence France-Presse") == "AFP"
 
 
-def test_names_similar_compares_word_by_word() -> None:
-    assert names_similar("Korea Central News Agency", "Korean Central News Agency")
-    assert not names_similar("Korean Central News Agency", "Korean Central Bank Agency")
-    assert not names_similar("Central News Agency", "Korean Central News Agency")
-
-
 @given(st.text(max_size=40))
 def test_fold_key_is_total_and_stable(text: str) -> None:
     key = fold_key(text)
     assert fold_key(key) == key
     assert key == key.strip()
-
-
-def test_one_word_names_are_never_fuzzy_matched() -> None:
-    assert not names_similar("Wilkins", "Wikinews")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from entity_docs import MakeDoc, build_doc
+from entity_docs import LABEL_MODEL, MakeDoc, build_doc
 from hypothesis import given, settings
 from hypothesis import strategies as st
 from spacy.tokens import Span
@@ -55,7 +55,8 @@ def test_short_name_without_full_name_stays_itself(make_doc: MakeDoc) -> None:
     doc = make_doc(
         "Zhao Leji met Choe in the capital.", [("Zhao Leji", "PERSON"), ("Choe", "PERSON")]
     )
-    assert _names(mentions_from_docs({"body": doc}))[1] == ("Choe", "Choe")
+    mentions = mentions_from_docs({"body": doc}, kind_model=LABEL_MODEL)
+    assert _names(mentions)[1] == ("Choe", "Choe")
 
 
 def test_short_name_is_left_alone_when_ambiguous(make_doc: MakeDoc) -> None:
@@ -187,7 +188,7 @@ def test_more_frequent_full_name_wins_a_shared_sentence(make_doc: MakeDoc) -> No
         ("Warhol Polaroid", "PERSON"),
         ("Warhol", "PERSON", 4),
     ]
-    mention = mentions_from_docs({"body": make_doc(text, ents)})[-1]
+    mention = mentions_from_docs({"body": make_doc(text, ents)}, kind_model=LABEL_MODEL)[-1]
     assert (mention.surface, mention.name) == ("Warhol", "Andy Warhol")
 
 
@@ -229,11 +230,42 @@ def test_untagged_lone_name_words_are_found_and_resolved(make_doc: MakeDoc) -> N
     ]
 
 
-def test_word_tagged_mostly_as_organisation_is_not_a_name_part(make_doc: MakeDoc) -> None:
+def test_surname_joins_the_full_name_whatever_kind_the_model_gave_either(
+    make_doc: MakeDoc,
+) -> None:
+    text = (
+        "Head librarian Tomasz Wrobel said the library would open late. "
+        "Later Wrobel said evening events had drawn students."
+    )
+    ents = [("Tomasz Wrobel", "ORG"), ("Wrobel", "PERSON", 1)]
+    mentions = mentions_from_docs({"body": make_doc(text, ents)})
+    assert [(m.kind, m.surface, m.name) for m in mentions] == [
+        ("person", "Tomasz Wrobel", "Tomasz Wrobel"),
+        ("person", "Wrobel", "Tomasz Wrobel"),
+    ]
+
+
+def test_a_short_name_and_its_full_name_share_one_kind(make_doc: MakeDoc) -> None:
     text = "The Warhol Polaroid show. Polaroid made film. Polaroid sold cameras."
     ents = [("Warhol Polaroid", "PERSON"), ("Polaroid", "ORG", 1), ("Polaroid", "ORG", 2)]
     mentions = mentions_from_docs({"body": make_doc(text, ents)})
-    assert [m.kind for m in mentions] == ["person", "organisation", "organisation"]
+    assert len({m.kind for m in mentions}) <= 1
+
+
+def test_a_handle_is_neither_and_does_not_sway_a_person(make_doc: MakeDoc) -> None:
+    text = 'US President Barack Obama tweeted using his @POTUS account: "Thank you."'
+    ents = [("US", "GPE"), ("Barack Obama", "PERSON"), ("@POTUS", "ORG")]
+    mentions = mentions_from_docs({"body": make_doc(text, ents)})
+    assert [(m.kind, m.name) for m in mentions] == [("person", "Barack Obama")]
+
+
+def test_an_acronym_joins_the_long_form_it_abbreviates(make_doc: MakeDoc) -> None:
+    text = "The Water Services Regulation Authority ruled. Later WSRA said more."
+    ents = [("Water Services Regulation Authority", "ORG"), ("WSRA", "PERSON")]
+    mentions = mentions_from_docs({"body": make_doc(text, ents)})
+    assert {(m.kind, m.name) for m in mentions} == {
+        ("organisation", "Water Services Regulation Authority")
+    }
 
 
 def test_capitalised_common_phrase_is_no_person(make_doc: MakeDoc) -> None:

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from entity_docs import MakeDoc
 
-from newsdesk.entities.spans import candidates, is_junk, trim
+from newsdesk.entities.spans import candidates, is_country, is_junk, trim
 
 
 def _trimmed(text: str, kind: str = "person") -> str | None:
@@ -64,13 +64,18 @@ def test_organisation_spans_are_trimmed(span: str, name: str) -> None:
         ("the ministry", "organisation"),
         ("Premier", "person"),
         ("Agent 47", "person"),
-        ("DPRK", "organisation"),
-        ("Democratic People’s Republic of Korea", "organisation"),
-        ("Côte d'Ivoire", "organisation"),
     ],
 )
 def test_junk_is_filtered(surface: str, kind: str) -> None:
     assert is_junk(surface, kind)  # type: ignore[arg-type]
+
+
+@pytest.mark.parametrize(
+    "surface", ["DPRK", "Democratic People’s Republic of Korea", "Côte d'Ivoire"]
+)
+def test_a_country_is_a_place(surface: str) -> None:
+    assert is_country(surface)
+    assert not is_country("Bank of Korea")
 
 
 def test_candidates_keep_offsets_and_sentence(make_doc: MakeDoc) -> None:

@@ -170,7 +170,7 @@ def extract_batch(
 def _extract(
     articles: list[Article], model: str, version: str, batch_size: int, processes: int
 ) -> tuple[list[list[Mention]], dict[int, tuple[str, str]]]:
-    from flows import nlp_pool
+    from newsdesk.entities import pool as nlp_pool
 
     if processes > 1 and len(articles) >= POOL_MIN_ARTICLES:
         return nlp_pool.extract(articles, model, version, batch_size, processes)

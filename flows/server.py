@@ -16,7 +16,6 @@ imports no Prefect at import: the NER workers import it too.
 from __future__ import annotations
 
 import contextlib
-import ctypes
 import http.client
 import json
 import os
@@ -37,8 +36,7 @@ from pathlib import Path
 import psutil
 
 from newsdesk.errors import NewsdeskError
-
-_PR_SET_PDEATHSIG = 1  # from <linux/prctl.h>
+from newsdesk.processes import ask_parent_death_signal
 
 # How long a server may take to answer, and a process to exit on SIGTERM before SIGKILL. A first
 # start migrates Prefect's empty SQLite database (about 8 s on the 2-core machine): 120 s leaves
@@ -365,18 +363,6 @@ def tied_to_this_process(command: Sequence[str]) -> list[str]:
     if not sys.platform.startswith("linux"):
         return list(command)
     return [sys.executable, "-m", "flows.server", str(os.getpid()), *command]
-
-
-def ask_parent_death_signal(signum: int) -> bool:
-    """Have Linux send `signum` to this process when the thread that started it ends (with its
-    process, even by SIGKILL); False where the kernel cannot."""
-    if not sys.platform.startswith("linux"):
-        return False
-    try:
-        libc = ctypes.CDLL(None, use_errno=True)
-        return int(libc.prctl(_PR_SET_PDEATHSIG, int(signum), 0, 0, 0)) == 0
-    except (OSError, AttributeError):
-        return False
 
 
 def _exec_tied(parent: int, command: list[str]) -> None:

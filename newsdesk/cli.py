@@ -398,7 +398,7 @@ def _inspect_one(doc: RawDocument, options: CleanOptions, nlp: Any, batch: int) 
         return _rejected_record(item)
     if nlp is None:
         return inspect_record(doc, item.article, None)
-    from flows.nlp_pool import extract_guarded  # the run's entities stage, guarded as there
+    from newsdesk.entities.pool import extract_guarded  # the run's entities stage, guarded as there
 
     found, failed = extract_guarded(nlp, [item.article], batch)
     if failed:

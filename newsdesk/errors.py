@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 from typing import Any, TypeVar
 
 T = TypeVar("T")
@@ -81,3 +82,29 @@ def call_with_retries(fn: Callable[[], T], attempts: int, delays: Sequence[float
                 raise
             time.sleep(delays[min(attempt, len(delays) - 1)])
     raise AssertionError("unreachable")
+
+
+@dataclass(frozen=True)
+class Failure:
+    """Why one input could not go through a stage: what becomes its `rejects` row."""
+
+    stage: str
+    reason: str
+    detail: str
+
+
+def attempt(source_uri: str, stage: str, step: Callable[[], T]) -> T | Failure:
+    """Run one stage for one input: the one guard every stage runs under.
+
+    A RejectError fails it at the stage it names; a RecursionError is input nested too deeply;
+    anything else is a bug in the stage, recorded as an internal error (a run must go on).
+    """
+    try:
+        return step()
+    except RejectError as exc:
+        return Failure(exc.stage, exc.reason, exc.detail)
+    except RecursionError:
+        return Failure(stage, "too_deep", f"{source_uri} is nested too deeply to parse")
+    except Exception as exc:
+        detail = f"{source_uri}: {type(exc).__name__}: {exc} (please report this input)"
+        return Failure(stage, "internal_error", detail)

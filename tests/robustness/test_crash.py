@@ -113,7 +113,7 @@ def test_dead_runs_are_closed_and_live_ones_left_alone(engine: Engine) -> None:
 # original runs. Each phase of a run, of reprocess and of merge.
 KILL_POINTS = {
     "reading": ("newsdesk.sources", "read", 9, "before"),
-    "entities": ("flows.nlp_pool", "extract_guarded", 3, "before"),
+    "entities": ("newsdesk.entities.pool", "extract_guarded", 3, "before"),
     "load": ("newsdesk.load.duplicates", "write_index", 3, "after"),  # in a batch transaction
     "learned-rebuild": ("newsdesk.load", "replace_article", 2, "after"),
     "cross-article-pass": ("newsdesk.learn", "_decide_short_names", 1, "after"),

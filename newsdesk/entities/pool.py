@@ -16,13 +16,15 @@ import threading
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
+from functools import partial
 from multiprocessing import util as multiprocessing_util
 from types import FrameType
 from typing import Any
 
-from flows.server import ask_parent_death_signal
 from newsdesk import entities
-from newsdesk.errors import RejectError
+from newsdesk.entities.extract import check_length
+from newsdesk.errors import Failure, attempt
+from newsdesk.processes import ask_parent_death_signal
 from newsdesk.records import Article, Mention
 
 _pool: ProcessPoolExecutor | None = None
@@ -103,10 +105,9 @@ def extract_guarded(nlp: Any, articles: Sequence[Article], batch_size: int) -> E
     options = entities.EntityOptions(batch_size=batch_size)
     failed: dict[int, tuple[str, str]] = {}
     for i, article in enumerate(articles):
-        try:
-            entities.check_length(nlp, article)
-        except RejectError as exc:
-            failed[i] = (exc.reason, exc.detail)
+        checked = attempt(article.source_uri, "entities", partial(check_length, nlp, article))
+        if isinstance(checked, Failure):
+            failed[i] = (checked.reason, checked.detail)
     fits = [i for i in range(len(articles)) if i not in failed]
     found: list[list[Mention]] = [[] for _ in articles]
     try:
@@ -114,14 +115,19 @@ def extract_guarded(nlp: Any, articles: Sequence[Article], batch_size: int) -> E
         for i, mentions in zip(fits, extracted, strict=True):
             found[i] = mentions
     except Exception:
-        # One bad article must not fail its batch: retry one by one to find it.
+        # One bad article must not fail its batch: again one by one, each under the guard.
         for i in fits:
-            try:
-                found[i] = entities.extract(nlp, [articles[i]], options)[0]
-            except Exception as exc:
-                detail = f"{articles[i].source_uri}: {type(exc).__name__}: {exc}"
-                failed[i] = ("internal_error", f"{detail} (please report this input)")
+            step = partial(_extract_one, nlp, articles[i], options)
+            one = attempt(articles[i].source_uri, "entities", step)
+            if isinstance(one, Failure):
+                failed[i] = (one.reason, one.detail)
+            else:
+                found[i] = one
     return found, failed
+
+
+def _extract_one(nlp: Any, article: Article, options: entities.EntityOptions) -> list[Mention]:
+    return entities.extract(nlp, [article], options)[0]
 
 
 def _extract(articles: Sequence[Article], batch_size: int) -> Extracted:

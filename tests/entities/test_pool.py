@@ -22,7 +22,7 @@ DEADLINE_SECONDS = 15
 # killed. It prints the worker pids seen from each thread.
 REAL_POOL = """
 import os, sys, threading, time
-from flows import nlp_pool
+from newsdesk.entities import pool as nlp_pool
 from newsdesk.records import Article
 from newsdesk.settings import get_settings
 
@@ -47,7 +47,7 @@ if __name__ == "__main__":
 POLLING_POOL = """
 import multiprocessing, os, time
 from concurrent.futures import ProcessPoolExecutor
-from flows import nlp_pool
+from newsdesk.entities import pool as nlp_pool
 
 def init():
     nlp_pool._ask_kernel = lambda parent: False
@@ -125,7 +125,7 @@ def test_the_portable_watch_ends_orphaned_workers_too(tmp_path: Path) -> None:
 # returns; the child must then exit on its own.
 POOL_IN_CHILD = """
 import multiprocessing, sys
-from flows import nlp_pool
+from newsdesk.entities import pool as nlp_pool
 from newsdesk.records import Article
 from newsdesk.settings import get_settings
 

@@ -13,15 +13,16 @@ news-metadata, then scores in one run, per shape:
 - ``trafilatura``: trafilatura 2.3.1's extract() with its defaults on the same HTML;
 - ``newsdesk rules``: clean() with the line classifier off (the rule cascade alone);
 - ``newsdesk``: clean() + normalise() of the text as a text/plain RawDocument, title +
-  standfirst + body scored; the line classifier in each fold was trained by bench.train_lines
-  without the sites of the pages it is scored on (cross-validation by site, 5 folds);
+  standfirst + body scored; the line classifier in each fold (both passes and the body span's
+  rule) was trained by bench.train_lines without the sites of the pages it is scored on
+  (cross-validation by site, 5 folds);
 - ``newsdesk in-sample``: the same with the shipped model, trained on every page (in-sample:
   only with --in-sample, and not a held-out number);
 - ``oracle``: exactly the lines labelled as true body.
 
 Metric: the AEB one (word 4-grams; bench/scoring.py), precision and recall averaged over
 pages, F1 from the averages. ms/page is wall time per page of each system on the same text;
-"classifier" is the line classifier's own share of newsdesk's time (features and both passes).
+"classifier" is the line classifier's own share of newsdesk's time (features, both passes, span).
 """
 
 from __future__ import annotations

@@ -7,13 +7,16 @@ Builds the region and page text of every page of ../shared/corpus/article-extrac
 and ../shared/corpus/news-metadata (bench/text_shapes.py), runs the rule cascade over each as
 clean() does, labels every open line from the true body, and fits the two passes (numpy, full
 batch Adam with L2): the line model, then the context model on the line model's scores of
-pages it was not fitted on (inner folds by site). The file it writes holds weights of named
-features and of hashed token buckets, the training data's provenance and this command; no
-text of the corpus. bench.text_extraction calls `fit` per fold to cross-validate by site.
+pages it was not fitted on (inner folds by site); then picks the body span's rule (or none)
+from a small grid by the word-level score of the training pages. The file it writes holds
+weights of named features and of hashed token buckets, the span's three numbers, the training
+data's provenance and this command; no text of the corpus. bench.text_extraction calls `fit`
+per fold to cross-validate by site.
 
 `--ablation` prints, cross-validated by site, the line-level score (AEB metric over the kept
 lines, per shape and corpus) of the model without each feature group and without or with
-another sequence step (none, the context pass, a four-state HMM over the first pass).
+another sequence step (none, the context pass without the body span, a four-state HMM over the
+first pass).
 """
 
 from __future__ import annotations
@@ -43,11 +46,14 @@ from newsdesk.clean.lines import (
     Features,
     LineModel,
     Logistic,
+    Span,
     context_features,
     context_scores,
+    decide,
     feature_names,
     features,
     line_scores,
+    row_words,
 )
 from newsdesk.clean.text import text_page
 
@@ -73,6 +79,12 @@ WORD_WEIGHT_POWER = 0.5
 # (still scored). 0.5 left out 9 pages and raised held-out F1 on both shapes (region 0.938 ->
 # 0.940, page 0.892 -> 0.894); 0.3 left out 13 and did worse on page.
 TRUNCATED_SHARE = 0.5
+# The body span's rules fit() chooses from (bias x floor x power, and none), by the mean over
+# both shapes of the word-level F1 of the training pages. Wider grids (bias to 2, floor to -8)
+# measured no better under cross-validation.
+SPAN_BIASES = (0.0, 0.5, 1.0)
+SPAN_FLOORS = (-1.0, -2.0, -4.0)
+SPAN_POWERS = (0.5, 1.0)
 _NO_TOKENS = np.zeros(0, dtype=np.int64)
 _PROSE = feature_names().index("prose")
 
@@ -125,7 +137,32 @@ def fit(train: list[Example], inner_folds: int = FOLDS - 1) -> LineModel:
         hashed=False,
         steps=CONTEXT_STEPS,
     )
-    return LineModel(lines, context)
+    scored = [
+        (e, context_scores(z, LineModel(lines, context)))
+        for e, z in zip(train, held_out, strict=True)
+    ]
+    return LineModel(lines, context, span=fit_span(scored))
+
+
+def fit_span(scored: list[tuple[Example, np.ndarray]]) -> Span | None:
+    """The body span's rule (or none) under which the training pages score best."""
+    candidates: list[Span | None] = [None]
+    candidates += [Span(*grid) for grid in itertools.product(SPAN_BIASES, SPAN_FLOORS, SPAN_POWERS)]
+    return max(candidates, key=lambda span: word_f1(scored, span))
+
+
+def word_f1(scored: list[tuple[Example, np.ndarray]], span: Span | None) -> float:
+    """Mean over shapes of the F1 of per-page word precision and recall of the kept lines."""
+    pairs: dict[str, list[tuple[float, float]]] = {}
+    for e, c in scored:
+        words = row_words(e.feats)
+        keep = decide(c, words, span)
+        true = e.labels > 0.5
+        hit = float(words[keep & true].sum())
+        precision = hit / max(float(words[keep].sum()), 1e-9) if keep.any() else 0.0
+        recall = hit / max(float(words[true].sum()), 1e-9) if true.any() else 1.0
+        pairs.setdefault(e.shape, []).append((precision, recall))
+    return float(np.mean([average(p).f1 for p in pairs.values()]))
 
 
 def truncated_truth(e: Example) -> bool:
@@ -213,6 +250,11 @@ def provenance(pages: list[Shaped], left_out: int) -> dict[str, object]:
             "l2_dense": L2_DENSE,
             "l2_hashed": L2_HASHED,
             "word_weight_power": WORD_WEIGHT_POWER,
+            "span_grid": {
+                "bias": list(SPAN_BIASES),
+                "floor": list(SPAN_FLOORS),
+                "power": list(SPAN_POWERS),
+            },
         },
     }
 
@@ -220,8 +262,15 @@ def provenance(pages: list[Shaped], left_out: int) -> dict[str, object]:
 Decide = Callable[[Example, LineModel], np.ndarray]
 
 
+def decide_full(e: Example, model: LineModel) -> np.ndarray:
+    """Both passes and the body span, as classify() decides."""
+    return decide(
+        context_scores(line_scores(e.feats, model), model), row_words(e.feats), model.span
+    )
+
+
 def decide_context(e: Example, model: LineModel) -> np.ndarray:
-    """Both passes, as classify() decides."""
+    """Both passes, without the body span."""
     return context_scores(line_scores(e.feats, model), model) > 0
 
 
@@ -311,8 +360,8 @@ def cross_validate(
         for e in exs:
             if site_fold(e.site) != k:
                 continue
-            for name, decide in deciders.items():
-                keeps = decide(e, model)
+            for name, decider in deciders.items():
+                keeps = decider(e, model)
                 kept = "\n".join(line for line, k in zip(e.lines, keeps, strict=True) if k)
                 score = page_precision_recall(kept, pages[e.key].true_body)
                 out[name].setdefault((e.shape, e.corpus), []).append(score)
@@ -353,15 +402,16 @@ def ablation(pages: list[Shaped]) -> None:
     exs = examples(pages)
     by_key = {p.key: p for p in pages}
     sequence = {
-        "full model (both passes)": decide_context,
+        "full model (both passes, span)": decide_full,
+        "  no body span (both passes)": decide_context,
         "  no sequence step (first pass)": decide_lines,
         "  HMM instead of context pass": hmm_decider(exs),
     }
     _print_header()
     _print_rows(cross_validate(exs, by_key, sequence))
-    _print_rows(cross_validate(without_tokens(exs), by_key, {"  no hashed tokens": decide_context}))
+    _print_rows(cross_validate(without_tokens(exs), by_key, {"  no hashed tokens": decide_full}))
     for name, group in GROUPS.items():
-        _print_rows(cross_validate(without(exs, group), by_key, {f"  no {name}": decide_context}))
+        _print_rows(cross_validate(without(exs, group), by_key, {f"  no {name}": decide_full}))
 
 
 def _print_header() -> None:

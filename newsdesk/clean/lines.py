@@ -10,7 +10,11 @@ passes:
 2. a context pass (jusText-like, learned): a second logistic model over the first pass's
    scores of the line and its neighbours and their averages over wider windows, so a short
    line inside a run of paragraphs is judged by the run and a paragraph-sized teaser blurb
-   inside a menu by the menu.
+   inside a menu by the menu;
+3. the body span: the article is one stretch of the text, so only the lines of the stretch
+   whose context scores sum highest (`body_span`) may stay; what stands before or after it
+   goes, however much it reads like prose (another story's blurb, the comments, the next
+   article of the feed). Inside the span the context pass decides line by line.
 
 The model is trained by `python -m bench.train_lines` on the generated text of the reference
 corpora (see bench/text_shapes.py) and shipped as `line_model.json`: numbers only (weights of
@@ -227,13 +231,28 @@ class Logistic:
 
 
 @dataclass(frozen=True)
+class Span:
+    """How the body span is chosen (see `body_span`); fitted by bench.train_lines."""
+
+    bias: float  # added to each line's clipped log-odds: higher, a longer span
+    floor: float  # the log-odds of a line are clipped here: what one furniture line costs
+    power: float  # each line weighs by its words to this power
+
+    @classmethod
+    def from_json(cls, data: dict[str, Any]) -> Span:
+        """A span rule from its JSON form."""
+        return cls(float(data["bias"]), float(data["floor"]), float(data["power"]))
+
+
+@dataclass(frozen=True)
 class LineModel:
-    """The trained classifier: the line pass, the context pass and the operating point."""
+    """The trained classifier: the line pass, the context pass, the operating point, the span."""
 
     lines: Logistic
     context: Logistic
     offset: float = 0.0  # added to the context pass's log-odds before the 0 threshold
     meta: dict[str, Any] | None = None
+    span: Span | None = None  # None: no span, every line is judged by the context pass alone
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LineModel:
@@ -250,6 +269,7 @@ class LineModel:
             Logistic.from_json(data["context"]),
             offset=float(data.get("offset", 0.0)),
             meta=data.get("meta"),
+            span=Span.from_json(data["span"]) if data.get("span") else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -260,6 +280,7 @@ class LineModel:
             "hash_bits": HASH_BITS,
             "meta": self.meta or {},
             "offset": _round(self.offset),
+            "span": {k: _round(v) for k, v in vars(self.span).items()} if self.span else None,
             "lines": self.lines.to_json(),
             "context": self.context.to_json(),
         }
@@ -508,6 +529,35 @@ def context_scores(z: np.ndarray, model: LineModel) -> np.ndarray:
     return model.context.score(context_features(z), _NO_TOKENS, _NO_TOKENS) + model.offset
 
 
+# The context pass's log-odds are clipped at this ceiling in the span's sum, so one long,
+# sure paragraph cannot carry a span across a block of furniture on its own.
+SPAN_CEILING = 3.0
+
+
+def body_span(c: np.ndarray, words: np.ndarray, span: Span) -> tuple[int, int]:
+    """(first, last) row of the run of rows whose weighted, clipped log-odds sum highest."""
+    gain = (np.clip(c, span.floor, SPAN_CEILING) + span.bias) * np.maximum(words, 1.0) ** span.power
+    prefix = np.concatenate([[0.0], np.cumsum(gain)])
+    lowest = np.minimum.accumulate(prefix[:-1])
+    last = int(np.argmax(prefix[1:] - lowest))
+    return int(np.argmin(prefix[: last + 1])), last
+
+
+def decide(c: np.ndarray, words: np.ndarray, span: Span | None) -> np.ndarray:
+    """Per row, body or not: the context pass's verdict, inside the body span when there is one."""
+    keep = c > 0
+    if span is not None and len(c):
+        first, last = body_span(c, words, span)
+        keep[:first] = False
+        keep[last + 1 :] = False
+    return keep
+
+
+def row_words(feats: Features) -> np.ndarray:
+    """Per row, the words of the line."""
+    return np.expm1(feats.dense[:, _OWN["log_words"]])
+
+
 def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
     """Open line index -> True when the classifier reads the line as article body."""
     model = model or shipped_model()
@@ -516,7 +566,8 @@ def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
     feats = features(page)
     if not feats.rows:
         return {}
-    keep = context_scores(line_scores(feats, model), model) > 0
+    c = context_scores(line_scores(feats, model), model)
+    keep = decide(c, row_words(feats), model.span)
     return dict(zip(feats.rows, keep.tolist(), strict=True))
 
 

@@ -177,3 +177,47 @@ def test_texts_longer_than_the_bound_are_left_to_the_rules(monkeypatch: pytest.M
     _, removed = cleaned_page(PAGE)
     assert not set(removed.values()) & (NEW_CLASSES - {"embed"})  # "embed" is also a rule
     assert L.classify(text_page("\n".join(PAGE))) == {}
+
+
+def test_the_body_span_is_the_stretch_whose_scores_sum_highest() -> None:
+    c = np.array([-3.0, -3.0, 2.0, 2.0, -1.0, 2.0, 2.0, -3.0, -3.0, -3.0, 1.5, -3.0])
+    words = np.full(len(c), 20.0)
+    span = L.Span(bias=0.0, floor=-4.0, power=0.5)
+    assert L.body_span(c, words, span) == (2, 6)
+    keep = L.decide(c, words, span)
+    # Inside the span the context pass decides; the lone paragraph after the block goes.
+    assert keep.tolist() == [i in {2, 3, 5, 6} for i in range(len(c))]
+    assert L.decide(c, words, None).tolist() == (c > 0).tolist()
+
+
+def test_the_floor_sets_what_crossing_a_furniture_block_costs() -> None:
+    c = np.array([2.0, 2.0, -6.0, -6.0, 2.0, 2.0])
+    words = np.full(len(c), 20.0)
+    assert L.body_span(c, words, L.Span(bias=0.0, floor=-1.0, power=1.0)) == (0, 5)
+    first, last = L.body_span(c, words, L.Span(bias=0.0, floor=-4.0, power=1.0))
+    assert (first, last) in {(0, 1), (4, 5)}
+
+
+def test_another_storys_paragraphs_after_the_footer_go() -> None:
+    other = [
+        "Police in the neighbouring village of Hollins Cross are appealing for witnesses after a "
+        "tractor was taken from a farmyard overnight and later found abandoned in a ditch.",
+        "The farmer, who asked not to be named, said the tractor had been locked in a barn and "
+        "that whoever took it must have known where the keys were kept.",
+    ]
+    # The context pass alone keeps these two (each paragraph props up the other); the body
+    # span ends at the teaser list and footer before them.
+    kept, removed = cleaned_page([*PAGE, *other])
+    for paragraph in other:
+        assert paragraph not in kept and paragraph in removed
+    for paragraph in STORY:
+        assert paragraph in kept
+
+
+def test_a_model_file_without_a_span_still_loads() -> None:
+    data = json.loads(L.MODEL_PATH.read_text(encoding="utf-8"))
+    assert data["span"] is None or set(data["span"]) == {"bias", "floor", "power"}
+    data.pop("span", None)
+    model = L.LineModel.from_json(data)
+    assert model.span is None
+    assert L.classify(text_page("\n".join(PAGE)), model)

@@ -21,130 +21,20 @@ from lxml import html as lxml_html
 from lxml.html import HtmlElement
 
 from newsdesk.clean import metadata
+from newsdesk.clean.tables import read_table
 from newsdesk.records import Removed
 
 # Elements that never hold article prose, dropped wherever they are.
-ALWAYS_DROP = frozenset(
-    [
-        "script",
-        "style",
-        "noscript",
-        "template",
-        "svg",
-        "canvas",
-        "iframe",
-        "object",
-        "embed",
-        "button",
-        "select",
-        "option",
-        "input",
-        "textarea",
-        "label",
-        "dialog",
-        "map",
-        "audio",
-        "video",
-        "source",
-        "picture",
-        "track",
-        "link",
-        "meta",
-        "head",
-    ]
-)
+ALWAYS_DROP = read_table("always_drop")
 # Page chrome: dropped inside the chosen container too, each recorded as "html:<tag>".
-CHROME_TAGS = frozenset(["nav", "aside", "footer", "form", "figure", "figcaption", "menu"])
+CHROME_TAGS = read_table("chrome_tags")
 # class/id tokens that name furniture unambiguously. Matched as whole tokens of class/id split
 # on non-letters, so "ad" matches "ad-slot" but not "header" or "read".
-STRONG_TOKENS = frozenset(
-    [
-        "ad",
-        "ads",
-        "adv",
-        "advert",
-        "adverts",
-        "advertisement",
-        "advertising",
-        "adslot",
-        "adunit",
-        "dfp",
-        "gpt",
-        "sponsor",
-        "sponsored",
-        "promo",
-        "promotion",
-        "promos",
-        "newsletter",
-        "share",
-        "sharing",
-        "sharebar",
-        "social",
-        "socials",
-        "sociallinks",
-        "related",
-        "recommended",
-        "recommendations",
-        "recirc",
-        "outbrain",
-        "taboola",
-        "comment",
-        "comments",
-        "disqus",
-        "respond",
-        "breadcrumb",
-        "breadcrumbs",
-        "cookie",
-        "cookies",
-        "consent",
-        "gdpr",
-        "popup",
-        "modal",
-        "nav",
-        "navbar",
-        "navigation",
-        "menu",
-        "footer",
-    ]
-)
+STRONG_TOKENS = read_table("strong_tokens")
 # Every class/id token of a furniture container: the strong ones, and those ("sidebar",
 # "widget", "video", "hidden") that also appear on layout wrappers around the article, so
 # they only remove smaller elements.
-JUNK_TOKENS = STRONG_TOKENS | frozenset(
-    [
-        "subscribe",
-        "subscription",
-        "signup",
-        "more-stories",
-        "video",
-        "player",
-        "jwplayer",
-        "brightcove",
-        "sidebar",
-        "widget",
-        "widgets",
-        "tags",
-        "tag-list",
-        "taglist",
-        "overlay",
-        "masthead",
-        "toolbar",
-        "caption",
-        "credit",
-        "credits",
-        "figcaption",
-        "print-only",
-        "sr-only",
-        "visually-hidden",
-        "screen-reader-text",
-        "hidden",
-        "newsletter-signup",
-        "trending",
-        "popular",
-        "most-read",
-        "mostread",
-    ]
-)
+JUNK_TOKENS = STRONG_TOKENS | read_table("weak_tokens")
 # Substrings of class/id that name the article body ("article-body__ArticleBox-sc-1").
 BODY_MARKER = re.compile(
     r"article[-_]?body|articlebody|story[-_]?body|entry[-_]content|post[-_](?:content|body)"
@@ -169,107 +59,12 @@ SEGMENT_SCOPE_LEVELS = 4
 # A weakly-marked element holding at least this share of the page's paragraph text is kept.
 WRAPPER_SHARE = 0.5
 # Reasons for tokens, so "removed" says what kind of furniture went.
-TOKEN_REASON = {
-    "ad": "advert",
-    "ads": "advert",
-    "adv": "advert",
-    "advert": "advert",
-    "adverts": "advert",
-    "advertisement": "advert",
-    "advertising": "advert",
-    "adslot": "advert",
-    "adunit": "advert",
-    "dfp": "advert",
-    "gpt": "advert",
-    "sponsor": "advert",
-    "sponsored": "advert",
-    "outbrain": "related_link",
-    "taboola": "related_link",
-    "related": "related_link",
-    "recommended": "related_link",
-    "recommendations": "related_link",
-    "recirc": "related_link",
-    "share": "share_prompt",
-    "sharing": "share_prompt",
-    "sharebar": "share_prompt",
-    "social": "share_prompt",
-    "socials": "share_prompt",
-    "caption": "photo_caption",
-    "credit": "photo_caption",
-    "credits": "photo_caption",
-    "video": "video_headline",
-    "player": "video_headline",
-    "newsletter": "promo",
-    "subscribe": "promo",
-    "promo": "promo",
-    "promotion": "promo",
-    "comment": "widget_label",
-    "comments": "widget_label",
-}
+TOKEN_REASON = dict(line.split() for line in read_table("token_reasons"))
 _TOKEN_SPLIT = re.compile(r"[^a-z0-9]+")
 # Containers named as the article body by common CMSs and schema.org.
-BODY_TOKENS = frozenset(
-    [
-        "articlebody",
-        "article-body",
-        "article__body",
-        "article-content",
-        "articlecontent",
-        "story-body",
-        "storybody",
-        "story-content",
-        "entry-content",
-        "post-content",
-        "post-body",
-        "postbody",
-        "body-text",
-        "bodytext",
-        "article-text",
-        "content-body",
-        "rich-text",
-        "richtext",
-        "main-content",
-        "story__body",
-        "article__content",
-        "c-entry-content",
-    ]
-)
+BODY_TOKENS = read_table("body_tokens")
 # Block-level elements: each starts a new line in the linearised text.
-BLOCK_TAGS = frozenset(
-    [
-        "p",
-        "div",
-        "section",
-        "article",
-        "main",
-        "h1",
-        "h2",
-        "h3",
-        "h4",
-        "h5",
-        "h6",
-        "li",
-        "ul",
-        "ol",
-        "dl",
-        "dt",
-        "dd",
-        "blockquote",
-        "pre",
-        "table",
-        "tr",
-        "td",
-        "th",
-        "br",
-        "hr",
-        "header",
-        "footer",
-        "address",
-        "center",
-        "details",
-        "summary",
-    ]
-)
+BLOCK_TAGS = read_table("block_tags")
 # Elements whose own text is scored as a paragraph; the container kinds credit themselves.
 TEXT_BLOCK_TAGS = ("p", "pre", "blockquote", "h2", "h3", "div", "td", "section", "article", "font")
 CONTAINER_TAGS = frozenset(["div", "td", "section", "article"])

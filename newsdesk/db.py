@@ -6,17 +6,17 @@ import logging
 import threading
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-from alembic import command
-from alembic.config import Config
-from alembic.runtime.migration import MigrationContext
-from alembic.script import ScriptDirectory
 from sqlalchemy import Engine, create_engine, make_url, text
 from sqlalchemy.exc import ArgumentError
 
 import migrations
 from newsdesk.errors import ConfigError
 from newsdesk.settings import Settings, get_settings
+
+if TYPE_CHECKING:
+    from alembic.config import Config
 
 log = logging.getLogger(__name__)
 
@@ -117,6 +117,8 @@ def dispose_engines() -> None:
 
 def alembic_config(engine: Engine | None = None) -> Config:
     """Alembic configured in code: works from any working directory and from an install."""
+    from alembic.config import Config  # imported by what migrates: most commands never do
+
     cfg = Config()
     cfg.set_main_option("script_location", str(MIGRATIONS_DIR))
     if engine is not None:
@@ -129,12 +131,16 @@ def alembic_config(engine: Engine | None = None) -> Config:
 
 def head_revision() -> str | None:
     """The newest migration in the repository."""
+    from alembic.script import ScriptDirectory
+
     return ScriptDirectory.from_config(alembic_config()).get_current_head()
 
 
 def current_revision(engine: Engine) -> str | None:
     """The migration the database is at (None for an empty database)."""
     with engine.connect() as conn:
+        from alembic.runtime.migration import MigrationContext
+
         return MigrationContext.configure(conn).get_current_revision()
 
 
@@ -145,6 +151,8 @@ def migrate(engine: Engine, revision: str = "head") -> None:
         # Two runs starting at once must not both create the tables.
         conn.execute(text("SELECT pg_advisory_xact_lock(hashtext('newsdesk:migrate'))"))
         cfg.attributes["connection"] = conn
+        from alembic import command
+
         command.upgrade(cfg, revision)
 
 

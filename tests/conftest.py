@@ -85,31 +85,30 @@ def template_db(pg_server_url: str) -> Iterator[str]:
     drop_database(pg_server_url, name)
 
 
+def _fresh(server_url: str, template: str | None) -> Iterator[str]:
+    """A database for one test (cloned from `template`), dropped after it."""
+    name = create_database(server_url, template=template)
+    yield _db_url(server_url, name)
+    _forget_engines()
+    drop_database(server_url, name)
+
+
 @pytest.fixture
 def db_url(pg_server_url: str, template_db: str) -> Iterator[str]:
     """SQLAlchemy URL of a fresh, migrated database for this test alone."""
-    name = create_database(pg_server_url, template=template_db)
-    yield _db_url(pg_server_url, name)
-    _forget_engines()
-    drop_database(pg_server_url, name)
+    yield from _fresh(pg_server_url, template_db)
 
 
 @pytest.fixture
 def other_db_url(pg_server_url: str, template_db: str) -> Iterator[str]:
     """A second fresh, migrated database in the same test (for a clean reference run)."""
-    name = create_database(pg_server_url, template=template_db)
-    yield _db_url(pg_server_url, name)
-    _forget_engines()
-    drop_database(pg_server_url, name)
+    yield from _fresh(pg_server_url, template_db)
 
 
 @pytest.fixture
 def empty_db_url(pg_server_url: str) -> Iterator[str]:
     """SQLAlchemy URL of a fresh database with no schema at all."""
-    name = create_database(pg_server_url)
-    yield _db_url(pg_server_url, name)
-    _forget_engines()
-    drop_database(pg_server_url, name)
+    yield from _fresh(pg_server_url, None)
 
 
 @pytest.fixture

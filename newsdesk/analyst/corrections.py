@@ -18,6 +18,7 @@ from sqlalchemy.dialects.postgresql import insert
 import models as m
 from newsdesk.entities.keys import fold_key
 from newsdesk.errors import NewsdeskError
+from newsdesk.load.entities import entity_tables
 from newsdesk.records import EntityKind
 
 KINDS: tuple[EntityKind, ...] = ("person", "organisation")
@@ -45,17 +46,6 @@ class MergeResult:
     mentions: int
 
 
-def _tables(kind: EntityKind) -> tuple[Table, Table, str]:
-    """The entity table, its alias table and the foreign-key column naming the entity."""
-    if kind == "person":
-        return m.Person.__table__, m.PersonAlias.__table__, "person_id"  # type: ignore[return-value]
-    return (
-        m.Organisation.__table__,  # type: ignore[return-value]
-        m.OrganisationAlias.__table__,
-        "organisation_id",
-    )
-
-
 def check_kind(kind: str) -> EntityKind:
     """The kind, or an error naming the two there are."""
     if kind not in KINDS:
@@ -65,7 +55,7 @@ def check_kind(kind: str) -> EntityKind:
 
 def find_entity(conn: Connection, kind: EntityKind, ref: str, lock: bool = False) -> Entity:
     """The entity `ref` names: an id, a name (folded like the loader folds it) or an alias."""
-    table, aliases, fk = _tables(kind)
+    table, aliases, fk = entity_tables(kind)
     columns = [table.c.id, table.c.name, table.c.name_key]
     if kind == "organisation":
         columns.append(table.c.acronym)
@@ -91,7 +81,7 @@ def find_entity(conn: Connection, kind: EntityKind, ref: str, lock: bool = False
 def merge(engine: Engine, kind: str, keep: str, away: str, note: str | None = None) -> MergeResult:
     """Merge entity `away` into entity `keep` in one transaction; returns what moved."""
     kind = check_kind(kind)
-    table, aliases, fk = _tables(kind)
+    table, aliases, fk = entity_tables(kind)
     with engine.begin() as conn:
         kept = find_entity(conn, kind, keep, lock=True)
         merged = find_entity(conn, kind, away, lock=True)
@@ -133,7 +123,7 @@ def split(
 ) -> MergeResult:
     """Undo the latest standing merge of `ref` (its name or old id), or merge `merge_id`."""
     kind = check_kind(kind)
-    table, aliases, fk = _tables(kind)
+    table, aliases, fk = entity_tables(kind)
     with engine.begin() as conn:
         record = _standing_merge(conn, kind, ref, merge_id)
         merged = Entity(
@@ -196,7 +186,7 @@ def _standing_merge(
 def _later_mentions(conn: Connection, kind: EntityKind, record: Row[Any]) -> set[int]:
     """Mentions loaded after the merge through one of the moved aliases (by written form)."""
     mentions = MENTIONS.c
-    _, aliases, fk = _tables(kind)
+    _, aliases, fk = entity_tables(kind)
     holders = select(aliases.c[fk]).where(aliases.c.alias_key.in_(record.alias_keys))
     last = max(record.mention_ids, default=0)
     rows = conn.execute(

@@ -89,7 +89,7 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
     """
     if not mentions:
         return {}
-    _, alias_table, alias_fk = _entity_tables(kind)
+    _, alias_table, alias_fk = entity_tables(kind)
     best: dict[str, Mention] = {}
     for x in mentions:
         # The longest well-formed name seen becomes the display name.
@@ -113,7 +113,7 @@ def entity_ids(conn: Connection, kind: EntityKind, mentions: Sequence[Mention]) 
 
 def _rename(conn: Connection, kind: EntityKind, longer: list[Mention]) -> None:
     """A longer well-formed variant of a known name becomes its display name."""
-    table, alias_table, _ = _entity_tables(kind)
+    table, alias_table, _ = entity_tables(kind)
     params = {"keys": [x.key for x in longer], "names": [x.name for x in longer]}
     new = "unnest(CAST(:keys AS text[]), CAST(:names AS text[])) AS v(key, name)"
     conn.execute(
@@ -137,7 +137,7 @@ def _upsert_entities(conn: Connection, kind: EntityKind, best: list[Mention]) ->
 
     One statement: the upsert returns the ids the alias insert needs. `best` is sorted by key.
     """
-    table, alias_table, alias_fk = _entity_tables(kind)
+    table, alias_table, alias_fk = entity_tables(kind)
     params = {
         "keys": [x.key for x in best],
         "names": [x.name for x in best],
@@ -166,7 +166,7 @@ def _upsert_entities(conn: Connection, kind: EntityKind, best: list[Mention]) ->
     return dict(conn.execute(statement, params).tuples().all())
 
 
-def _entity_tables(kind: EntityKind) -> tuple[Table, Table, str]:
+def entity_tables(kind: EntityKind) -> tuple[Table, Table, str]:
     """The entity table, its alias table and the alias table's foreign-key column."""
     if kind == "person":
         return m.Person.__table__, m.PersonAlias.__table__, "person_id"  # type: ignore[return-value]

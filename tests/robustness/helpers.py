@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import os
 import sys
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -107,13 +108,15 @@ def article_text(i: int) -> str:
     )
 
 
-def write_corpus(folder: Path, numbers: range) -> list[Path]:
-    """Write article_text(i) for each i as NNN.txt under folder."""
+def write_corpus(
+    folder: Path, numbers: range, text_of: Callable[[int], str] | None = None
+) -> list[Path]:
+    """Write article_text(i) (or text_of(i)) for each i as NNN.txt under folder."""
     folder.mkdir(parents=True, exist_ok=True)
     paths = []
     for i in numbers:
         path = folder / f"{i:03d}.txt"
-        path.write_text(article_text(i))
+        path.write_text((text_of or article_text)(i))
         paths.append(path)
     return paths
 
@@ -206,13 +209,7 @@ def story_text(i: int) -> str:
 
 def write_stories(folder: Path, numbers: range) -> list[Path]:
     """Write story_text(i) for each i as NNN.txt under folder."""
-    folder.mkdir(parents=True, exist_ok=True)
-    paths = []
-    for i in numbers:
-        path = folder / f"{i:03d}.txt"
-        path.write_text(story_text(i))
-        paths.append(path)
-    return paths
+    return write_corpus(folder, numbers, story_text)
 
 
 def empty_tables(url: str) -> None:

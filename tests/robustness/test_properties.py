@@ -14,7 +14,7 @@ from typing import Any
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from sqlalchemy import Engine, text
+from sqlalchemy import Engine
 
 from newsdesk import entities, load
 from newsdesk.clean import clean
@@ -24,7 +24,7 @@ from newsdesk.normalise import normalise
 from newsdesk.records import Article, RawDocument, Rejected
 from newsdesk.sources import decode_document
 from tests.records import load_article
-from tests.robustness.helpers import loader_inputs, snapshot
+from tests.robustness.helpers import empty_tables, loader_inputs, snapshot
 
 ENCODINGS = ["utf-8", "utf-16", "utf-8-sig", "latin-1", "cp1252", "gbk", "shift_jis"]
 
@@ -120,20 +120,13 @@ CORPUS = st.lists(st.tuples(st.integers(0, 30), PEOPLE, ORGS), min_size=1, max_s
 def test_loading_twice_changes_nothing(
     engine: Engine, corpus: list[tuple[int, list[str], list[str]]], rnd: random.Random
 ) -> None:
-    with engine.begin() as conn:  # each example starts from empty tables
-        tables = conn.scalars(
-            text(
-                "SELECT quote_ident(tablename) FROM pg_tables "
-                "WHERE schemaname = 'public' AND tablename <> 'alembic_version'"
-            )
-        ).all()
-        conn.execute(text(f"TRUNCATE {', '.join(tables)} RESTART IDENTITY CASCADE"))
+    url = engine.url.render_as_string(hide_password=False)
+    empty_tables(url)  # each example starts from empty tables
     items = [loader_inputs(i, people, orgs) for i, people, orgs in corpus]
     rejects = [
         Rejected("mem://gone.txt", None, "read", "unreadable", "mem://gone.txt could not be read"),
         Rejected("mem://e.txt", "e" * 64, "clean", "only_boilerplate", "every line went"),
     ]
-    url = engine.url.render_as_string(hide_password=False)
 
     def load_all() -> list[int | None]:
         load.record_rejects(engine, rejects, None)

@@ -244,12 +244,12 @@ def _nothing_new(paths: Sequence[str]) -> bool:
         return False  # the first run
     started = time.perf_counter()
     from newsdesk import load, sources
-    from newsdesk.db import current_revision, engine_for, head_revision
+    from newsdesk.db import at_head, engine_for
 
     location = _locate(settings)
     engine = engine_for(location.url)
     survey = sources.survey(paths)
-    if survey.unsupported or current_revision(engine) != head_revision():
+    if survey.unsupported or not at_head(engine):
         return False
     options = sources.ReadOptions(max_input_bytes=settings.max_input_bytes)
     docs = (item for path in survey.files for item in sources.read(path, options))

@@ -14,9 +14,6 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
-from bs4.dammit import EncodingDetector
-from charset_normalizer import from_bytes
-
 from newsdesk.limits import MAX_INPUT_BYTES
 from newsdesk.records import RawDocument, Rejected
 
@@ -240,12 +237,16 @@ def _decode_raw(data: bytes, html: bool) -> tuple[str, str]:
     if html:
         # beautifulsoup4 reads <meta charset> / http-equiv declarations; a page's own word
         # beats a statistical guess.
+        from bs4.dammit import EncodingDetector  # only for bytes that are not UTF-8
+
         declared = EncodingDetector.find_declared_encoding(data[: 4 * SNIFF_BYTES], is_html=True)
         if declared:
             try:
                 return data.decode(declared, errors="replace"), declared
             except LookupError:
                 pass
+    from charset_normalizer import from_bytes
+
     best = from_bytes(data[: 4 * SNIFF_BYTES]).best()
     if best is not None and best.encoding:
         try:

@@ -118,3 +118,20 @@ def test_band_width_migration_recomputes_stored_bands(empty_db_url: str) -> None
         link = conn.scalar(text("SELECT duplicate_of FROM articles WHERE id = :i"), {"i": copy})
     assert link == min(signatures)
     engine.dispose()
+
+
+def test_at_head_agrees_with_alembic(empty_db_url: str) -> None:
+    from alembic import command
+
+    from newsdesk.db import at_head
+
+    engine = make_engine(empty_db_url)
+    assert not at_head(engine)  # nothing migrated yet
+    ensure_migrated(engine)
+    assert current_revision(engine) == head_revision() and at_head(engine)
+    with engine.begin() as conn:
+        cfg = alembic_config(engine)
+        cfg.attributes["connection"] = conn
+        command.downgrade(cfg, "-1")
+    assert current_revision(engine) != head_revision() and not at_head(engine)
+    engine.dispose()

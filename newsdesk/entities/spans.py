@@ -239,6 +239,31 @@ def is_country(surface: str) -> bool:
     return " ".join(fold_words(surface)) in COUNTRIES
 
 
+def narrow_person(text: str, start: int, end: int) -> tuple[int, int] | None:
+    """The name at the head of a person span that runs on into figures or a second name.
+
+    The model's person spans swallow what follows a name in tables and lists ("D. Smith
+    4-43", "A. Jones 442,201") and run a name into its full form ("Ann Lee Ann Mary Lee"):
+    the words before the first word with a digit, or before the name's first word comes
+    again, are the name. None when no word is left.
+    """
+    words = word_spans(text, start, end)
+    kept: list[tuple[int, int]] = []
+    for word_start, word_end in words:
+        word = text[word_start:word_end]
+        if any(ch.isdigit() for ch in word):
+            break
+        if len(kept) > 1 and bare(word) == bare(text[kept[0][0] : kept[0][1]]):
+            break
+        kept.append((word_start, word_end))
+    if not kept:
+        return None
+    if len(kept) == len(words):
+        return start, end
+    new_end = trim_end(text, kept[0][0], kept[-1][1])
+    return (kept[0][0], new_end) if new_end > kept[0][0] else None
+
+
 def is_junk_word(words: list[str], folded: list[str]) -> bool:
     """A role, label, date word, pronoun or nationality alone, or only titles or nationalities."""
     if len(words) == 1 and (is_title(words[0]) or folded[0] in JUNK_NAMES | DEMONYMS):
@@ -312,6 +337,10 @@ def retrimmed(
     offsets = trim(text, start, end, kind) if rules.trim else (start, end)
     if offsets is None:
         return None
+    if rules.junk and kind == "person":
+        offsets = narrow_person(text, *offsets)
+        if offsets is None:
+            return None
     surface = text[offsets[0] : offsets[1]]
     if rules.junk and is_junk(surface, kind, vocabulary=not rules.kinds):
         return None

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 from entity_docs import MakeDoc
 
-from newsdesk.entities.spans import candidates, is_country, is_junk, trim
+from newsdesk.entities.spans import candidates, is_country, is_junk, narrow_person, trim
 
 
 def _trimmed(text: str, kind: str = "person") -> str | None:
@@ -145,3 +145,24 @@ def test_a_named_event_is_not_a_person(make_doc: MakeDoc) -> None:
     assert [c.surface for c in candidates(doc, "body")] == ["Ada Lang"]
     doc = make_doc("An operation dubbed Iron Wall began.", [("Iron Wall", "PERSON")])
     assert candidates(doc, "body") == []
+
+
+@pytest.mark.parametrize(
+    ("span", "name"),
+    [
+        # a scorecard row: the name, then figures
+        ("K. Osei 4-43", "K. Osei"),
+        ("Marta Lindqvist 442,201", "Marta Lindqvist"),
+        # a name run into its full form
+        ("Ada Brenner Ada Louisa Brenner", "Ada Brenner"),
+        # names that are whole stay whole
+        ("Ada Louisa Brenner", "Ada Louisa Brenner"),
+        ("Jean-Paul Okafor", "Jean-Paul Okafor"),
+        ("Ana Ana", "Ana Ana"),
+        # nothing before the figures: no name
+        ("4-43", None),
+    ],
+)
+def test_a_person_span_running_on_is_narrowed_to_its_name(span: str, name: str | None) -> None:
+    offsets = narrow_person(span, 0, len(span))
+    assert (None if offsets is None else span[offsets[0] : offsets[1]]) == name

@@ -22,7 +22,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from newsdesk import load, pipeline, sources
+from newsdesk import load, pipeline, sources, warc
 from newsdesk.analyst.stored import stored_articles
 from newsdesk.clean import CleanOptions
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
@@ -144,6 +144,16 @@ def read_batch(paths: list[str], max_input_bytes: int) -> tuple[list[RawDocument
         for item in sources.read(Path(path), options):
             (rejects if isinstance(item, Rejected) else docs).append(item)  # type: ignore[arg-type]
     return docs, rejects
+
+
+@task(cache_policy=NONE)
+def read_warc_slice(
+    path: str, offset: int, limit: int, max_input_bytes: int, filters: warc.RecordFilter
+) -> sources.WarcSlice:
+    """Read up to `limit` pages of a WARC file from the record at byte `offset` (streamed:
+    one record in memory at a time, the slice's documents kept)."""
+    options = sources.ReadOptions(max_input_bytes=max_input_bytes)
+    return sources.read_warc(Path(path), offset, limit, options, filters)
 
 
 @task(cache_policy=NONE)
@@ -374,9 +384,21 @@ def etl(
     paths: list[str],
     batch_size: int | None = None,
     database_url: str | None = None,
+    domains: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> dict[str, Any]:
-    """Load the articles under `paths` into Postgres; returns the run summary."""
-    return run_pipeline(paths, _settings(batch_size, database_url))
+    """Load the articles under `paths` into Postgres; returns the run summary.
+
+    `domains`, `since`, `until` filter the response records of WARC files by host (each
+    domain and its subdomains) and by WARC-Date (`warc.record_filter`), before their HTML is
+    parsed.
+    """
+    try:
+        filters = warc.record_filter(domains or (), since, until)
+    except ValueError as exc:
+        raise NewsdeskError(str(exc)) from None
+    return run_pipeline(paths, _settings(batch_size, database_url), filters=filters)
 
 
 @flow(name="newsdesk-inbox", task_runner=_threads())
@@ -423,6 +445,18 @@ def _settings(batch_size: int | None, database_url: str | None) -> Settings:
 
 
 @dataclass
+class Read:
+    """One batch as read: the files it finishes, its documents and rejects, and (a slice of a
+    WARC file) the records skipped by kind and filtered out."""
+
+    files: list[str]
+    docs: list[RawDocument]
+    rejects: list[Rejected]
+    skipped: dict[str, int] = field(default_factory=dict)
+    filtered: int = 0
+
+
+@dataclass
 class Prepared:
     """A batch read, cleaned and normalised, waiting for its entities."""
 
@@ -441,6 +475,7 @@ def run_pipeline(
     settings: Settings,
     archive: tuple[Path, Path] | None = None,
     location: Location | None = None,
+    filters: warc.RecordFilter | None = None,
 ) -> dict[str, Any]:
     """Every batch through every stage; entity extraction of one batch overlaps the next's
     reading and cleaning. Before the batches, the run settles what a killed run left; after
@@ -465,7 +500,10 @@ def run_pipeline(
         )
         _record_unsupported(url, run_id, survey.unsupported, counts)
         with _entity_runner(settings) as runner:
-            _load_batches(url, files, run_id, settings, options, counts, timer, runner, archive)
+            reads = _reads(files, settings, filters or warc.RecordFilter())
+            _load_batches(
+                url, reads, len(files), run_id, settings, options, counts, timer, runner, archive
+            )
         _settle(url, run_id, settings, counts, timer)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -479,9 +517,29 @@ def run_pipeline(
     return summary
 
 
+def _reads(files: list[str], settings: Settings, filters: warc.RecordFilter) -> Iterator[Read]:
+    """The run's batches as read: the plain files `batch_size` at a time, then each WARC file
+    in slices of `batch_size` pages (so a batch never holds more than that many documents,
+    whatever the size of the file)."""
+    plain = [f for f in files if not warc.is_warc(f)]
+    for batch in chunks(plain, settings.batch_size):
+        docs, rejects = read_batch(batch, settings.max_input_bytes)
+        yield Read(batch, docs, rejects)
+    for path in (f for f in files if warc.is_warc(f)):
+        offset: int | None = 0
+        while offset is not None:
+            part = read_warc_slice(
+                path, offset, settings.batch_size, settings.max_input_bytes, filters
+            )
+            offset = part.next_offset
+            done = [path] if offset is None else []
+            yield Read(done, part.docs, part.rejects, part.skipped, part.filtered)
+
+
 def _load_batches(
     url: str,
-    files: list[str],
+    reads: Iterator[Read],
+    total_files: int,
     run_id: int,
     settings: Settings,
     options: CleanOptions,
@@ -497,8 +555,15 @@ def _load_batches(
     """
     finished = 0
     pending: Prepared | None = None
-    for number, batch in enumerate(chunks(files, settings.batch_size)):
-        prepared = _prepare(url, batch, settings, options, timer)
+    number = 0
+    while True:
+        t = time.perf_counter()
+        read = next(reads, None)
+        timer.add("read", t)
+        if read is None:
+            break
+        counts.add(load.LoadCounts(skipped_by_kind=read.skipped, filtered=read.filtered))
+        prepared = _prepare(url, read, options, timer)
         if pending is not None:
             finished += _finish(url, pending, run_id, counts, timer, archive)
             if _relearns_after(number) and counts.loaded:
@@ -510,10 +575,11 @@ def _load_batches(
                 timer.add("learned lines", t)
         prepared.entities = _submit_entities(prepared, settings, runner)
         pending = prepared
-        _report(finished, len(files))
+        number += 1
+        _report(finished, total_files)
     if pending is not None:
         finished += _finish(url, pending, run_id, counts, timer, archive)
-        _report(finished, len(files))
+        _report(finished, total_files)
 
 
 def _relearns_after(loaded_batches: int) -> bool:
@@ -556,17 +622,13 @@ def _report(done: int, total: int) -> None:
         hook(done, total)
 
 
-def _prepare(
-    url: str, batch: list[str], settings: Settings, options: CleanOptions, timer: StageTimer
-) -> Prepared:
-    """Read, skip what is loaded, clean and normalise one batch."""
+def _prepare(url: str, read: Read, options: CleanOptions, timer: StageTimer) -> Prepared:
+    """Skip what is loaded (by hash, before any parsing), clean and normalise one batch."""
     t = time.perf_counter()
-    docs, rejects = read_batch(batch, settings.max_input_bytes)
-    timer.add("read", t)
-    t = time.perf_counter()
-    fresh, already, repeats = skip_known(url, docs)
+    fresh, already, repeats = skip_known(url, read.docs)
     timer.add("skip_known", t)
-    prepared = Prepared(batch, fresh, rejects, already, repeats, rejects=rejects)
+    rejects = read.rejects
+    prepared = Prepared(read.files, fresh, rejects, already, repeats, rejects=rejects)
     if fresh:  # nothing new: no cleaning, and later no model
         t = time.perf_counter()
         _clean(prepared, options)

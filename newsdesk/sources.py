@@ -1,4 +1,5 @@
-"""Discover and read inputs: files and folders of .txt/.html/.htm and .json/.jsonl records.
+"""Discover and read inputs: files and folders of .txt/.html/.htm, .json/.jsonl records and
+.warc/.warc.gz crawls (record by record, `newsdesk.warc`).
 
 Reading never raises for a bad input: each input yields a `RawDocument` or a `Rejected`.
 """
@@ -11,15 +12,16 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
+from newsdesk import warc
 from newsdesk.limits import MAX_INPUT_BYTES
-from newsdesk.records import RawDocument, Rejected
+from newsdesk.records import RawDocument, RecordOrigin, Rejected
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 RECORD_SUFFIXES = {".json", ".jsonl"}
-SUFFIXES = frozenset(TEXT_SUFFIXES) | RECORD_SUFFIXES
+SUFFIXES = frozenset(TEXT_SUFFIXES) | RECORD_SUFFIXES | frozenset(warc.SUFFIXES)
 # Files in a folder that are no input of anyone's and are passed over without a word: hidden
 # files and folders (".DS_Store", ".git"), editor backups and autosaves ("notes.txt~",
 # "#notes.txt#") and the file managers' thumbnails and settings. Every other file of a kind
@@ -88,7 +90,8 @@ def survey(paths: Iterable[str | Path]) -> Survey:
             found.add(path)
             continue
         for file in _walk(path):
-            (found if file.suffix.lower() in SUFFIXES else unsupported).add(file)
+            known = file.suffix.lower() in SUFFIXES or warc.is_warc(file)
+            (found if known else unsupported).add(file)
     return Survey(sorted(found), sorted(unsupported))
 
 
@@ -147,8 +150,17 @@ def archive(files: Iterable[str], inbox: Path, archive_dir: Path) -> list[Path]:
 
 
 def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument | Rejected]:
-    """The documents in one file (one, or one per record of a .json/.jsonl file)."""
+    """The documents in one file (one, or one per record of a .json/.jsonl file, or one per
+    HTML response record of a WARC file: streamed, whatever its size)."""
     options = options or ReadOptions()
+    if warc.is_warc(path):
+        offset: int | None = 0
+        while offset is not None:
+            part = read_warc(path, offset, WARC_SLICE, options)
+            yield from part.docs
+            yield from part.rejects
+            offset = part.next_offset
+        return
     uri = str(path)
     try:
         size = path.stat().st_size
@@ -172,17 +184,107 @@ def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument
     yield decode_document(uri, data, media_type)
 
 
-def decode_document(
-    uri: str, data: bytes, media_type: str, metadata: dict[str, object] | None = None
+@dataclass
+class WarcSlice:
+    """What one slice of a WARC file held: its pages as documents, the records rejected, the
+    records skipped (by kind) and filtered out, and where the next slice starts (None: the end).
+    """
+
+    docs: list[RawDocument] = field(default_factory=list)
+    rejects: list[Rejected] = field(default_factory=list)
+    skipped: dict[str, int] = field(default_factory=dict)
+    filtered: int = 0
+    next_offset: int | None = None
+
+
+# Records of a WARC file `read` takes at a time.
+WARC_SLICE = 200
+
+
+def read_warc(
+    path: Path,
+    offset: int,
+    limit: int,
+    options: ReadOptions | None = None,
+    filters: warc.RecordFilter | None = None,
+) -> WarcSlice:
+    """Up to `limit` pages and rejects of a WARC file from the record at byte `offset`."""
+    options = options or ReadOptions()
+    part = WarcSlice()
+    try:
+        for start, record in warc.records(path, offset, filters, options.max_input_bytes):
+            if len(part.docs) + len(part.rejects) >= limit:
+                part.next_offset = start
+                break
+            if isinstance(record, warc.Skipped):
+                part.skipped[record.kind] = part.skipped.get(record.kind, 0) + 1
+            elif isinstance(record, warc.Filtered):
+                part.filtered += 1
+            else:
+                outcome = warc_document(record)
+                (part.rejects if isinstance(outcome, Rejected) else part.docs).append(outcome)  # type: ignore[arg-type]
+    except OSError as exc:
+        uri = str(path)
+        detail = f"{uri} could not be read: {exc.strerror or exc}"
+        part.rejects.append(_reject(uri, None, "unreadable", detail))
+    return part
+
+
+def warc_document(record: warc.Record) -> RawDocument | Rejected:
+    """A WARC response record as the document of its page, or its reject.
+
+    The payload decodes as the same page saved as an .html file does (the same hash too, so
+    the page loads once), with the HTTP charset before the page's own declaration;
+    WARC-Target-URI is the article's url. `raw` keeps the HTTP block, so `reprocess`
+    rebuilds from it (`stored_warc_document`).
+    """
+    if isinstance(record, warc.Unreadable):
+        uri = warc_uri(record.origin)
+        sha = hashlib.sha256(record.data).hexdigest() if record.data is not None else None
+        return _reject(uri, sha, record.reason, record.detail)
+    if not isinstance(record, warc.Response):
+        raise TypeError(f"not a page: {record!r}")
+    origin = record.origin
+    metadata: dict[str, object] = {"url": origin.url} if origin.url else {}
+    uri = warc_uri(origin)
+    doc = decode_document(uri, record.payload, "text/html", metadata, charset=record.charset)
+    if isinstance(doc, Rejected):
+        return doc
+    return replace(doc, raw=record.block, origin=origin)
+
+
+def stored_warc_document(
+    source_uri: str, raw: bytes, origin: RecordOrigin
 ) -> RawDocument | Rejected:
-    """Hash, sniff and decode one input's bytes."""
+    """A stored WARC record (`documents.raw`, its HTTP block) read again as on its first load."""
+    record = warc.response(origin, raw)
+    if isinstance(record, warc.Skipped | warc.Filtered):
+        detail = f"{source_uri}: the stored record is no HTML page ({getattr(record, 'kind', '')})"
+        return _reject(source_uri, None, "not_html", detail)
+    return warc_document(record)
+
+
+def warc_uri(origin: RecordOrigin) -> str:
+    """A WARC record's source_uri: its file and the byte offset of its record."""
+    return f"{origin.file}#{origin.offset}"
+
+
+def decode_document(
+    uri: str,
+    data: bytes,
+    media_type: str,
+    metadata: dict[str, object] | None = None,
+    charset: str | None = None,
+) -> RawDocument | Rejected:
+    """Hash, sniff and decode one input's bytes (`charset`: what the HTTP header declared)."""
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
         return _reject(uri, sha, "empty", f"{uri} is empty or holds only whitespace")
     kind = sniff_binary(data)
     if kind:
         return _reject(uri, sha, "binary", f"{uri} is {kind}, not text or HTML; remove it")
-    text, encoding = decode(data, html=media_type == "text/html" or _looks_like_html_bytes(data))
+    html = media_type == "text/html" or _looks_like_html_bytes(data)
+    text, encoding = decode(data, html=html, charset=charset)
     if _control_share(text) > MAX_CONTROL_SHARE:
         return _reject(
             uri,
@@ -219,14 +321,19 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, html: bool = False) -> tuple[str, str]:
-    """Text and the encoding used: BOM, then UTF-8, then (HTML) the page's declared charset,
-    then a detected charset, then cp1252."""
-    text, encoding = _decode_raw(data, html)
+def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple[str, str]:
+    """Text and the encoding used: BOM, then UTF-8, then the charset the HTTP header declared,
+    then (HTML) the page's declared charset, then a detected charset, then cp1252.
+
+    Valid UTF-8 goes first even against a declared charset: servers often declare a
+    single-byte charset for UTF-8 pages, while non-ASCII text in another charset is almost
+    never valid UTF-8 by chance.
+    """
+    text, encoding = _decode_raw(data, html, charset)
     return _tidy(text), encoding
 
 
-def _decode_raw(data: bytes, html: bool) -> tuple[str, str]:
+def _decode_raw(data: bytes, html: bool, charset: str | None = None) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
@@ -234,6 +341,11 @@ def _decode_raw(data: bytes, html: bool) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if charset:
+        try:
+            return data.decode(charset, errors="replace"), charset
+        except LookupError:
+            pass  # a charset Python does not know: the page's own word, then detection
     if html:
         # beautifulsoup4 reads <meta charset> / http-equiv declarations; a page's own word
         # beats a statistical guess.

@@ -51,8 +51,26 @@ BOMS = (
 MAX_CONTROL_SHARE = 0.01
 # How much of the input the binary sniffers look at.
 SNIFF_BYTES = 8192
-# Keys a JSON record may hold its text under, in order of preference.
-RECORD_TEXT_KEYS = ("html", "text", "body", "content", "articleBody")
+# Keys a JSON record may hold its text under, in order of preference: the page first (its
+# markup carries metadata), then extracted text. Crawlers' exports: Scrapy items (`url`,
+# `html` or `body`, `title`, `date`), trafilatura's JSON (`raw_text`/`text`, `source` as the
+# URL, `sitename`), Zyte API (`browserHtml`; `article` with `headline`, `articleBody`,
+# `datePublished`), and a generic `raw_html`/`content`.
+RECORD_TEXT_KEYS = (
+    "html",
+    "raw_html",
+    "browserHtml",
+    "text",
+    "body",
+    "content",
+    "articleBody",
+    "raw_text",
+)
+# Keys that hold a page's markup (the others are text, or HTML when they look like it).
+RECORD_HTML_KEYS = frozenset({"html", "raw_html", "browserHtml"})
+# Crawlers' names for fields normalise reads under another (theirs -> ours), taken only when
+# the record has no field of our name.
+RECORD_ALIASES = {"sitename": "site_name", "source-hostname": "site_name"}
 
 
 @dataclass(frozen=True)
@@ -425,6 +443,7 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
             "bad_record",
             f"{uri} is a JSON {type(record).__name__}, not an object with a text or html field",
         )
+    record = _crawler_fields(record)
     key = next((k for k in RECORD_TEXT_KEYS if isinstance(record.get(k), str)), None)
     if key is None:
         return _reject(
@@ -433,12 +452,12 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
             "bad_record",
             f"{uri} has none of the fields {', '.join(RECORD_TEXT_KEYS)} holding the article",
         )
-    media_type = "text/html" if key == "html" else "text/plain"
+    media_type = "text/html" if key in RECORD_HTML_KEYS else "text/plain"
     metadata = {k: v for k, v in record.items() if k != key}
     doc = decode_document(uri, canonical, media_type, metadata)
     if isinstance(doc, Rejected):
         return doc
-    body = _tidy(record[key])
+    body = _tidy(str(record[key]))
     if not body.strip():
         return _reject(uri, sha, "empty", f"{uri} has an empty '{key}' field")
     if media_type == "text/plain" and _looks_like_html(body):
@@ -452,6 +471,26 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
         encoding="utf-8",
         metadata=metadata,
     )
+
+
+def _crawler_fields(record: dict[str, object]) -> dict[str, object]:
+    """A crawler's record with its field names as normalise reads them (the hash is taken
+    before, of the record as it came)."""
+    fields = dict(record)
+    article = fields.get("article")
+    if isinstance(article, dict):  # Zyte API: the extracted article nested in the answer
+        fields.pop("article")
+        for key, value in article.items():
+            if isinstance(value, str) and key not in fields:
+                fields[key] = value
+    source = fields.get("source")
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        fields.pop("source")  # trafilatura: `source` is the page's URL, not its publisher
+        fields.setdefault("url", source)
+    for theirs, ours in RECORD_ALIASES.items():
+        if theirs in fields and ours not in fields:
+            fields[ours] = fields.pop(theirs)
+    return fields
 
 
 def _reject(uri: str, sha: str | None, reason: str, detail: str, stage: str = "read") -> Rejected:

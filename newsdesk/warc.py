@@ -227,6 +227,14 @@ def records(
             start = getattr(iterator, "offset", start)
             origin = RecordOrigin(str(path), start, None, None, None)
             yield start, _damaged(origin, f"{type(exc).__name__}: {exc}")
+            return
+        # warcio ends quietly at a gzip member cut before any of it inflates: bytes left
+        # over after the last record are a record that cannot be read.
+        end = iterator.offset
+        fh.seek(end)
+        if fh.read(SNIFF_BYTES).strip(b"\r\n\t "):
+            origin = RecordOrigin(str(path), end, None, None, None)
+            yield end, _damaged(origin, "bytes after the last record that are no record")
 
 
 def _record(
@@ -259,7 +267,9 @@ def _record(
             f"{max_bytes:,} (raise NEWSDESK_MAX_INPUT_BYTES to accept it)",
         )
     declared = record.length
-    if isinstance(declared, int) and len(block) < declared:
+    if not isinstance(declared, int):
+        return _damaged(origin, "its WARC header has no Content-Length (cut off?)")
+    if len(block) < declared:
         return _damaged(
             origin, f"the record ends after {len(block):,} of its {declared:,} bytes (cut off)"
         )
@@ -360,7 +370,11 @@ def _undo_encodings(data: bytes, http: Any, max_bytes: int) -> bytes:
         size += len(chunk)
         if size > max_bytes:
             break
-    return b"".join(parts)
+    payload = b"".join(parts)
+    if encoding == "gzip" and payload.startswith(b"\x1f\x8b"):
+        # warcio hands back the bytes as they were when they do not inflate
+        raise ValueError("the gzip stream is damaged")
+    return payload
 
 
 def _starts_gzip(data: bytes, chunked: bool) -> bool:

@@ -226,7 +226,7 @@ def records(
         except Exception as exc:  # warcio, zlib and the file itself: all end the reading
             start = getattr(iterator, "offset", start)
             origin = RecordOrigin(str(path), start, None, None, None)
-            yield start, _damaged(origin, f"{type(exc).__name__}: {exc}")
+            yield start, _damaged(origin, f"{type(exc).__name__}: {str(exc)[:160]!r}")
             return
         # warcio ends quietly at a gzip member cut before any of it inflates: bytes left
         # over after the last record are a record that cannot be read.
@@ -395,4 +395,5 @@ def _damaged(origin: RecordOrigin, why: str) -> Unreadable:
 
 
 def _where(origin: RecordOrigin) -> str:
-    return f"{origin.file} (record at byte {origin.offset:,})"
+    """A record as a reject's detail names it: its source_uri, and what the number is."""
+    return f"{origin.file}#{origin.offset} (the record at byte {origin.offset:,})"

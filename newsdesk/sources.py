@@ -225,12 +225,15 @@ def read_warc(
     limit: int,
     options: ReadOptions | None = None,
     filters: warc.RecordFilter | None = None,
+    end: int | None = None,
 ) -> WarcSlice:
-    """Up to `limit` pages and rejects of a WARC file from the record at byte `offset`."""
+    """Up to `limit` pages and rejects of a WARC file from the record at byte `offset` (and,
+    with `end`, of the records that start before it)."""
     options = options or ReadOptions()
     part = WarcSlice()
     try:
-        for start, record in warc.records(path, offset, filters, options.max_input_bytes):
+        records = warc.records(path, offset, filters, options.max_input_bytes, end)
+        for start, record in records:
             if len(part.docs) + len(part.rejects) >= limit:
                 part.next_offset = start
                 break

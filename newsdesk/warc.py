@@ -206,9 +206,11 @@ def records(
     offset: int = 0,
     filters: RecordFilter | None = None,
     max_bytes: int = MAX_INPUT_BYTES,
+    end: int | None = None,
 ) -> Iterator[tuple[int, Record]]:
     """(offset, record) for each record of `path` from byte `offset`, which must be where a
-    record starts (0, or an offset this reader yielded)."""
+    record starts (0, an offset this reader yielded, or one `record_start` found), to the
+    end of the file or the first record that starts at or after `end`."""
     from warcio.archiveiterator import ArchiveIterator
 
     with path.open("rb") as fh:
@@ -218,6 +220,8 @@ def records(
         try:
             for record in iterator:
                 start = iterator.offset
+                if end is not None and start >= end:
+                    return
                 what = _record(path, start, record, filters, max_bytes)
                 yield start, what
                 if isinstance(what, Unreadable) and what.ends_file:
@@ -397,3 +401,48 @@ def _damaged(origin: RecordOrigin, why: str) -> Unreadable:
 def _where(origin: RecordOrigin) -> str:
     """A record as a reject's detail names it: its source_uri, and what the number is."""
     return f"{origin.file}#{origin.offset} (the record at byte {origin.offset:,})"
+
+
+# How far `record_start` looks for the next record before it gives up on a range.
+RESYNC_WINDOW = 1 << 16
+WARC_MAGIC = b"WARC/1."
+GZIP_MAGIC = b"\x1f\x8b\x08"
+
+
+def record_start(path: Path, position: int, end: int | None = None) -> int | None:
+    """The offset of the first record that starts at or after byte `position` (and before
+    `end`), or None: where a byte range of the file begins, so ranges of one file can be read
+    apart (on a Dask cluster). In a .warc.gz a record starts where a gzip member inflating to
+    a WARC header does; in a .warc, where a WARC header line follows a blank line.
+    """
+    if position == 0:
+        return 0
+    gzipped = str(path).lower().endswith(".gz")
+    magic = GZIP_MAGIC if gzipped else b"\r\n\r\n" + WARC_MAGIC
+    with path.open("rb") as fh:
+        at = position if gzipped else max(0, position - 4)
+        while end is None or at < end:
+            fh.seek(at)
+            window = fh.read(RESYNC_WINDOW + len(magic))
+            if len(window) < len(magic):
+                return None
+            found = window.find(magic)
+            while found >= 0:
+                start = at + found + (0 if gzipped else 4)
+                if start >= position and (end is None or start < end):
+                    if not gzipped or _inflates_to_warc(fh, start):
+                        return start
+                elif end is not None and start >= end:
+                    return None
+                found = window.find(magic, found + 1)
+            at += RESYNC_WINDOW
+    return None
+
+
+def _inflates_to_warc(fh: Any, start: int) -> bool:
+    fh.seek(start)
+    try:
+        head = zlib.decompressobj(16 + zlib.MAX_WBITS).decompress(fh.read(4096), 16)
+    except zlib.error:
+        return False
+    return head.startswith(WARC_MAGIC)

@@ -302,3 +302,48 @@ def test_entries_helper_writes_what_warcio_reads(tmp_path: Path) -> None:
         [Entry("metadata", "http://a.example/"), Entry("request", "http://a.example/")],
     )
     assert _all(path).skipped == {"warcinfo": 1, "metadata": 1, "request": 1}
+
+
+def _ranges(path: Path, size: int) -> tuple[list[str], list[str], dict[str, int]]:
+    """Read a file as byte ranges of `size`, each on its own (as Dask tasks do)."""
+    uris: list[str] = []
+    rejects: list[str] = []
+    skipped: dict[str, int] = {}
+    total = path.stat().st_size
+    for begin in range(0, total, size):
+        end = min(begin + size, total)
+        first = warc.record_start(path, begin, end)
+        if first is None:
+            continue
+        part = sources.read_warc(path, first, 10**9, end=end)
+        uris += [d.source_uri for d in part.docs]
+        rejects += [r.source_uri for r in part.rejects]
+        for kind, n in part.skipped.items():
+            skipped[kind] = skipped.get(kind, 0) + n
+    return uris, rejects, skipped
+
+
+@pytest.mark.parametrize("name", ["ranges.warc.gz", "ranges.warc"])
+@pytest.mark.parametrize("size", [500, 1777, 4096, 10**6])
+def test_byte_ranges_read_each_record_once(tmp_path: Path, name: str, size: int) -> None:
+    crawl = write_crawl(tmp_path / name, count=9)
+    if name.endswith(".gz"):
+        cut_last_member(crawl.path)
+    whole = _all(crawl.path)
+    uris, rejects, skipped = _ranges(crawl.path, size)
+    assert uris == [d.source_uri for d in whole.docs]
+    assert rejects == [r.source_uri for r in whole.rejects]
+    assert skipped == whole.skipped
+
+
+def test_record_start_finds_each_record(tmp_path: Path) -> None:
+    for name in ("starts.warc.gz", "starts.warc"):
+        crawl = write_crawl(tmp_path / name, count=3)
+        offsets = [d.origin.offset for d in _all(crawl.path).docs if d.origin]
+        for offset in offsets:
+            assert warc.record_start(crawl.path, offset) == offset
+            assert warc.record_start(crawl.path, offset - 1) == offset
+        size = crawl.path.stat().st_size
+        assert warc.record_start(crawl.path, offsets[-1] + 1) is None
+        assert warc.record_start(crawl.path, offsets[0] - 1, offsets[0]) is None
+        assert warc.record_start(crawl.path, size) is None

@@ -282,8 +282,9 @@ def _record(
 
 def response(origin: RecordOrigin, block: bytes, max_bytes: int = MAX_INPUT_BYTES) -> Record:
     """A response record's HTTP block as a page (`Response`), or why it is none: a status other
-    than 2xx or a payload that is not HTML is `Skipped`; a block that cannot be decoded is
-    `Unreadable`. Also how a stored record (`documents.raw`) is read again."""
+    that is not HTML is `Skipped`; a block that cannot be decoded, or an HTML answer with a
+    status other than 2xx (a redirect, an error page), is `Unreadable`. Also how a stored
+    record (`documents.raw`) is read again."""
     from warcio.statusandheaders import StatusAndHeadersParser
 
     stream = io.BytesIO(block)
@@ -297,8 +298,6 @@ def response(origin: RecordOrigin, block: bytes, max_bytes: int = MAX_INPUT_BYTE
     if not (len(status) == 3 and status.isdigit()):
         detail = f"{_where(origin)} has no HTTP status line (found {http.statusline[:60]!r})"
         return Unreadable(origin, "bad_http", detail, data=block)
-    if not status.startswith("2"):
-        return Skipped(f"response (HTTP {status})")
     media, charset = _content_type(http.get_header("Content-Type"))
     if media not in HTML_TYPES and media not in VAGUE_TYPES:
         return Skipped("response (not HTML)")
@@ -322,6 +321,14 @@ def response(origin: RecordOrigin, block: bytes, max_bytes: int = MAX_INPUT_BYTE
         )
     if media not in HTML_TYPES and not looks_like_html(payload):
         return Skipped("response (not HTML)")
+    if not status.startswith("2"):
+        # An HTML answer that is no article (a redirect's "Moved", an error page): rejected,
+        # so every HTML response record is accounted for.
+        detail = (
+            f"{_where(origin)} is the server's HTTP {status} answer"
+            f" ({http.statusline[4:60].strip() or 'no reason given'}), not an article"
+        )
+        return Unreadable(origin, "http_status", detail, data=payload)
     return Response(origin, block, payload, charset)
 
 

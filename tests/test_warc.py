@@ -123,12 +123,11 @@ def test_html_is_sniffed_when_the_server_does_not_say(tmp_path: Path) -> None:
     )
     part = _all(path)
     assert [d.metadata["url"] for d in part.docs] == ["http://a.example/1", "http://a.example/2"]
-    assert part.skipped == {
-        "warcinfo": 1,
-        "response (not HTML)": 2,
-        "response (HTTP 301)": 1,
-        "response (HTTP 404)": 1,
-    }
+    assert part.skipped == {"warcinfo": 1, "response (not HTML)": 2}
+    # HTML answers that are no article are accounted for as rejects, with their status.
+    assert [r.reason for r in part.rejects] == ["http_status", "http_status"]
+    assert "HTTP 301 answer (Moved Permanently)" in part.rejects[0].detail
+    assert "HTTP 404 answer (Not Found)" in part.rejects[1].detail
 
 
 def test_a_cut_last_gzip_member_keeps_every_record_before_it(tmp_path: Path) -> None:

@@ -27,7 +27,7 @@ import tempfile
 import time
 from pathlib import Path
 
-from newsdesk import pipeline, sources
+from newsdesk import crawl, pipeline, sources
 from newsdesk.clean import CleanOptions
 from newsdesk.records import Item, RawDocument
 from tests.warcs import PNG, Entry, cut_last_member, response, write_warc
@@ -47,7 +47,7 @@ def pages() -> list[tuple[str, bytes]]:
     return found
 
 
-def crawl(folder: Path, found: list[tuple[str, bytes]]) -> Path:
+def mixed_crawl(folder: Path, found: list[tuple[str, bytes]]) -> Path:
     """The mixed crawl of the issue, with these pages."""
     entries: list[Entry] = []
     for url, html in found:
@@ -78,7 +78,7 @@ def speed_and_equality(
     docs: list[RawDocument] = []
     rejects = []
     items: list[Item | None] = []
-    for doc in sources.read(path):
+    for doc in crawl.read(path):
         if isinstance(doc, RawDocument):
             docs.append(doc)
             items.append(_prepare(doc))
@@ -109,7 +109,7 @@ def speed_and_equality(
     part_skipped: dict[str, int] = {}
     offset: int | None = 0
     while offset is not None:
-        part = sources.read_warc(path, offset, 10_000)
+        part = crawl.read_warc(path, offset, 10_000)
         for kind, k in part.skipped.items():
             part_skipped[kind] = part_skipped.get(kind, 0) + k
         offset = part.next_offset
@@ -152,8 +152,8 @@ def big_warc(path: Path, found: list[tuple[str, bytes]], megabytes: int) -> int:
 READER = """
 import resource, sys
 from pathlib import Path
-from newsdesk import sources
-n = sum(1 for _ in sources.read(Path(sys.argv[1])))
+from newsdesk import crawl
+n = sum(1 for _ in crawl.read(Path(sys.argv[1])))
 print(n, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)
 """
 
@@ -178,7 +178,7 @@ def main(argv: list[str] | None = None) -> int:
     found = pages()
     with tempfile.TemporaryDirectory(prefix="bench-warc-") as tmp:
         folder = Path(tmp)
-        path = crawl(folder, found)
+        path = mixed_crawl(folder, found)
         result = speed_and_equality(folder, path, found)
         small_path, big_path = folder / "small.warc.gz", folder / "big.warc.gz"
         small_n = big_warc(small_path, found, max(1, args.big_mb // 10))

@@ -23,7 +23,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from newsdesk import load, pipeline, sources, warc
+from newsdesk import crawl, load, pipeline, sources, warc
 from newsdesk.analyst.stored import stored_articles
 from newsdesk.clean import CleanOptions
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
@@ -164,11 +164,11 @@ def read_batch(paths: list[str], max_input_bytes: int) -> tuple[list[RawDocument
 @task(cache_policy=NONE)
 def read_warc_slice(
     path: str, offset: int, limit: int, max_input_bytes: int, filters: warc.RecordFilter
-) -> sources.WarcSlice:
+) -> crawl.WarcSlice:
     """Read up to `limit` pages of a WARC file from the record at byte `offset` (streamed:
     one record in memory at a time, the slice's documents kept)."""
     options = sources.ReadOptions(max_input_bytes=max_input_bytes)
-    return sources.read_warc(Path(path), offset, limit, options, filters)
+    return crawl.read_warc(Path(path), offset, limit, options, filters)
 
 
 @dataclass
@@ -203,7 +203,7 @@ def prepare_warc_range(
     if first is None:
         return WarcRange()
     read_options = sources.ReadOptions(max_input_bytes=max_input_bytes)
-    part = sources.read_warc(Path(path), first, 2**62, read_options, filters, end=end)
+    part = crawl.read_warc(Path(path), first, 2**62, read_options, filters, end=end)
     known = retried(
         partial(load.known_hashes, engine_for(url), [d.content_sha256 for d in part.docs])
     )

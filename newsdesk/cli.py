@@ -408,7 +408,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def inspect_paths(paths: Sequence[str], entities: bool = True) -> Iterator[dict[str, Any]]:
     """The contract's inspect record for each input (or its rejection); without `entities`,
     no model is loaded and the records have no `mentions`."""
-    from newsdesk import sources
+    from newsdesk import crawl, sources
     from newsdesk.clean import CleanOptions
 
     settings = get_settings()
@@ -418,7 +418,7 @@ def inspect_paths(paths: Sequence[str], entities: bool = True) -> Iterator[dict[
         learned_boilerplate=_learned_lines(settings), max_html_depth=settings.max_html_depth
     )
     for path in sources.discover(paths):
-        for item in sources.read(path, read_options):
+        for item in crawl.read(path, read_options):  # a WARC file record by record
             if isinstance(item, Rejected):
                 yield _rejected_record(item)
             else:

@@ -1,5 +1,5 @@
-"""Discover and read inputs: files and folders of .txt/.html/.htm, .json/.jsonl records and
-.warc/.warc.gz crawls (record by record, `newsdesk.warc`).
+"""Discover and read inputs: files and folders of .txt/.html/.htm and .json/.jsonl records;
+.warc/.warc.gz crawls are discovered here and read record by record by `newsdesk.crawl`.
 
 Reading never raises for a bad input: each input yields a `RawDocument` or a `Rejected`.
 """
@@ -12,12 +12,12 @@ import json
 import os
 import shutil
 from collections.abc import Iterable, Iterator
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass
 from pathlib import Path
 
 from newsdesk import warc
 from newsdesk.limits import MAX_INPUT_BYTES
-from newsdesk.records import RawDocument, RecordOrigin, Rejected
+from newsdesk.records import RawDocument, Rejected
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 RECORD_SUFFIXES = {".json", ".jsonl"}
@@ -126,7 +126,7 @@ def is_ignored(name: str) -> bool:
 def unsupported_reject(path: Path) -> Rejected:
     """The reject of a file of a kind newsdesk does not read (not opened: it may be huge)."""
     readable = ", ".join(sorted(SUFFIXES))
-    return _reject(
+    return reject(
         str(path),
         None,
         "unsupported_type",
@@ -168,22 +168,14 @@ def archive(files: Iterable[str], inbox: Path, archive_dir: Path) -> list[Path]:
 
 
 def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument | Rejected]:
-    """The documents in one file (one, or one per record of a .json/.jsonl file, or one per
-    HTML response record of a WARC file: streamed, whatever its size)."""
+    """The documents in one file (one, or one per record of a .json/.jsonl file). WARC files
+    are read by `newsdesk.crawl` (`crawl.read` takes any input)."""
     options = options or ReadOptions()
-    if warc.is_warc(path):
-        offset: int | None = 0
-        while offset is not None:
-            part = read_warc(path, offset, WARC_SLICE, options)
-            yield from part.docs
-            yield from part.rejects
-            offset = part.next_offset
-        return
     uri = str(path)
     try:
         size = path.stat().st_size
         if size > options.max_input_bytes:
-            yield _reject(
+            yield reject(
                 uri,
                 None,
                 "too_large",
@@ -193,101 +185,13 @@ def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield _reject(uri, None, "unreadable", f"{uri} could not be read: {exc.strerror or exc}")
+        yield reject(uri, None, "unreadable", f"{uri} could not be read: {exc.strerror or exc}")
         return
     if path.suffix.lower() in RECORD_SUFFIXES:
         yield from _read_records(uri, data, path.suffix.lower() == ".jsonl")
         return
     media_type = TEXT_SUFFIXES.get(path.suffix.lower(), "text/plain")
     yield decode_document(uri, data, media_type)
-
-
-@dataclass
-class WarcSlice:
-    """What one slice of a WARC file held: its pages as documents, the records rejected, the
-    records skipped (by kind) and filtered out, and where the next slice starts (None: the end).
-    """
-
-    docs: list[RawDocument] = field(default_factory=list)
-    rejects: list[Rejected] = field(default_factory=list)
-    skipped: dict[str, int] = field(default_factory=dict)
-    filtered: int = 0
-    next_offset: int | None = None
-
-
-# Records of a WARC file `read` takes at a time.
-WARC_SLICE = 200
-
-
-def read_warc(
-    path: Path,
-    offset: int,
-    limit: int,
-    options: ReadOptions | None = None,
-    filters: warc.RecordFilter | None = None,
-    end: int | None = None,
-) -> WarcSlice:
-    """Up to `limit` pages and rejects of a WARC file from the record at byte `offset` (and,
-    with `end`, of the records that start before it)."""
-    options = options or ReadOptions()
-    part = WarcSlice()
-    try:
-        records = warc.records(path, offset, filters, options.max_input_bytes, end)
-        for start, record in records:
-            if len(part.docs) + len(part.rejects) >= limit:
-                part.next_offset = start
-                break
-            if isinstance(record, warc.Skipped):
-                part.skipped[record.kind] = part.skipped.get(record.kind, 0) + 1
-            elif isinstance(record, warc.Filtered):
-                part.filtered += 1
-            else:
-                outcome = warc_document(record)
-                (part.rejects if isinstance(outcome, Rejected) else part.docs).append(outcome)  # type: ignore[arg-type]
-    except OSError as exc:
-        uri = str(path)
-        detail = f"{uri} could not be read: {exc.strerror or exc}"
-        part.rejects.append(_reject(uri, None, "unreadable", detail))
-    return part
-
-
-def warc_document(record: warc.Record) -> RawDocument | Rejected:
-    """A WARC response record as the document of its page, or its reject.
-
-    The payload decodes as the same page saved as an .html file does (the same hash too, so
-    the page loads once), with the HTTP charset before the page's own declaration;
-    WARC-Target-URI is the article's url. `raw` keeps the HTTP block, so `reprocess`
-    rebuilds from it (`stored_warc_document`).
-    """
-    if isinstance(record, warc.Unreadable):
-        uri = warc_uri(record.origin)
-        sha = hashlib.sha256(record.data).hexdigest() if record.data is not None else None
-        return _reject(uri, sha, record.reason, record.detail)
-    if not isinstance(record, warc.Response):
-        raise TypeError(f"not a page: {record!r}")
-    origin = record.origin
-    metadata: dict[str, object] = {"url": origin.url} if origin.url else {}
-    uri = warc_uri(origin)
-    doc = decode_document(uri, record.payload, "text/html", metadata, charset=record.charset)
-    if isinstance(doc, Rejected):
-        return doc
-    return replace(doc, raw=record.block, origin=origin)
-
-
-def stored_warc_document(
-    source_uri: str, raw: bytes, origin: RecordOrigin
-) -> RawDocument | Rejected:
-    """A stored WARC record (`documents.raw`, its HTTP block) read again as on its first load."""
-    record = warc.response(origin, raw)
-    if isinstance(record, warc.Skipped | warc.Filtered):
-        detail = f"{source_uri}: the stored record is no HTML page ({getattr(record, 'kind', '')})"
-        return _reject(source_uri, None, "not_html", detail)
-    return warc_document(record)
-
-
-def warc_uri(origin: RecordOrigin) -> str:
-    """A WARC record's source_uri: its file and the byte offset of its record."""
-    return f"{origin.file}#{origin.offset}"
 
 
 def decode_document(
@@ -300,14 +204,14 @@ def decode_document(
     """Hash, sniff and decode one input's bytes (`charset`: what the HTTP header declared)."""
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
-        return _reject(uri, sha, "empty", f"{uri} is empty or holds only whitespace")
+        return reject(uri, sha, "empty", f"{uri} is empty or holds only whitespace")
     kind = sniff_binary(data)
     if kind:
-        return _reject(uri, sha, "binary", f"{uri} is {kind}, not text or HTML; remove it")
+        return reject(uri, sha, "binary", f"{uri} is {kind}, not text or HTML; remove it")
     html = media_type == "text/html" or _looks_like_html_bytes(data)
     text, encoding = decode(data, html=html, charset=charset)
     if _control_share(text) > MAX_CONTROL_SHARE:
-        return _reject(
+        return reject(
             uri,
             sha,
             "binary",
@@ -315,7 +219,7 @@ def decode_document(
             "control characters)",
         )
     if not text.strip():
-        return _reject(uri, sha, "empty", f"{uri} holds no visible text")
+        return reject(uri, sha, "empty", f"{uri} holds no visible text")
     if media_type == "text/plain" and _looks_like_html(text):
         media_type = "text/html"
     return RawDocument(
@@ -428,7 +332,7 @@ def _records_from_json(uri: str, chunk: str) -> Iterator[RawDocument | Rejected]
         value = json.loads(chunk)
     except ValueError as exc:
         sha = hashlib.sha256(chunk.encode()).hexdigest()
-        yield _reject(uri, sha, "bad_json", f"{uri} is not valid JSON: {exc}")
+        yield reject(uri, sha, "bad_json", f"{uri} is not valid JSON: {exc}")
         return
     records = value if isinstance(value, list) else [value]
     for index, record in enumerate(records):
@@ -440,7 +344,7 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
     sha = hashlib.sha256(canonical).hexdigest()
     if not isinstance(record, dict):
-        return _reject(
+        return reject(
             uri,
             sha,
             "bad_record",
@@ -449,7 +353,7 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
     record = _crawler_fields(record)
     key = next((k for k in RECORD_TEXT_KEYS if isinstance(record.get(k), str)), None)
     if key is None:
-        return _reject(
+        return reject(
             uri,
             sha,
             "bad_record",
@@ -462,7 +366,7 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
         return doc
     body = _tidy(str(record[key]))
     if not body.strip():
-        return _reject(uri, sha, "empty", f"{uri} has an empty '{key}' field")
+        return reject(uri, sha, "empty", f"{uri} has an empty '{key}' field")
     if media_type == "text/plain" and _looks_like_html(body):
         media_type = "text/html"
     return RawDocument(
@@ -496,5 +400,5 @@ def _crawler_fields(record: dict[str, object]) -> dict[str, object]:
     return fields
 
 
-def _reject(uri: str, sha: str | None, reason: str, detail: str, stage: str = "read") -> Rejected:
+def reject(uri: str, sha: str | None, reason: str, detail: str, stage: str = "read") -> Rejected:
     return Rejected(source_uri=uri, content_sha256=sha, stage=stage, reason=reason, detail=detail)

@@ -1,4 +1,4 @@
-"""WARC files read record by record (newsdesk.warc, sources.read_warc), on WARCs the tests
+"""WARC files read record by record (newsdesk.warc, crawl.read_warc), on WARCs the tests
 write with warcio: which records become documents, how their payloads decode, damage, filters
 and slices. No database: tests/test_warc_flow.py loads them."""
 
@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 
-from newsdesk import pipeline, sources, warc
+from newsdesk import crawl, pipeline, sources, warc
 from newsdesk.clean import CleanOptions
 from newsdesk.records import Item, RawDocument, Rejected
 from tests.warcs import (
@@ -22,23 +22,23 @@ from tests.warcs import (
 )
 
 
-def _all(path: Path, limit: int = 1000, **kwargs: object) -> sources.WarcSlice:
-    return sources.read_warc(path, 0, limit, filters=warc.record_filter(**kwargs))  # type: ignore[arg-type]
+def _all(path: Path, limit: int = 1000, **kwargs: object) -> crawl.WarcSlice:
+    return crawl.read_warc(path, 0, limit, filters=warc.record_filter(**kwargs))  # type: ignore[arg-type]
 
 
 def test_every_html_response_is_a_document_and_nothing_else(tmp_path: Path) -> None:
-    crawl = write_crawl(tmp_path / "crawl.warc.gz")
-    part = _all(crawl.path)
+    made = write_crawl(tmp_path / "crawl.warc.gz")
+    part = _all(made.path)
     urls = [doc.metadata["url"] for doc in part.docs]
-    assert urls == [*crawl.pages, crawl.repeated_url]
+    assert urls == [*made.pages, made.repeated_url]
     assert part.rejects == []
-    assert part.skipped == crawl.skipped
+    assert part.skipped == made.skipped
     assert part.next_offset is None
     for doc in part.docs:
         assert doc.origin is not None and doc.origin.url == doc.metadata["url"]
         assert doc.origin.fetched_at == datetime(2024, 5, 1, 10, tzinfo=UTC)
         assert doc.origin.record_id and doc.origin.record_id.startswith("<urn:uuid:")
-        assert doc.source_uri == f"{crawl.path}#{doc.origin.offset}"
+        assert doc.source_uri == f"{made.path}#{doc.origin.offset}"
         assert doc.raw.startswith(b"HTTP/1.1 200 OK\r\n")  # the HTTP block as stored
     # The repeated payload has the first page's hash: it loads once.
     assert part.docs[-1].content_sha256 == part.docs[0].content_sha256
@@ -51,7 +51,7 @@ def test_sources_survey_and_read_take_warc_files(tmp_path: Path) -> None:
     survey = sources.survey([tmp_path])
     assert [p.name for p in survey.files] == ["a.warc.gz", "b.warc"]
     assert [p.name for p in survey.unsupported] == ["c.warc.tar"]
-    docs = list(sources.read(tmp_path / "b.warc"))
+    docs = list(crawl.read(tmp_path / "b.warc"))
     assert len(docs) == 3 and all(isinstance(d, RawDocument) for d in docs)  # with the repeat
 
 
@@ -63,9 +63,9 @@ def _prepared(doc: RawDocument | Rejected) -> Item:
 
 
 def test_record_body_equals_the_page_read_as_an_html_file(tmp_path: Path) -> None:
-    crawl = write_crawl(tmp_path / "crawl.warc.gz", count=5)
-    part = _all(crawl.path)
-    for doc, (url, html) in zip(part.docs, crawl.pages.items(), strict=False):
+    made = write_crawl(tmp_path / "crawl.warc.gz", count=5)
+    part = _all(made.path)
+    for doc, (url, html) in zip(part.docs, made.pages.items(), strict=False):
         file = tmp_path / f"{doc.origin.offset if doc.origin else 0}.html"
         file.write_text(html, encoding="utf-8")
         [as_file] = sources.read(file)
@@ -131,10 +131,10 @@ def test_html_is_sniffed_when_the_server_does_not_say(tmp_path: Path) -> None:
 
 
 def test_a_cut_last_gzip_member_keeps_every_record_before_it(tmp_path: Path) -> None:
-    crawl = write_crawl(tmp_path / "cut.warc.gz")
-    whole = _all(crawl.path)
-    cut_last_member(crawl.path)
-    part = _all(crawl.path)
+    made = write_crawl(tmp_path / "cut.warc.gz")
+    whole = _all(made.path)
+    cut_last_member(made.path)
+    part = _all(made.path)
     assert [d.content_sha256 for d in part.docs] == [d.content_sha256 for d in whole.docs[:-1]]
     [reject] = part.rejects
     assert reject.reason == "damaged_record" and reject.stage == "read"
@@ -145,9 +145,9 @@ def test_a_cut_last_gzip_member_keeps_every_record_before_it(tmp_path: Path) -> 
 def test_a_cut_anywhere_in_the_last_member_rejects_it_with_a_reason(
     tmp_path: Path, keep: float
 ) -> None:
-    crawl = write_crawl(tmp_path / "cut.warc.gz", count=2)
-    cut_last_member(crawl.path, keep)
-    part = _all(crawl.path)
+    made = write_crawl(tmp_path / "cut.warc.gz", count=2)
+    cut_last_member(made.path, keep)
+    part = _all(made.path)
     assert len(part.docs) == 2  # the repeated payload was the last record
     assert [r.reason for r in part.rejects] == ["damaged_record"]
 
@@ -196,15 +196,15 @@ def test_an_empty_page_and_a_bad_encoding_are_rejected_each_on_its_own(tmp_path:
 
 
 def test_slices_read_the_same_records_as_one_pass(tmp_path: Path) -> None:
-    crawl = write_crawl(tmp_path / "crawl.warc.gz", count=7)
-    cut_last_member(crawl.path)
-    whole = _all(crawl.path)
+    made = write_crawl(tmp_path / "crawl.warc.gz", count=7)
+    cut_last_member(made.path)
+    whole = _all(made.path)
     offset: int | None = 0
     docs: list[RawDocument] = []
     rejects: list[Rejected] = []
     skipped: dict[str, int] = {}
     while offset is not None:
-        part = sources.read_warc(crawl.path, offset, 2)
+        part = crawl.read_warc(made.path, offset, 2)
         assert len(part.docs) + len(part.rejects) <= 2
         docs += part.docs
         rejects += part.rejects
@@ -280,7 +280,7 @@ def test_a_stored_record_reads_again_as_on_its_first_load(tmp_path: Path) -> Non
     )
     [doc] = _all(path).docs
     assert doc.origin is not None
-    again = sources.stored_warc_document(doc.source_uri, doc.raw, doc.origin)
+    again = crawl.stored_warc_document(doc.source_uri, doc.raw, doc.origin)
     assert again == doc
 
 
@@ -290,7 +290,7 @@ def test_a_record_over_the_size_limit_is_rejected(tmp_path: Path) -> None:
         tmp_path / "big.warc",
         [response("http://a.example/big", big), response("http://a.example/ok", page(2))],
     )
-    part = sources.read_warc(path, 0, 10, sources.ReadOptions(max_input_bytes=10_000))
+    part = crawl.read_warc(path, 0, 10, sources.ReadOptions(max_input_bytes=10_000))
     assert [r.reason for r in part.rejects] == ["too_large"]
     assert len(part.docs) == 1
 
@@ -314,7 +314,7 @@ def _ranges(path: Path, size: int) -> tuple[list[str], list[str], dict[str, int]
         first = warc.record_start(path, begin, end)
         if first is None:
             continue
-        part = sources.read_warc(path, first, 10**9, end=end)
+        part = crawl.read_warc(path, first, 10**9, end=end)
         uris += [d.source_uri for d in part.docs]
         rejects += [r.source_uri for r in part.rejects]
         for kind, n in part.skipped.items():
@@ -325,11 +325,11 @@ def _ranges(path: Path, size: int) -> tuple[list[str], list[str], dict[str, int]
 @pytest.mark.parametrize("name", ["ranges.warc.gz", "ranges.warc"])
 @pytest.mark.parametrize("size", [500, 1777, 4096, 10**6])
 def test_byte_ranges_read_each_record_once(tmp_path: Path, name: str, size: int) -> None:
-    crawl = write_crawl(tmp_path / name, count=9)
+    made = write_crawl(tmp_path / name, count=9)
     if name.endswith(".gz"):
-        cut_last_member(crawl.path)
-    whole = _all(crawl.path)
-    uris, rejects, skipped = _ranges(crawl.path, size)
+        cut_last_member(made.path)
+    whole = _all(made.path)
+    uris, rejects, skipped = _ranges(made.path, size)
     assert uris == [d.source_uri for d in whole.docs]
     assert rejects == [r.source_uri for r in whole.rejects]
     assert skipped == whole.skipped
@@ -337,12 +337,12 @@ def test_byte_ranges_read_each_record_once(tmp_path: Path, name: str, size: int)
 
 def test_record_start_finds_each_record(tmp_path: Path) -> None:
     for name in ("starts.warc.gz", "starts.warc"):
-        crawl = write_crawl(tmp_path / name, count=3)
-        offsets = [d.origin.offset for d in _all(crawl.path).docs if d.origin]
+        made = write_crawl(tmp_path / name, count=3)
+        offsets = [d.origin.offset for d in _all(made.path).docs if d.origin]
         for offset in offsets:
-            assert warc.record_start(crawl.path, offset) == offset
-            assert warc.record_start(crawl.path, offset - 1) == offset
-        size = crawl.path.stat().st_size
-        assert warc.record_start(crawl.path, offsets[-1] + 1) is None
-        assert warc.record_start(crawl.path, offsets[0] - 1, offsets[0]) is None
-        assert warc.record_start(crawl.path, size) is None
+            assert warc.record_start(made.path, offset) == offset
+            assert warc.record_start(made.path, offset - 1) == offset
+        size = made.path.stat().st_size
+        assert warc.record_start(made.path, offsets[-1] + 1) is None
+        assert warc.record_start(made.path, offsets[0] - 1, offsets[0]) is None
+        assert warc.record_start(made.path, size) is None

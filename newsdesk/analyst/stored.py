@@ -11,7 +11,7 @@ from typing import Any
 from sqlalchemy import Engine, Select, select
 
 import models as m
-from newsdesk import PIPELINE_VERSION, sources
+from newsdesk import PIPELINE_VERSION, crawl, sources
 from newsdesk.records import RawDocument, RecordOrigin, Rejected
 
 # A record of a .json/.jsonl file is stored as canonical JSON under "path.jsonl#line[index]".
@@ -24,7 +24,7 @@ def stored_document(
     """The document as the reader first produced it, from its stored bytes (and, for a record
     of a WARC file, where it came from)."""
     if origin is not None:
-        return sources.stored_warc_document(source_uri, raw, origin)
+        return crawl.stored_warc_document(source_uri, raw, origin)
     if RECORD_URI.search(source_uri):
         try:
             record = json.loads(raw)

@@ -7,6 +7,7 @@ Tasks are thin wrappers over the pure stages in `newsdesk`; each handles a batch
 from __future__ import annotations
 
 import time
+from collections import deque
 from collections.abc import Callable, Iterator, Sequence
 from contextlib import contextmanager
 from dataclasses import asdict, dataclass, field, replace
@@ -22,7 +23,7 @@ from prefect.runtime import flow_run
 from prefect.task_runners import TaskRunner, ThreadPoolTaskRunner
 from prefect.utilities.annotations import quote
 
-from newsdesk import load, pipeline, sources
+from newsdesk import crawl, load, pipeline, sources, warc
 from newsdesk.analyst.stored import stored_articles
 from newsdesk.clean import CleanOptions
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
@@ -44,6 +45,13 @@ DB_RETRY_DELAYS: list[float] = [1, 4, 10]
 # machine moves that far up: at load average 7-8, 128 articles took 6.8-9.1 s in the flow
 # process and 14.3-14.5 s with the pool.
 POOL_MIN_ARTICLES = 64
+
+# On a Dask cluster a WARC file is cut into byte ranges, one task each, that read, skip by
+# hash, clean, normalise and extract entities on a worker: this many compressed bytes per
+# article of `batch_size` (a CC-NEWS record is about 15-30 KB gzipped), so a range holds
+# about a batch. Ranges prepared ahead of the load: enough to keep every worker busy.
+WARC_RANGE_BYTES_PER_ARTICLE = 16 * 1024
+DASK_WINDOW = 16
 
 T = TypeVar("T")
 ProgressHook = Callable[[int, int], None]
@@ -123,6 +131,13 @@ def skip_known(
     document within this batch (each ends as its first copy does: loaded or rejected).
     """
     known = load.known_hashes(engine_for(url), (d.content_sha256 for d in docs))
+    return _split_known(docs, known)
+
+
+def _split_known(
+    docs: list[RawDocument], known: set[str]
+) -> tuple[list[RawDocument], int, list[RawDocument]]:
+    """Fresh documents, how many are loaded already, repeats of a fresh one (`skip_known`)."""
     seen: set[str] = set()
     fresh: list[RawDocument] = []
     repeats: list[RawDocument] = []
@@ -144,6 +159,61 @@ def read_batch(paths: list[str], max_input_bytes: int) -> tuple[list[RawDocument
         for item in sources.read(Path(path), options):
             (rejects if isinstance(item, Rejected) else docs).append(item)  # type: ignore[arg-type]
     return docs, rejects
+
+
+@task(cache_policy=NONE)
+def read_warc_slice(
+    path: str, offset: int, limit: int, max_input_bytes: int, filters: warc.RecordFilter
+) -> crawl.WarcSlice:
+    """Read up to `limit` pages of a WARC file from the record at byte `offset` (streamed:
+    one record in memory at a time, the slice's documents kept)."""
+    options = sources.ReadOptions(max_input_bytes=max_input_bytes)
+    return crawl.read_warc(Path(path), offset, limit, options, filters)
+
+
+@dataclass
+class WarcRange:
+    """A byte range of a WARC file prepared whole, waiting for the load."""
+
+    items: list[Item] = field(default_factory=list)  # with their mentions
+    rejects: list[Rejected] = field(default_factory=list)  # read, clean, normalise, entities
+    repeats: list[RawDocument] = field(default_factory=list)
+    already: int = 0
+    skipped: dict[str, int] = field(default_factory=dict)
+    filtered: int = 0
+
+
+@task(cache_policy=NONE)
+def prepare_warc_range(
+    url: str,
+    path: str,
+    start: int,
+    end: int,
+    filters: warc.RecordFilter,
+    options: CleanOptions,
+    max_input_bytes: int,
+    model: str,
+    version: str,
+    nlp_batch_size: int,
+) -> WarcRange:
+    """The records that start in [start, end) of a WARC file, read, skipped by hash (a look
+    at `documents`, before any parsing), cleaned, normalised and with their entities: the
+    whole chain but the load, on a Dask worker."""
+    first = warc.record_start(Path(path), start, end)
+    if first is None:
+        return WarcRange()
+    read_options = sources.ReadOptions(max_input_bytes=max_input_bytes)
+    part = crawl.read_warc(Path(path), first, 2**62, read_options, filters, end=end)
+    known = retried(
+        partial(load.known_hashes, engine_for(url), [d.content_sha256 for d in part.docs])
+    )
+    fresh, already, repeats = _split_known(part.docs, known)
+    items, bad = pipeline.prepare(fresh, options)
+    articles = [item.article for item in items]
+    found, failed = _extract(articles, model, version, nlp_batch_size, 1) if items else ([], {})
+    items, unextracted = pipeline.with_mentions(items, found, failed)
+    rejects = part.rejects + bad + unextracted
+    return WarcRange(items, rejects, repeats, already, part.skipped, part.filtered)
 
 
 @task(cache_policy=NONE)
@@ -374,9 +444,21 @@ def etl(
     paths: list[str],
     batch_size: int | None = None,
     database_url: str | None = None,
+    domains: list[str] | None = None,
+    since: str | None = None,
+    until: str | None = None,
 ) -> dict[str, Any]:
-    """Load the articles under `paths` into Postgres; returns the run summary."""
-    return run_pipeline(paths, _settings(batch_size, database_url))
+    """Load the articles under `paths` into Postgres; returns the run summary.
+
+    `domains`, `since`, `until` filter the response records of WARC files by host (each
+    domain and its subdomains) and by WARC-Date (`warc.record_filter`), before their HTML is
+    parsed.
+    """
+    try:
+        filters = warc.record_filter(domains or (), since, until)
+    except ValueError as exc:
+        raise NewsdeskError(str(exc)) from None
+    return run_pipeline(paths, _settings(batch_size, database_url), filters=filters)
 
 
 @flow(name="newsdesk-inbox", task_runner=_threads())
@@ -423,6 +505,18 @@ def _settings(batch_size: int | None, database_url: str | None) -> Settings:
 
 
 @dataclass
+class Read:
+    """One batch as read: the files it finishes, its documents and rejects, and (a slice of a
+    WARC file) the records skipped by kind and filtered out."""
+
+    files: list[str]
+    docs: list[RawDocument]
+    rejects: list[Rejected]
+    skipped: dict[str, int] = field(default_factory=dict)
+    filtered: int = 0
+
+
+@dataclass
 class Prepared:
     """A batch read, cleaned and normalised, waiting for its entities."""
 
@@ -441,6 +535,7 @@ def run_pipeline(
     settings: Settings,
     archive: tuple[Path, Path] | None = None,
     location: Location | None = None,
+    filters: warc.RecordFilter | None = None,
 ) -> dict[str, Any]:
     """Every batch through every stage; entity extraction of one batch overlaps the next's
     reading and cleaning. Before the batches, the run settles what a killed run left; after
@@ -465,7 +560,17 @@ def run_pipeline(
         )
         _record_unsupported(url, run_id, survey.unsupported, counts)
         with _entity_runner(settings) as runner:
-            _load_batches(url, files, run_id, settings, options, counts, timer, runner, archive)
+            record_filter = filters or warc.RecordFilter()
+            # On a cluster a WARC file's records are prepared on it, a byte range a task.
+            ranged = [f for f in files if runner is not None and warc.is_warc(f)]
+            reads = _reads([f for f in files if f not in ranged], settings, record_filter)
+            done = _load_batches(
+                url, reads, len(files), run_id, settings, options, counts, timer, runner, archive
+            )
+            if ranged and runner is not None:
+                loader = Loader(url, run_id, counts, timer, archive)
+                work = (ranged, runner, settings, options, record_filter)
+                _load_warc_ranges(*work, loader, done, len(files))
         _settle(url, run_id, settings, counts, timer)
     except BaseException as exc:
         status, error = "failed", f"{type(exc).__name__}: {exc}"
@@ -479,9 +584,29 @@ def run_pipeline(
     return summary
 
 
+def _reads(files: list[str], settings: Settings, filters: warc.RecordFilter) -> Iterator[Read]:
+    """The run's batches as read: the plain files `batch_size` at a time, then each WARC file
+    in slices of `batch_size` pages (so a batch never holds more than that many documents,
+    whatever the size of the file)."""
+    plain = [f for f in files if not warc.is_warc(f)]
+    for batch in chunks(plain, settings.batch_size):
+        docs, rejects = read_batch(batch, settings.max_input_bytes)
+        yield Read(batch, docs, rejects)
+    for path in (f for f in files if warc.is_warc(f)):
+        offset: int | None = 0
+        while offset is not None:
+            part = read_warc_slice(
+                path, offset, settings.batch_size, settings.max_input_bytes, filters
+            )
+            offset = part.next_offset
+            done = [path] if offset is None else []
+            yield Read(done, part.docs, part.rejects, part.skipped, part.filtered)
+
+
 def _load_batches(
     url: str,
-    files: list[str],
+    reads: Iterator[Read],
+    total_files: int,
     run_id: int,
     settings: Settings,
     options: CleanOptions,
@@ -489,16 +614,24 @@ def _load_batches(
     timer: StageTimer,
     runner: TaskRunner[Any] | None,
     archive: tuple[Path, Path] | None,
-) -> None:
-    """Every batch through every stage; one batch's entities overlap the next's preparing.
+) -> int:
+    """Every batch through every stage; one batch's entities overlap the next's preparing;
+    returns how many files were finished.
 
     After 1, 2, 4, ... batches the learned lines are counted again, and the batch waiting for
     its entities is cleaned again when they changed.
     """
     finished = 0
     pending: Prepared | None = None
-    for number, batch in enumerate(chunks(files, settings.batch_size)):
-        prepared = _prepare(url, batch, settings, options, timer)
+    number = 0
+    while True:
+        t = time.perf_counter()
+        read = next(reads, None)
+        timer.add("read", t)
+        if read is None:
+            break
+        counts.add(load.LoadCounts(skipped_by_kind=read.skipped, filtered=read.filtered))
+        prepared = _prepare(url, read, options, timer)
         if pending is not None:
             finished += _finish(url, pending, run_id, counts, timer, archive)
             if _relearns_after(number) and counts.loaded:
@@ -510,10 +643,81 @@ def _load_batches(
                 timer.add("learned lines", t)
         prepared.entities = _submit_entities(prepared, settings, runner)
         pending = prepared
-        _report(finished, len(files))
+        number += 1
+        _report(finished, total_files)
     if pending is not None:
         finished += _finish(url, pending, run_id, counts, timer, archive)
-        _report(finished, len(files))
+        _report(finished, total_files)
+    return finished
+
+
+@dataclass
+class Loader:
+    """Where prepared batches go: the run's database, counts, timer and archive."""
+
+    url: str
+    run_id: int
+    counts: load.LoadCounts
+    timer: StageTimer
+    archive: tuple[Path, Path] | None
+
+
+def _warc_ranges(path: str, batch_size: int) -> list[tuple[int, int]]:
+    """The byte ranges of a WARC file, one Dask task each."""
+    size = Path(path).stat().st_size
+    step = max(1, batch_size * WARC_RANGE_BYTES_PER_ARTICLE)
+    return [(start, min(start + step, size)) for start in range(0, size, step)] or [(0, 0)]
+
+
+def _load_warc_ranges(
+    files: list[str],
+    runner: TaskRunner[Any],
+    settings: Settings,
+    options: CleanOptions,
+    filters: warc.RecordFilter,
+    loader: Loader,
+    finished: int,
+    total_files: int,
+) -> None:
+    """Every WARC file's ranges prepared on the cluster (DASK_WINDOW ahead of the load) and
+    loaded here in file order, so many files on many workers feed the one database."""
+    window: deque[tuple[str | None, Any]] = deque()
+    for path in files:
+        ranges = _warc_ranges(path, settings.batch_size)
+        for number, (start, end) in enumerate(ranges):
+            parameters = {
+                "url": loader.url,
+                "path": path,
+                "start": start,
+                "end": end,
+                "filters": filters,
+                "options": options,
+                "max_input_bytes": settings.max_input_bytes,
+                "model": settings.spacy_model,
+                "version": settings.spacy_model_version,
+                "nlp_batch_size": settings.nlp_batch_size,
+            }
+            last = path if number == len(ranges) - 1 else None
+            window.append((last, runner.submit(prepare_warc_range, parameters)))
+            if len(window) > DASK_WINDOW:
+                finished += _load_range(loader, *window.popleft())
+                _report(finished, total_files)
+    while window:
+        finished += _load_range(loader, *window.popleft())
+        _report(finished, total_files)
+
+
+def _load_range(loader: Loader, last_of: str | None, future: Any) -> int:
+    """Wait for one prepared range and load it; returns the files it finished (0 or 1)."""
+    t = time.perf_counter()
+    prepared: WarcRange = future.result()
+    loader.timer.add("prepare on the cluster (waiting)", t)
+    found = load.LoadCounts(skipped_by_kind=prepared.skipped, filtered=prepared.filtered)
+    loader.counts.add(found)
+    files = [last_of] if last_of else []
+    ready = (prepared.items, prepared.rejects, prepared.repeats, prepared.already)
+    _load_prepared(loader, files, *ready)
+    return len(files)
 
 
 def _relearns_after(loaded_batches: int) -> bool:
@@ -556,17 +760,13 @@ def _report(done: int, total: int) -> None:
         hook(done, total)
 
 
-def _prepare(
-    url: str, batch: list[str], settings: Settings, options: CleanOptions, timer: StageTimer
-) -> Prepared:
-    """Read, skip what is loaded, clean and normalise one batch."""
+def _prepare(url: str, read: Read, options: CleanOptions, timer: StageTimer) -> Prepared:
+    """Skip what is loaded (by hash, before any parsing), clean and normalise one batch."""
     t = time.perf_counter()
-    docs, rejects = read_batch(batch, settings.max_input_bytes)
-    timer.add("read", t)
-    t = time.perf_counter()
-    fresh, already, repeats = skip_known(url, docs)
+    fresh, already, repeats = skip_known(url, read.docs)
     timer.add("skip_known", t)
-    prepared = Prepared(batch, fresh, rejects, already, repeats, rejects=rejects)
+    rejects = read.rejects
+    prepared = Prepared(read.files, fresh, rejects, already, repeats, rejects=rejects)
     if fresh:  # nothing new: no cleaning, and later no model
         t = time.perf_counter()
         _clean(prepared, options)
@@ -620,31 +820,40 @@ def _finish(
     t = time.perf_counter()
     found, failed = prepared.entities.result() if prepared.entities is not None else ([], {})
     timer.add("entities (waiting)", t)
-    t = time.perf_counter()
     items, bad = pipeline.with_mentions(prepared.items, found, failed)
-    batch, rejects = load_batch(
-        url,
-        run_id,
-        _opaque(items),
-        _opaque(prepared.rejects + bad),
-        _opaque(prepared.repeats),
-    )
+    loader = Loader(url, run_id, counts, timer, archive)
+    rejects = prepared.rejects + bad
+    _load_prepared(loader, prepared.files, items, rejects, prepared.repeats, prepared.already)
+    return len(prepared.files)
+
+
+def _load_prepared(
+    loader: Loader,
+    files: list[str],
+    items: list[Item],
+    rejects: list[Rejected],
+    repeats: list[RawDocument],
+    already: int,
+) -> None:
+    """Load one prepared batch, record its rejects, count it, archive the files it finished."""
+    t = time.perf_counter()
+    url, run_id, counts, timer = loader.url, loader.run_id, loader.counts, loader.timer
+    batch, rejects = load_batch(url, run_id, _opaque(items), _opaque(rejects), _opaque(repeats))
     timer.add("load", t)
-    batch.already_loaded += prepared.already
+    batch.already_loaded += already
     batch.rejected += len(rejects)
     for r in rejects:
         batch.rejected_by_reason[r.reason] = batch.rejected_by_reason.get(r.reason, 0) + 1
     counts.add(batch)
     get_run_logger().info(
-        "batch of %d files: %d loaded, %d already loaded, %d rejected",
-        len(prepared.files),
+        "batch finishing %d files: %d loaded, %d already loaded, %d rejected",
+        len(files),
         batch.loaded,
         batch.already_loaded,
         batch.rejected,
     )
-    if archive is not None:
-        sources.archive(prepared.files, *archive)
-    return len(prepared.files)
+    if loader.archive is not None:
+        sources.archive(files, *loader.archive)
 
 
 def _summary(

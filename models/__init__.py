@@ -56,6 +56,25 @@ class Document(Base):
     media_type: Mapped[str] = mapped_column(Text)
     raw: Mapped[bytes] = mapped_column(LargeBinary)
     received_at: Mapped[datetime] = _now()
+    # Migration 0006: where a record of a WARC file came from (NULL for other documents).
+    fetched_at: Mapped[datetime | None] = mapped_column(
+        DateTime(timezone=True),
+        comment="For a WARC record: its WARC-Date, when the crawler fetched the page (never "
+        "the publication date, which is articles.published_at).",
+    )
+    target_uri: Mapped[str | None] = mapped_column(
+        Text,
+        comment="For a WARC record: its WARC-Target-URI, the URL the page was fetched from "
+        "(the article's url).",
+    )
+    record_id: Mapped[str | None] = mapped_column(
+        Text, comment="For a WARC record: its WARC-Record-ID."
+    )
+    record_offset: Mapped[int | None] = mapped_column(
+        BigInteger,
+        comment="For a WARC record: the byte offset its record starts at in the file "
+        "source_uri names (in the compressed file for .warc.gz).",
+    )
 
 
 class Article(Base):
@@ -387,11 +406,13 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
         "re-scraping.",
         {
             "id": "Surrogate key.",
-            "source_uri": "Where the input came from: file path, or path#line[index] for a "
-            "record of a .json/.jsonl file.",
-            "content_sha256": "SHA-256 of raw; unique, so the same content is stored once.",
+            "source_uri": "Where the input came from: file path, path#line[index] for a "
+            "record of a .json/.jsonl file, or path#offset for a record of a WARC file.",
+            "content_sha256": "SHA-256 of raw (for a WARC record: of its payload, decoded); "
+            "unique, so the same content is stored once.",
             "media_type": "text/plain or text/html, as the reader judged it.",
-            "raw": "The original bytes (for a JSON record: the record as canonical JSON).",
+            "raw": "The original bytes (for a JSON record: the record as canonical JSON; for a "
+            "WARC record: its HTTP block, status line, headers and payload as stored).",
             "received_at": "When the document was first stored.",
         },
     ),

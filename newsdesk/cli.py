@@ -85,8 +85,27 @@ def _parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", required=True)
 
     run = sub.add_parser("run", help="load files or folders into the database (idempotent)")
-    run.add_argument("paths", nargs="+", help=".txt/.html/.htm/.json/.jsonl files or folders")
+    run.add_argument(
+        "paths", nargs="+", help=".txt/.html/.htm/.json/.jsonl/.warc/.warc.gz files or folders"
+    )
     run.add_argument("--batch-size", type=int, default=None, help="articles per batch")
+    run.add_argument(
+        "--domain",
+        dest="domains",
+        action="append",
+        default=None,
+        metavar="HOST",
+        help="WARC files: only records fetched from HOST or its subdomains (repeatable)",
+    )
+    run.add_argument(
+        "--since", default=None, metavar="DATE", help="WARC files: only records fetched from DATE"
+    )
+    run.add_argument(
+        "--until",
+        default=None,
+        metavar="DATE",
+        help="WARC files: only records fetched up to DATE (a whole day for YYYY-MM-DD)",
+    )
     run.add_argument("-v", "--verbose", action="store_true", help="show Prefect's logs")
     run.set_defaults(func=cmd_run)
 
@@ -189,7 +208,14 @@ def _analyst_commands(sub: Any) -> None:
 def cmd_run(args: argparse.Namespace) -> int:
     """`newsdesk run PATH...`: the ETL flow with a progress bar and a summary."""
     _check_paths(args.paths)
-    if _nothing_new(args.paths):
+    filters = {"domains": args.domains, "since": args.since, "until": args.until}
+    from newsdesk import warc
+
+    try:
+        record_filter = warc.record_filter(args.domains or (), args.since, args.until)
+    except ValueError as exc:
+        raise NewsdeskError(str(exc)) from None
+    if not record_filter and _nothing_new(args.paths):
         return 0
     _quiet_prefect(args.verbose)
     from rich.console import Console
@@ -215,7 +241,9 @@ def cmd_run(args: argparse.Namespace) -> int:
         task_id = bar.add_task("inputs", total=None)
         on_progress(lambda done, total: bar.update(task_id, completed=done, total=total))
         try:
-            summary = etl(args.paths, batch_size=args.batch_size, database_url=location.url)
+            summary = etl(
+                args.paths, batch_size=args.batch_size, database_url=location.url, **filters
+            )
         except NewsdeskError:
             raise
         except Exception as exc:
@@ -251,6 +279,8 @@ def _nothing_new(paths: Sequence[str]) -> bool:
     survey = sources.survey(paths)
     if survey.unsupported or not at_head(engine):
         return False
+    if any(sources.warc.is_warc(path) for path in survey.files):
+        return False  # a crawl is read once, by the run: its skipped records are counted there
     options = sources.ReadOptions(max_input_bytes=settings.max_input_bytes)
     docs = (item for path in survey.files for item in sources.read(path, options))
     seen = load.all_loaded(engine, docs)
@@ -333,6 +363,7 @@ def _print_summary(summary: dict[str, Any], query_hint: str, runs: str | None) -
         ("already loaded", summary["already_loaded"]),
         ("rejected", f"{summary['rejected']}{why}"),
         ("mentions", summary["mentions"]),
+        *_record_rows(summary),
         ("people", f"{summary['people_total']} in the database"),
         ("organisations", f"{summary['organisations_total']} in the database"),
         (
@@ -351,6 +382,18 @@ def _print_summary(summary: dict[str, Any], query_hint: str, runs: str | None) -
     print(f"  query it:       {query_hint}")
 
 
+def _record_rows(summary: dict[str, Any]) -> list[tuple[str, Any]]:
+    """Summary rows for the records of WARC files that are no page, and those filtered out."""
+    rows: list[tuple[str, Any]] = []
+    skipped = summary.get("skipped_by_kind") or {}
+    if skipped:
+        kinds = ", ".join(f"{k}: {v}" for k, v in sorted(skipped.items()))
+        rows.append(("skipped records", f"{sum(skipped.values())} ({kinds})"))
+    if summary.get("filtered"):
+        rows.append(("filtered out", f"{summary['filtered']} (--domain/--since/--until)"))
+    return rows
+
+
 def cmd_inspect(args: argparse.Namespace) -> int:
     """`newsdesk inspect [--json] [--no-entities] PATH...`: every stage but loading, per input."""
     _check_paths(args.paths)
@@ -365,7 +408,7 @@ def cmd_inspect(args: argparse.Namespace) -> int:
 def inspect_paths(paths: Sequence[str], entities: bool = True) -> Iterator[dict[str, Any]]:
     """The contract's inspect record for each input (or its rejection); without `entities`,
     no model is loaded and the records have no `mentions`."""
-    from newsdesk import sources
+    from newsdesk import crawl, sources
     from newsdesk.clean import CleanOptions
 
     settings = get_settings()
@@ -375,7 +418,7 @@ def inspect_paths(paths: Sequence[str], entities: bool = True) -> Iterator[dict[
         learned_boilerplate=_learned_lines(settings), max_html_depth=settings.max_html_depth
     )
     for path in sources.discover(paths):
-        for item in sources.read(path, read_options):
+        for item in crawl.read(path, read_options):  # a WARC file record by record
             if isinstance(item, Rejected):
                 yield _rejected_record(item)
             else:

@@ -14,6 +14,19 @@ EntityKind = Literal["person", "organisation"]
 
 
 @dataclass(frozen=True)
+class RecordOrigin:
+    """Where a record of a WARC file came from: the file, the byte offset its record starts at
+    (in the compressed file for .warc.gz), the record's id, its WARC-Target-URI and WARC-Date
+    (the fetch time, never the publication date)."""
+
+    file: str
+    offset: int
+    record_id: str | None
+    url: str | None
+    fetched_at: datetime | None
+
+
+@dataclass(frozen=True)
 class RawDocument:
     """One input as read: the bytes, their hash and the decoded text."""
 
@@ -25,6 +38,9 @@ class RawDocument:
     encoding: str
     # Fields a structured record (.json/.jsonl) supplied beside its text: url, title, ...
     metadata: dict[str, Any] = field(default_factory=dict)
+    # A WARC record's origin; `raw` is then its HTTP block (status, headers, payload as stored)
+    # and `content_sha256` the hash of the decoded payload, so the same page loads once.
+    origin: RecordOrigin | None = None
 
 
 @dataclass(frozen=True)

@@ -1,4 +1,5 @@
-"""Discover and read inputs: files and folders of .txt/.html/.htm and .json/.jsonl records.
+"""Discover and read inputs: files and folders of .txt/.html/.htm and .json/.jsonl records;
+.warc/.warc.gz crawls are discovered here and read record by record by `newsdesk.crawl`.
 
 Reading never raises for a bad input: each input yields a `RawDocument` or a `Rejected`.
 """
@@ -14,12 +15,13 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
+from newsdesk import warc
 from newsdesk.limits import MAX_INPUT_BYTES
 from newsdesk.records import RawDocument, Rejected
 
 TEXT_SUFFIXES = {".txt": "text/plain", ".html": "text/html", ".htm": "text/html"}
 RECORD_SUFFIXES = {".json", ".jsonl"}
-SUFFIXES = frozenset(TEXT_SUFFIXES) | RECORD_SUFFIXES
+SUFFIXES = frozenset(TEXT_SUFFIXES) | RECORD_SUFFIXES | frozenset(warc.SUFFIXES)
 # Files in a folder that are no input of anyone's and are passed over without a word: hidden
 # files and folders (".DS_Store", ".git"), editor backups and autosaves ("notes.txt~",
 # "#notes.txt#") and the file managers' thumbnails and settings. Every other file of a kind
@@ -49,8 +51,26 @@ BOMS = (
 MAX_CONTROL_SHARE = 0.01
 # How much of the input the binary sniffers look at.
 SNIFF_BYTES = 8192
-# Keys a JSON record may hold its text under, in order of preference.
-RECORD_TEXT_KEYS = ("html", "text", "body", "content", "articleBody")
+# Keys a JSON record may hold its text under, in order of preference: the page first (its
+# markup carries metadata), then extracted text. Crawlers' exports: Scrapy items (`url`,
+# `html` or `body`, `title`, `date`), trafilatura's JSON (`raw_text`/`text`, `source` as the
+# URL, `sitename`), Zyte API (`browserHtml`; `article` with `headline`, `articleBody`,
+# `datePublished`), and a generic `raw_html`/`content`.
+RECORD_TEXT_KEYS = (
+    "html",
+    "raw_html",
+    "browserHtml",
+    "text",
+    "body",
+    "content",
+    "articleBody",
+    "raw_text",
+)
+# Keys that hold a page's markup (the others are text, or HTML when they look like it).
+RECORD_HTML_KEYS = frozenset({"html", "raw_html", "browserHtml"})
+# Crawlers' names for fields normalise reads under another (theirs -> ours), taken only when
+# the record has no field of our name.
+RECORD_ALIASES = {"sitename": "site_name", "source-hostname": "site_name"}
 
 
 @dataclass(frozen=True)
@@ -88,7 +108,8 @@ def survey(paths: Iterable[str | Path]) -> Survey:
             found.add(path)
             continue
         for file in _walk(path):
-            (found if file.suffix.lower() in SUFFIXES else unsupported).add(file)
+            known = file.suffix.lower() in SUFFIXES or warc.is_warc(file)
+            (found if known else unsupported).add(file)
     return Survey(sorted(found), sorted(unsupported))
 
 
@@ -105,7 +126,7 @@ def is_ignored(name: str) -> bool:
 def unsupported_reject(path: Path) -> Rejected:
     """The reject of a file of a kind newsdesk does not read (not opened: it may be huge)."""
     readable = ", ".join(sorted(SUFFIXES))
-    return _reject(
+    return reject(
         str(path),
         None,
         "unsupported_type",
@@ -147,13 +168,14 @@ def archive(files: Iterable[str], inbox: Path, archive_dir: Path) -> list[Path]:
 
 
 def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument | Rejected]:
-    """The documents in one file (one, or one per record of a .json/.jsonl file)."""
+    """The documents in one file (one, or one per record of a .json/.jsonl file). WARC files
+    are read by `newsdesk.crawl` (`crawl.read` takes any input)."""
     options = options or ReadOptions()
     uri = str(path)
     try:
         size = path.stat().st_size
         if size > options.max_input_bytes:
-            yield _reject(
+            yield reject(
                 uri,
                 None,
                 "too_large",
@@ -163,7 +185,7 @@ def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument
             return
         data = path.read_bytes()
     except OSError as exc:
-        yield _reject(uri, None, "unreadable", f"{uri} could not be read: {exc.strerror or exc}")
+        yield reject(uri, None, "unreadable", f"{uri} could not be read: {exc.strerror or exc}")
         return
     if path.suffix.lower() in RECORD_SUFFIXES:
         yield from _read_records(uri, data, path.suffix.lower() == ".jsonl")
@@ -173,18 +195,23 @@ def read(path: Path, options: ReadOptions | None = None) -> Iterator[RawDocument
 
 
 def decode_document(
-    uri: str, data: bytes, media_type: str, metadata: dict[str, object] | None = None
+    uri: str,
+    data: bytes,
+    media_type: str,
+    metadata: dict[str, object] | None = None,
+    charset: str | None = None,
 ) -> RawDocument | Rejected:
-    """Hash, sniff and decode one input's bytes."""
+    """Hash, sniff and decode one input's bytes (`charset`: what the HTTP header declared)."""
     sha = hashlib.sha256(data).hexdigest()
     if not data.strip():
-        return _reject(uri, sha, "empty", f"{uri} is empty or holds only whitespace")
+        return reject(uri, sha, "empty", f"{uri} is empty or holds only whitespace")
     kind = sniff_binary(data)
     if kind:
-        return _reject(uri, sha, "binary", f"{uri} is {kind}, not text or HTML; remove it")
-    text, encoding = decode(data, html=media_type == "text/html" or _looks_like_html_bytes(data))
+        return reject(uri, sha, "binary", f"{uri} is {kind}, not text or HTML; remove it")
+    html = media_type == "text/html" or _looks_like_html_bytes(data)
+    text, encoding = decode(data, html=html, charset=charset)
     if _control_share(text) > MAX_CONTROL_SHARE:
-        return _reject(
+        return reject(
             uri,
             sha,
             "binary",
@@ -192,7 +219,7 @@ def decode_document(
             "control characters)",
         )
     if not text.strip():
-        return _reject(uri, sha, "empty", f"{uri} holds no visible text")
+        return reject(uri, sha, "empty", f"{uri} holds no visible text")
     if media_type == "text/plain" and _looks_like_html(text):
         media_type = "text/html"
     return RawDocument(
@@ -219,14 +246,19 @@ def sniff_binary(data: bytes) -> str | None:
     return None
 
 
-def decode(data: bytes, html: bool = False) -> tuple[str, str]:
-    """Text and the encoding used: BOM, then UTF-8, then (HTML) the page's declared charset,
-    then a detected charset, then cp1252."""
-    text, encoding = _decode_raw(data, html)
+def decode(data: bytes, html: bool = False, charset: str | None = None) -> tuple[str, str]:
+    """Text and the encoding used: BOM, then UTF-8, then the charset the HTTP header declared,
+    then (HTML) the page's declared charset, then a detected charset, then cp1252.
+
+    Valid UTF-8 goes first even against a declared charset: servers often declare a
+    single-byte charset for UTF-8 pages, while non-ASCII text in another charset is almost
+    never valid UTF-8 by chance.
+    """
+    text, encoding = _decode_raw(data, html, charset)
     return _tidy(text), encoding
 
 
-def _decode_raw(data: bytes, html: bool) -> tuple[str, str]:
+def _decode_raw(data: bytes, html: bool, charset: str | None = None) -> tuple[str, str]:
     for bom, encoding in BOMS:
         if data.startswith(bom):
             return data.decode(encoding, errors="replace"), encoding
@@ -234,6 +266,11 @@ def _decode_raw(data: bytes, html: bool) -> tuple[str, str]:
         return data.decode("utf-8"), "utf-8"
     except UnicodeDecodeError:
         pass
+    if charset:
+        try:
+            return data.decode(charset, errors="replace"), charset
+        except LookupError:
+            pass  # a charset Python does not know: the page's own word, then detection
     if html:
         # beautifulsoup4 reads <meta charset> / http-equiv declarations; a page's own word
         # beats a statistical guess.
@@ -295,7 +332,7 @@ def _records_from_json(uri: str, chunk: str) -> Iterator[RawDocument | Rejected]
         value = json.loads(chunk)
     except ValueError as exc:
         sha = hashlib.sha256(chunk.encode()).hexdigest()
-        yield _reject(uri, sha, "bad_json", f"{uri} is not valid JSON: {exc}")
+        yield reject(uri, sha, "bad_json", f"{uri} is not valid JSON: {exc}")
         return
     records = value if isinstance(value, list) else [value]
     for index, record in enumerate(records):
@@ -307,28 +344,29 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
     canonical = json.dumps(record, sort_keys=True, ensure_ascii=False).encode()
     sha = hashlib.sha256(canonical).hexdigest()
     if not isinstance(record, dict):
-        return _reject(
+        return reject(
             uri,
             sha,
             "bad_record",
             f"{uri} is a JSON {type(record).__name__}, not an object with a text or html field",
         )
+    record = _crawler_fields(record)
     key = next((k for k in RECORD_TEXT_KEYS if isinstance(record.get(k), str)), None)
     if key is None:
-        return _reject(
+        return reject(
             uri,
             sha,
             "bad_record",
             f"{uri} has none of the fields {', '.join(RECORD_TEXT_KEYS)} holding the article",
         )
-    media_type = "text/html" if key == "html" else "text/plain"
+    media_type = "text/html" if key in RECORD_HTML_KEYS else "text/plain"
     metadata = {k: v for k, v in record.items() if k != key}
     doc = decode_document(uri, canonical, media_type, metadata)
     if isinstance(doc, Rejected):
         return doc
-    body = _tidy(record[key])
+    body = _tidy(str(record[key]))
     if not body.strip():
-        return _reject(uri, sha, "empty", f"{uri} has an empty '{key}' field")
+        return reject(uri, sha, "empty", f"{uri} has an empty '{key}' field")
     if media_type == "text/plain" and _looks_like_html(body):
         media_type = "text/html"
     return RawDocument(
@@ -342,5 +380,25 @@ def _record_document(uri: str, record: object) -> RawDocument | Rejected:
     )
 
 
-def _reject(uri: str, sha: str | None, reason: str, detail: str, stage: str = "read") -> Rejected:
+def _crawler_fields(record: dict[str, object]) -> dict[str, object]:
+    """A crawler's record with its field names as normalise reads them (the hash is taken
+    before, of the record as it came)."""
+    fields = dict(record)
+    article = fields.get("article")
+    if isinstance(article, dict):  # Zyte API: the extracted article nested in the answer
+        fields.pop("article")
+        for key, value in article.items():
+            if isinstance(value, str) and key not in fields:
+                fields[key] = value
+    source = fields.get("source")
+    if isinstance(source, str) and source.startswith(("http://", "https://")):
+        fields.pop("source")  # trafilatura: `source` is the page's URL, not its publisher
+        fields.setdefault("url", source)
+    for theirs, ours in RECORD_ALIASES.items():
+        if theirs in fields and ours not in fields:
+            fields[ours] = fields.pop(theirs)
+    return fields
+
+
+def reject(uri: str, sha: str | None, reason: str, detail: str, stage: str = "read") -> Rejected:
     return Rejected(source_uri=uri, content_sha256=sha, stage=stage, reason=reason, detail=detail)

@@ -241,3 +241,16 @@ def test_inspect_reports_a_crashing_stage_as_a_rejected_record(
     assert record["rejected"]["stage"] == "normalise"
     assert record["rejected"]["reason"] == "internal_error"
     assert "ValueError: a bug in normalise" in record["rejected"]["detail"]
+
+
+def test_inspect_reads_a_warc_file_record_by_record(tmp_path: Path) -> None:
+    from tests.warcs import write_crawl
+
+    made = write_crawl(tmp_path / "crawl.warc.gz", count=3)
+    argv = ["inspect", "--json", "--no-entities", str(made.path)]
+    out, _ = _heavy_modules_after(argv, _env_without_settings(tmp_path))
+    records = [json.loads(line) for line in out.splitlines()]
+    assert len(records) == len(made.pages) + 1  # with the repeated payload
+    assert all(r["source"].startswith(f"{made.path}#") for r in records)
+    assert len({r["source"] for r in records}) == len(records)
+    assert all(r["body"] and "Copyright" not in r["body"] for r in records)

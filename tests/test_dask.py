@@ -59,3 +59,50 @@ def test_two_worker_dask_cluster_loads_what_a_local_run_loads(
     assert local["loaded"] == distributed["loaded"] == 12
     assert local["mentions"] == distributed["mentions"] > 0
     assert _snapshot(db_url) == _snapshot(second_db_url)
+
+
+def test_warc_files_are_prepared_on_the_cluster_a_byte_range_a_task(
+    prefect_harness: None,
+    db_url: str,
+    second_db_url: str,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """With NEWSDESK_DASK_ADDRESS set, each WARC file is cut into byte ranges read, cleaned
+    and given their entities on the workers; only the load stays in the flow. The tables end
+    as a local run leaves them (documents with their origin columns too)."""
+    from flows import etl as flow_module
+    from tests.robustness.helpers import snapshot
+    from tests.warcs import cut_last_member, write_crawl
+
+    folder = tmp_path / "crawls"
+    folder.mkdir()
+    one = write_crawl(folder / "one.warc.gz", count=10)
+    two = write_crawl(folder / "two.warc", first=20, count=6, host="news.example.org")
+    three = write_crawl(folder / "three.warc.gz", first=40, count=3, host="www.bbc.co.uk")
+    cut_last_member(three.path)
+    pages = len(one.pages) + len(two.pages) + len(three.pages)
+    local = etl([str(folder)], batch_size=2, database_url=db_url)
+
+    submitted: list[tuple[int, int]] = []
+    ranges = flow_module._warc_ranges
+
+    def counted(path: str, batch_size: int) -> list[tuple[int, int]]:
+        found = ranges(path, batch_size)
+        submitted.extend(found)
+        return found
+
+    monkeypatch.setattr(flow_module, "_warc_ranges", counted)
+    monkeypatch.setattr(flow_module, "WARC_RANGE_BYTES_PER_ARTICLE", 1024)  # several a file
+    monkeypatch.setenv("NEWSDESK_DASK_ADDRESS", "local")
+    distributed = etl([str(folder)], batch_size=2, database_url=second_db_url)
+
+    assert len(submitted) > 6  # the files really were cut into ranges
+    assert local["loaded"] == distributed["loaded"] == pages
+    for key in ("already_loaded", "rejected", "rejected_by_reason", "skipped_by_kind", "mentions"):
+        assert local[key] == distributed[key], key
+    assert distributed["rejected_by_reason"] == {"damaged_record": 1}
+    assert "prepare on the cluster (waiting)" in distributed["stage_seconds"]
+    after_local, after_dask = snapshot(db_url), snapshot(second_db_url)
+    for table in after_local:
+        assert after_local[table] == after_dask[table], table

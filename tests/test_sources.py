@@ -142,3 +142,31 @@ def test_html_declared_charset_is_honoured(tmp_path: Path) -> None:
     doc = _one(path)
     assert isinstance(doc, RawDocument)
     assert doc.encoding == "windows-1251" and "Городской совет" in doc.text
+
+
+def test_crawler_exports_field_names(tmp_path: Path) -> None:
+    """Scrapy, trafilatura and Zyte API records: their text, url, title and date fields."""
+    html = "<html><body><article><p>" + ARTICLE + "</p></article></body></html>"
+    path = tmp_path / "crawl.jsonl"
+    records = [
+        {"url": "https://a.example/1", "body": html, "title": "Scrapy item", "date": "2024-05-01"},
+        {"url": "https://a.example/2", "raw_html": html, "title": "Raw"},
+        {"source": "https://a.example/3", "raw_text": ARTICLE, "sitename": "Trafilatura Times"},
+        {"url": "https://a.example/4", "browserHtml": html},
+        {
+            "url": "https://a.example/5",
+            "article": {"headline": "Zyte", "articleBody": ARTICLE, "datePublished": "2024-05-02"},
+        },
+    ]
+    path.write_text("\n".join(json.dumps(r) for r in records))
+    docs = list(read(path))
+    assert all(isinstance(d, RawDocument) for d in docs)
+    body, raw_html, trafilatura, browser, zyte = docs
+    assert isinstance(body, RawDocument) and body.media_type == "text/html"  # sniffed
+    assert body.metadata["date"] == "2024-05-01" and body.metadata["title"] == "Scrapy item"
+    assert isinstance(raw_html, RawDocument) and raw_html.media_type == "text/html"
+    assert isinstance(browser, RawDocument) and browser.media_type == "text/html"
+    assert isinstance(trafilatura, RawDocument) and trafilatura.text == ARTICLE
+    assert trafilatura.metadata == {"url": "https://a.example/3", "site_name": "Trafilatura Times"}
+    assert isinstance(zyte, RawDocument) and zyte.text == ARTICLE
+    assert zyte.metadata["headline"] == "Zyte" and zyte.metadata["datePublished"] == "2024-05-02"

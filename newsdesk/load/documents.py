@@ -11,10 +11,13 @@ from newsdesk.records import Item, RawDocument, Rejected
 
 # The same bytes twice in a batch: the first copy wins. Sorted by hash, one lock order for
 # concurrent runs inserting the same documents.
+# A record of a WARC file also says where it came from (NULLs for other documents).
 INSERT_DOCUMENTS = text(
-    "INSERT INTO documents (source_uri, content_sha256, media_type, raw) "
+    "INSERT INTO documents (source_uri, content_sha256, media_type, raw, fetched_at, "
+    "target_uri, record_id, record_offset) "
     "SELECT * FROM unnest(CAST(:uris AS text[]), CAST(:shas AS text[]), "
-    "CAST(:types AS text[]), CAST(:raws AS bytea[])) ORDER BY 2 "
+    "CAST(:types AS text[]), CAST(:raws AS bytea[]), CAST(:fetched AS timestamptz[]), "
+    "CAST(:targets AS text[]), CAST(:records AS text[]), CAST(:offsets AS bigint[])) ORDER BY 2 "
     "ON CONFLICT (content_sha256) DO NOTHING RETURNING content_sha256, id"
 )
 
@@ -61,5 +64,9 @@ def insert_documents(conn: Connection, items: Sequence[Item]) -> dict[str, int]:
         "shas": [d.content_sha256 for d in docs],
         "types": [d.media_type for d in docs],
         "raws": [d.raw for d in docs],
+        "fetched": [d.origin.fetched_at if d.origin else None for d in docs],
+        "targets": [d.origin.url if d.origin else None for d in docs],
+        "records": [d.origin.record_id if d.origin else None for d in docs],
+        "offsets": [d.origin.offset if d.origin else None for d in docs],
     }
     return dict(conn.execute(INSERT_DOCUMENTS, params).tuples().all())

@@ -33,6 +33,10 @@ class LoadCounts:
     rebuilt: int = 0  # of which rebuilt because the learned lines they hold changed
     # Seconds in each step of the bulk load (load.STEPS), to see where loading time goes.
     load_seconds: dict[str, float] = field(default_factory=dict)
+    # Records of WARC files that are no page (request, metadata, revisit, non-HTML response,
+    # ...), by kind: neither loaded nor rejected.
+    skipped_by_kind: dict[str, int] = field(default_factory=dict)
+    filtered: int = 0  # WARC response records --domain/--since/--until kept out
 
     def add(self, other: LoadCounts) -> None:
         """Fold another batch's counts into these."""
@@ -47,6 +51,9 @@ class LoadCounts:
             self.rejected_by_reason[reason] = self.rejected_by_reason.get(reason, 0) + n
         for step, seconds in other.load_seconds.items():
             self.load_seconds[step] = self.load_seconds.get(step, 0.0) + seconds
+        for kind, n in other.skipped_by_kind.items():
+            self.skipped_by_kind[kind] = self.skipped_by_kind.get(kind, 0) + n
+        self.filtered += other.filtered
 
 
 @contextmanager

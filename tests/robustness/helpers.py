@@ -16,7 +16,8 @@ PYTHON = sys.executable
 # Every table's content by natural keys (content hash, folded name), never by serial ids or
 # timestamps, so two databases loaded in different ways compare equal when their data is.
 SNAPSHOT_QUERIES = {
-    "documents": "SELECT content_sha256, source_uri, media_type, md5(raw) FROM documents",
+    "documents": "SELECT content_sha256, source_uri, media_type, md5(raw), fetched_at, "
+    "target_uri, record_id, record_offset FROM documents",
     "articles": """
         SELECT d.content_sha256, a.source_uri, a.url, a.publisher, a.title, a.standfirst,
                a.authors, a.section, a.published_at, a.language, a.body, a.word_count,

@@ -25,6 +25,7 @@ from tests.robustness.helpers import (
     write_corpus,
     write_stories,
 )
+from tests.warcs import write_crawl
 
 ARTICLES = 40
 CHILD = """
@@ -34,10 +35,10 @@ etl([sys.argv[1]], batch_size=2, database_url=sys.argv[2])
 """
 
 
-def _kill_after_some_articles(inbox: Path, url: str) -> int:
+def _kill_after_some_articles(inbox: Path, url: str, child_code: str = CHILD) -> int:
     """Start a run in a child process, SIGKILL it once a few articles are in; returns how many."""
     child = subprocess.Popen(
-        [PYTHON, "-c", CHILD, str(inbox), url],
+        [PYTHON, "-c", child_code, str(inbox), url],
         env=subprocess_env(),
         stdout=subprocess.DEVNULL,
         stderr=subprocess.PIPE,
@@ -91,6 +92,30 @@ def test_killed_run_then_rerun_equals_one_clean_run(
     for table in after_clean:
         assert after_rerun[table] == after_clean[table], table
     assert len(after_clean["mentions"]) > ARTICLES  # the comparison covered real content
+
+
+@pytest.mark.slow
+def test_killed_warc_run_resumes_at_the_next_unloaded_record(
+    prefect_harness: None, db_url: str, other_db_url: str, tmp_path: Path
+) -> None:
+    """One WARC file, killed part-way: the rerun skips the loaded records by hash and loads
+    the rest; the tables equal one clean run's (documents with their origin columns too)."""
+    crawl = write_crawl(tmp_path / "crawl.warc.gz", count=ARTICLES)
+    pages = len(crawl.pages)  # the repeated payload loads once
+    loaded_when_killed = _kill_after_some_articles(crawl.path, db_url)
+    assert 0 < loaded_when_killed < pages, "the kill came too late to test anything"
+
+    rerun = etl([str(crawl.path)], batch_size=8, database_url=db_url)
+    clean = etl([str(crawl.path)], batch_size=8, database_url=other_db_url)
+
+    assert rerun["already_loaded"] >= loaded_when_killed
+    assert rerun["loaded"] == pages - loaded_when_killed
+    assert clean["loaded"] == pages and clean["rejected"] == 0
+    assert rerun["skipped_by_kind"] == clean["skipped_by_kind"] == crawl.skipped
+    after_rerun, after_clean = snapshot(db_url), snapshot(other_db_url)
+    for table in after_clean:
+        assert after_rerun[table] == after_clean[table], table
+    assert len(after_clean["documents"]) == pages
 
 
 def test_dead_runs_are_closed_and_live_ones_left_alone(engine: Engine) -> None:

@@ -121,11 +121,14 @@ def build_inbox(folder: Path) -> dict[str, tuple[str, tuple[str, str] | None]]:
     # Files of kinds newsdesk does not read: listed as rejects, never opened; and droppings
     # (hidden files, editor backups) that are no one's input: passed over without a word.
     put(
-        "crawl.warc.gz",
+        "photos.tar.gz",
         b"\x1f\x8b\x08\x00" + os.urandom(512),
         _rejected("discover", "unsupported_type"),
     )
     put("budget.xlsx", b"PK\x03\x04" + os.urandom(512), _rejected("discover", "unsupported_type"))
+    # A WARC file is read (issue 19): one that is no WARC inside is a damaged record.
+    (folder / "crawl.warc.gz").write_bytes(b"\x1f\x8b\x08\x00" + os.urandom(512))
+    expected[f"{folder / 'crawl.warc.gz'}#0"] = _rejected("read", "damaged_record")
     (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1" + os.urandom(64))
     (folder / "good.txt~").write_bytes(GOOD.encode())
     (folder / "#good.txt#").write_bytes(GOOD.encode())

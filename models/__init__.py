@@ -95,6 +95,10 @@ class Article(Base):
     )
     pipeline_version: Mapped[str] = mapped_column(Text)
     loaded_at: Mapped[datetime] = _now()
+    provenance: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
+    modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
 
 
 class Person(Base):
@@ -377,8 +381,8 @@ class EntityMerge(Base):
     )
 
 
-# The comments migration 0003 puts on the tables of 0001/0002, as later migrations (0005)
-# changed them (each migration keeps its own copy so history never changes;
+# The comments migration 0003 puts on the tables of 0001/0002, as later migrations (0005,
+# 0006) changed them (each migration keeps its own copy so history never changes;
 # tests/test_migrations.py checks the models agree with the migrated schema).
 TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "documents": (
@@ -419,6 +423,14 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "(MinHash Jaccard >= 0.8); NULL for originals.",
             "pipeline_version": "newsdesk version that produced this row.",
             "loaded_at": "When this row was last written (load or reprocess).",
+            "provenance": "Where each metadata value came from: a JSON object keyed by field "
+            "(title, standfirst, authors, publisher, published_at, modified_at; only fields "
+            "with a value), each {source, value, lost: [{source, value}]}: the rule that won "
+            "(e.g. 'json-ld:datePublished', 'meta:og:site_name', 'time-tag', 'byline-line', "
+            "'dateline', 'url') with the value as found, and the candidates that lost. See "
+            "the view article_provenance.",
+            "modified_at": "When the page says the article was last updated (timestamptz); "
+            "NULL when it gives no such date. Kept apart from published_at.",
         },
     ),
     "people": (

@@ -146,6 +146,7 @@ class Article:
     publisher: str | None
     published_at: datetime | None
     body: str
+    modified_at: datetime | None = None
     removed: list[Removed] = field(default_factory=list)
     url: str | None = None
     section: str | None = None

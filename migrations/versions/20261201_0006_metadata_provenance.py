@@ -1,0 +1,107 @@
+"""Metadata an analyst can trust: where each value came from, and a modified date apart.
+
+Why: no extractor said how it knew an article's date, publisher or authors, so an analyst
+could not tell a date read from the page's JSON-LD from one guessed from its URL, nor find
+the articles whose date rests on the weakest evidence. Now every article keeps:
+
+- `articles.provenance`: per metadata field it has a value for (title, standfirst, authors,
+  publisher, published_at, modified_at), the source that won ('json-ld:datePublished',
+  'meta:og:site_name', 'time-tag', 'byline-line', 'dateline', 'url', ...) and the candidates
+  that lost;
+- `articles.modified_at`: the page's last-modified date, kept apart from its publication date
+  (pages that print only "Updated ..." used to have that taken for published);
+- the view `article_provenance`: one row per article and field, so "articles whose date came
+  only from the URL" is one WHERE clause (docs/queries.sql).
+
+Articles loaded before this migration have an empty provenance: `newsdesk reprocess
+--outdated-only` rebuilds them (PIPELINE_VERSION 0.4.0).
+
+Revision ID: 0006
+Revises: 0005
+Create Date: 2026-12-01
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+
+import sqlalchemy as sa
+from alembic import op
+from sqlalchemy.dialects import postgresql
+
+revision: str = "0006"
+down_revision: str | None = "0005"
+branch_labels: str | Sequence[str] | None = None
+depends_on: str | Sequence[str] | None = None
+
+# Kept here rather than imported from `models`, so this migration stays what it was when
+# applied; tests/test_migrations.py checks `models` carries the same texts.
+COLUMN_COMMENTS: dict[str, str] = {
+    "provenance": "Where each metadata value came from: a JSON object keyed by field (title, "
+    "standfirst, authors, publisher, published_at, modified_at; only fields with a value), "
+    "each {source, value, lost: [{source, value}]}: the rule that won (e.g. "
+    "'json-ld:datePublished', 'meta:og:site_name', 'time-tag', 'byline-line', 'dateline', "
+    "'url') with the value as found, and the candidates that lost. See the view "
+    "article_provenance.",
+    "modified_at": "When the page says the article was last updated (timestamptz); NULL when "
+    "it gives no such date. Kept apart from published_at.",
+}
+
+VIEW = """
+    SELECT a.id AS article_id, p.key AS field, p.value ->> 'source' AS source,
+           p.value -> 'value' AS value,
+           jsonb_array_length(coalesce(p.value -> 'lost', '[]'::jsonb)) AS lost_candidates,
+           coalesce(p.value -> 'lost', '[]'::jsonb) AS lost,
+           a.publisher, a.published_at, a.url, a.duplicate_of
+    FROM articles a
+    CROSS JOIN LATERAL jsonb_each(a.provenance) AS p(key, value)
+"""
+VIEW_COMMENT = (
+    "One row per article and metadata field it has a value for: where the value came from "
+    "(articles.provenance unnested). Includes near-duplicates; filter on duplicate_of IS NULL "
+    "to drop them."
+)
+VIEW_COLUMN_COMMENTS: dict[str, str] = {
+    "article_id": "The article (articles.id).",
+    "field": "title, standfirst, authors, publisher, published_at or modified_at.",
+    "source": "The rule the value came from: 'json-ld:<key>', 'meta:<name>', 'title-tag', "
+    "'h1', 'time-tag', 'date-element', 'after-headline', 'headline-line', 'deck-line', "
+    "'byline-line', 'byline-element', 'masthead', 'email-domain', 'dateline', "
+    "'late-dateline', 'url', 'record:<key>', 'registry', 'learned'.",
+    "value": "The value as the source gave it (JSON: a string, or a list of names).",
+    "lost_candidates": "How many other candidates the field had (0: this source was the only one).",
+    "lost": "The candidates that lost: a JSON array of {source, value}.",
+    "publisher": "The article's publisher.",
+    "published_at": "The article's publication time.",
+    "url": "The article's URL.",
+    "duplicate_of": "Non-NULL for a near-duplicate article (articles.duplicate_of).",
+}
+
+
+def _quote(value: str) -> str:
+    return "'" + value.replace("'", "''") + "'"
+
+
+def upgrade() -> None:
+    op.add_column(
+        "articles",
+        sa.Column(
+            "provenance",
+            postgresql.JSONB(astext_type=sa.Text()),
+            server_default=sa.text("'{}'::jsonb"),
+            nullable=False,
+        ),
+    )
+    op.add_column("articles", sa.Column("modified_at", sa.DateTime(timezone=True), nullable=True))
+    for column, text_ in COLUMN_COMMENTS.items():
+        op.execute(f"COMMENT ON COLUMN articles.{column} IS {_quote(text_)}")
+    op.execute(f"CREATE VIEW article_provenance AS {VIEW}")
+    op.execute(f"COMMENT ON VIEW article_provenance IS {_quote(VIEW_COMMENT)}")
+    for column, text_ in VIEW_COLUMN_COMMENTS.items():
+        op.execute(f"COMMENT ON COLUMN article_provenance.{column} IS {_quote(text_)}")
+
+
+def downgrade() -> None:
+    op.execute("DROP VIEW article_provenance")
+    op.drop_column("articles", "modified_at")
+    op.drop_column("articles", "provenance")

@@ -22,6 +22,8 @@ Removal reasons (short labels, stored in `articles.removed`):
 - ``video_headline``  the headline a video player prints (often twice), "Watch: ..." labels
 - ``photo_caption``   captions recognised by their credit ("... Photo: AFP", "... [YONHAP]")
 - ``weather_widget``  temperature, place and date of a weather widget
+- ``date_widget``     HTML: a today/clock widget's date, or a date in the site's chrome (the
+                      date of the visit, never the article's: no dateline)
 - ``widget_label``    widget headings and buttons ("Must read", "Related posts", "Post"),
                       and short label lines after the last paragraph
 - ``read_time``       "Estimated read time 3 min read"

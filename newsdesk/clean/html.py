@@ -138,6 +138,9 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
         return HtmlResult(flatten(markup), PageMeta(flattened=True))
     meta = metadata.from_tree(tree)
     removed: list[Removed] = []
+    for element in metadata.widget_dates(tree):  # the date of the visit, not the article's
+        removed.append(Removed(metadata.element_text(element), "date_widget"))
+        _remove(element)
     _drop_always(tree)
     body = tree.find("body")
     root = body if body is not None else tree

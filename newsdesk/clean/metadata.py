@@ -27,6 +27,7 @@ ARTICLE_TYPES = re.compile(r"[A-Za-z]*(?:Article|Posting)|WebPage|Report")
 JSON_LD_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("headline", "name"),
     "published": ("datePublished", "dateCreated"),
+    "modified": ("dateModified",),
     "authors": ("author", "creator"),
     "publisher": ("publisher",),
     "section": ("articleSection",),
@@ -34,7 +35,7 @@ JSON_LD_KEYS: dict[str, tuple[str, ...]] = {
     "description": ("description",),
     "language": ("inLanguage",),
 }
-JSON_LD_KEYS_OF_PAGE = {k: JSON_LD_KEYS[k] for k in ("published", "url", "language")}
+JSON_LD_KEYS_OF_PAGE = {k: JSON_LD_KEYS[k] for k in ("published", "modified", "url", "language")}
 # Meta tag names/properties per field, most specific first.
 META_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("og:title", "twitter:title", "dc.title", "headline", "title"),
@@ -57,6 +58,14 @@ META_KEYS: dict[str, tuple[str, ...]] = {
         "release_date",
         "citation_publication_date",
         "cxenseparse:recs:publishtime",
+    ),
+    "modified": (
+        "article:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "dc.date.modified",
+        "dcterms.modified",
+        "last-modified",
     ),
     "authors": (
         "author",
@@ -136,6 +145,7 @@ def from_tree(tree: HtmlElement) -> PageMeta:
     # Dates the page shows stand in for the published date when structured metadata has none
     # (they rank after it, so they are kept as the candidates that lost otherwise).
     candidates += _visible_date(elements)
+    candidates += _visible_update(elements)
     candidates += [  # the first JSON-LD object's date, whatever its type
         Candidate("published", _text(o.get("datePublished")), "json-ld:datePublished")
         for o in objects[:1]
@@ -246,7 +256,7 @@ def _from_meta(tree: HtmlElement) -> list[Candidate]:
 def _h1(tree: HtmlElement) -> str | None:
     """The page's first headline-sized <h1>."""
     for h1 in tree.iter("h1"):
-        text = _element_text(h1)
+        text = element_text(h1)
         if len(text.split()) >= H1_MIN_WORDS:
             return text
     return None
@@ -264,6 +274,27 @@ def _date_elements(tree: HtmlElement) -> list[HtmlElement]:
     """Elements that show a date, today-widgets dropped, publication first and updates last."""
     elements = [e for e in tree.xpath(DATE_SELECTOR)[:DATE_CANDIDATES] if not _is_today_widget(e)]
     return sorted(elements, key=_date_rank)  # stable: page order within a rank
+
+
+def widget_dates(tree: HtmlElement) -> list[HtmlElement]:
+    """Short dated elements of a today/clock widget (named so, or their parent): the date of
+    the visit, outermost first.
+
+    Their text is no dateline either (html.py drops them as ``date_widget``), so a page whose
+    only dates are a widget's "today" gets no date.
+    """
+    found: list[HtmlElement] = []
+    for element in tree.iter():
+        if not isinstance(element.tag, str) or any(a in found for a in element.iterancestors()):
+            continue
+        parent = element.getparent()
+        names = _names_of(element) + " " + (_names_of(parent) if parent is not None else "")
+        if not TODAY_WIDGET.search(names):
+            continue
+        text = element_text(element)
+        if len(text) <= DATE_TEXT_MAX_CHARS and YEAR.search(text) and DATE_ONLY.search(text):
+            found.append(element)
+    return found
 
 
 def _names_of(element: HtmlElement) -> str:
@@ -298,9 +329,22 @@ def _visible_date(elements: list[HtmlElement]) -> list[Candidate]:
         value = element.get("content") or element.get("datetime") or ""
         if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
             value = ""
-        for candidate in (value, _element_text(element)):
+        for candidate in (value, element_text(element)):
             if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
                 return [Candidate("published", candidate, _date_source(element))]
+    return []
+
+
+def _visible_update(elements: list[HtmlElement]) -> list[Candidate]:
+    """The first date value of a date element named for an update ("updated", "modified")."""
+    for element in elements:
+        if _date_rank(element) == 2:
+            value = element.get("content") or element.get("datetime") or ""
+            if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
+                value = ""
+            for candidate in (value, element_text(element)):
+                if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
+                    return [Candidate("modified", candidate, _date_source(element))]
     return []
 
 
@@ -315,11 +359,11 @@ def _date_source(element: HtmlElement) -> str:
 
 def _printed_dates(elements: list[HtmlElement]) -> list[str]:
     """The texts of date elements that hold a year, in rank order."""
-    texts = [_element_text(e) for e in elements]
+    texts = [element_text(e) for e in elements]
     return [t for t in texts if len(t) <= DATE_TEXT_MAX_CHARS and YEAR.search(t)]
 
 
-def _element_text(element: HtmlElement) -> str:
+def element_text(element: HtmlElement) -> str:
     """An element's text with whitespace folded."""
     return " ".join(element.text_content().split())
 
@@ -332,7 +376,7 @@ def _date_after_headline(tree: HtmlElement) -> list[Candidate]:
     after = itertools.dropwhile(lambda e: e is not h1, h1.getroottree().iter())
     for element in itertools.islice(after, 1, HEADLINE_DATE_WINDOW + 1):
         if isinstance(element.tag, str):
-            text = _element_text(element)
+            text = element_text(element)
             if len(text) <= HEADLINE_DATE_MAX_CHARS and DATE_ONLY.fullmatch(text):
                 return [Candidate("published", text, "after-headline")]
     return []

@@ -22,7 +22,7 @@ from newsdesk.clean.text import fold
 from newsdesk.errors import RejectError
 from newsdesk.normalise.authors import choose_authors, normalise_authors
 from newsdesk.normalise.candidates import Sources, gather
-from newsdesk.normalise.dates import choose_published, parse_date
+from newsdesk.normalise.dates import choose_modified, choose_published, parse_date
 from newsdesk.normalise.language import guess_language, language
 from newsdesk.records import Article, Candidate, Cleaned, FieldSource, RawDocument
 
@@ -56,6 +56,12 @@ def normalise(doc: RawDocument, cleaned: Cleaned) -> Article:
     published_at, found = _published(sources, url)
     if published_at and found:
         provenance["published_at"] = sources.provenance("published", found)
+    page = sources.page
+    modified_at, found = choose_modified(
+        sources.every.get("modified", []), page.printed_dates if page else []
+    )
+    if modified_at and found:
+        provenance["modified_at"] = sources.provenance("modified", found)
     return Article(
         source_uri=doc.source_uri,
         title=title,
@@ -63,6 +69,7 @@ def normalise(doc: RawDocument, cleaned: Cleaned) -> Article:
         authors=authors,
         publisher=publisher,
         published_at=published_at,
+        modified_at=modified_at,
         body=body,
         removed=list(cleaned.removed),
         url=url,

@@ -15,7 +15,7 @@ from typing import Any
 from newsdesk.clean.metadata import clean_title
 from newsdesk.clean.names import publisher_from_email
 from newsdesk.clean.text import fold
-from newsdesk.normalise.dates import url_date_text
+from newsdesk.normalise.dates import update_part, url_date_text
 from newsdesk.records import Candidate, Cleaned, FieldSource, PageMeta, RawDocument
 
 # Record keys per field, in order of preference.
@@ -25,6 +25,7 @@ RECORD_KEYS: dict[str, tuple[str, ...]] = {
     "authors": ("authors", "author", "byline"),
     "publisher": ("publisher", "site", "source", "site_name"),
     "published": ("published_at", "published", "date", "datePublished", "pubdate"),
+    "modified": ("modified_at", "modified", "dateModified", "updated_at", "updated"),
     "section": ("section", "category"),
     "url": ("url", "link", "canonical_url"),
     "language": ("language", "lang"),
@@ -94,6 +95,7 @@ def gather(doc: RawDocument, cleaned: Cleaned) -> Sources:
     sources.text = _text(cleaned)
     for candidate in [*sources.text.values(), *sources.bylines]:
         sources.every.setdefault(candidate.field, []).append(candidate)
+    sources.every.setdefault("modified", []).extend(_updates(cleaned))
     url, _ = sources.first_text("url")
     in_url = url_date_text(url or "")
     if in_url:
@@ -132,6 +134,19 @@ def _text(cleaned: Cleaned) -> dict[str, Candidate]:
         "section": Candidate("section", hints.section, "section-line"),
     }
     return {key: c for key, c in found.items() if c.value}
+
+
+def _updates(cleaned: Cleaned) -> list[Candidate]:
+    """Update dates the page prints: "Updated: ..." parts of its datelines and date elements."""
+    hints = cleaned.hints
+    printed = hints.meta.printed_dates if hints.meta is not None else []
+    texts = [
+        (hints.dateline, "dateline"),
+        (hints.late_dateline, "late-dateline"),
+        *((t, "date-element") for t in printed),
+    ]
+    found = [(update_part(t), source) for t, source in texts if t]
+    return [Candidate("modified", part, source) for part, source in found if part]
 
 
 def _publisher(cleaned: Cleaned) -> Candidate:

@@ -129,6 +129,33 @@ def _parse_text_date(text: str) -> datetime | None:
     return None
 
 
+def update_part(text: str) -> str | None:
+    """The part of a dated text labelled updated or modified, when it holds a year:
+    "Posted: Dec 22, 2023 | Last Updated: Jan 2, 2024" -> "Jan 2, 2024"."""
+    labels = list(DATE_LABEL.finditer(text))
+    for label, following in zip(labels, [*labels[1:], None], strict=False):
+        end = following.start() if following else len(text)
+        part = text[label.end() : end].strip(" |,;·-")
+        if not label.group("published") and YEAR.search(part):
+            return part
+    return None
+
+
+def choose_modified(
+    candidates: list[Candidate], printed: list[str]
+) -> tuple[datetime | None, Candidate | None]:
+    """The last-modified date and its candidate: the first that parses, most reliable first
+    (a timestamp shown in the page's printed timezone, as the publication date is)."""
+    for candidate in candidates:
+        stamp = parse_date(candidate.value)
+        if stamp is None:
+            continue
+        if PRINTED_TIME.search(str(candidate.value)):
+            stamp = _in_page_timezone(stamp, printed)
+        return stamp, candidate
+    return None, None
+
+
 def choose_published(
     record: Candidate | None,
     markup: Candidate | None,

@@ -379,12 +379,15 @@ def inspect_paths(
     `modified_at` and `provenance` too."""
     from newsdesk import sources
     from newsdesk.clean import CleanOptions
+    from newsdesk.normalise.publishers import user_names
 
     settings = get_settings()
     nlp = _inspect_model(settings) if entities else None
     read_options = sources.ReadOptions(max_input_bytes=settings.max_input_bytes)
     clean_options = CleanOptions(
-        learned_boilerplate=_learned_lines(settings), max_html_depth=settings.max_html_depth
+        learned_boilerplate=_learned_lines(settings),
+        max_html_depth=settings.max_html_depth,
+        publisher_names=user_names(settings.publishers_file),
     )
     for path in sources.discover(paths):
         for item in sources.read(path, read_options):

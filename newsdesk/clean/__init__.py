@@ -103,6 +103,9 @@ class CleanOptions:
     """Plain text: let the learned line classifier remove the furniture the rules leave."""
     line_model: LineModel | None = None
     """The line classifier's model; None is the one shipped with the package."""
+    publisher_names: tuple[tuple[str, str], ...] = ()
+    """For normalise, beyond the shipped registry: (domain, publisher name) pairs the user
+    gives (the setting publishers_file), for pages that name no publisher of their own."""
 
 
 def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:

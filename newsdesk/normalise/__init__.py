@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import html
 import re
+from collections.abc import Mapping
 from datetime import datetime
 
 from newsdesk.clean.text import fold
@@ -24,6 +25,7 @@ from newsdesk.normalise.authors import choose_authors, normalise_authors
 from newsdesk.normalise.candidates import Sources, gather
 from newsdesk.normalise.dates import choose_modified, choose_published, parse_date
 from newsdesk.normalise.language import guess_language, language
+from newsdesk.normalise.publishers import name_for, url_domain
 from newsdesk.records import Article, Candidate, Cleaned, FieldSource, RawDocument
 
 __all__ = ["guess_language", "normalise", "normalise_authors", "parse_date"]
@@ -32,8 +34,14 @@ __all__ = ["guess_language", "normalise", "normalise_authors", "parse_date"]
 TITLE_MAX_POSITION = 2
 
 
-def normalise(doc: RawDocument, cleaned: Cleaned) -> Article:
-    """Build the Article from a document and its cleaned lines."""
+def normalise(
+    doc: RawDocument, cleaned: Cleaned, publisher_names: Mapping[str, str] | None = None
+) -> Article:
+    """Build the Article from a document and its cleaned lines.
+
+    `publisher_names`: domain -> publisher name beyond the shipped registry (the user's), for
+    a page that names no publisher of its own (`publishers.py`).
+    """
     sources = gather(doc, cleaned)
     provenance: dict[str, FieldSource] = {}
     title = _title(sources, provenance)
@@ -46,13 +54,11 @@ def normalise(doc: RawDocument, cleaned: Cleaned) -> Article:
             f"{doc.source_uri}: after the headline and deck nothing is left for the body. "
             "Check that the scrape holds the article text, not only its teaser.",
         )
-    publisher, found = sources.first_text("publisher")
-    if publisher and found:
-        provenance["publisher"] = sources.provenance("publisher", found, publisher)
+    url, _ = sources.first_text("url")
+    publisher = _publisher(sources, url, publisher_names or {}, provenance)
     authors, found = choose_authors(sources, publisher)
     if authors and found:
         provenance["authors"] = sources.provenance("authors", found, authors)
-    url, _ = sources.first_text("url")
     published_at, found = _published(sources, url)
     if published_at and found:
         provenance["published_at"] = sources.provenance("published", found)
@@ -87,6 +93,26 @@ def _title(sources: Sources, provenance: dict[str, FieldSource]) -> str | None:
     title = " ".join(html.unescape(text).split())
     provenance["title"] = sources.provenance("title", found, title)
     return title
+
+
+def _publisher(
+    sources: Sources, url: str | None, names: Mapping[str, str], provenance: dict[str, FieldSource]
+) -> str | None:
+    """The publisher a page names; for one that names none (only a byline e-mail's domain,
+    or only its URL), the registry's name for that domain, else the domain as it stands."""
+    publisher, found = sources.first_text("publisher")
+    if found is None or found.source == "email-domain":
+        domain = publisher if found is not None else url_domain(url)
+        name = name_for(domain, names) if domain else None
+        if name:
+            lost = sources.every.get("publisher", [])
+            if found is None:
+                lost = [*lost, Candidate("publisher", domain, "url")]
+            provenance["publisher"] = FieldSource("registry", name, tuple(lost))
+            return name
+    if publisher and found:
+        provenance["publisher"] = sources.provenance("publisher", found, publisher)
+    return publisher
 
 
 def _standfirst(

@@ -96,6 +96,9 @@ def gather(doc: RawDocument, cleaned: Cleaned) -> Sources:
     for candidate in [*sources.text.values(), *sources.bylines]:
         sources.every.setdefault(candidate.field, []).append(candidate)
     sources.every.setdefault("modified", []).extend(_updates(cleaned))
+    email = _email_domain(cleaned)
+    if email.value and email not in sources.every.get("publisher", []):
+        sources.every.setdefault("publisher", []).append(email)  # the domain, for learning
     url, _ = sources.first_text("url")
     in_url = url_date_text(url or "")
     if in_url:
@@ -153,6 +156,11 @@ def _publisher(cleaned: Cleaned) -> Candidate:
     """The publisher the text names: its masthead, else the domain of a byline e-mail."""
     if cleaned.hints.masthead:
         return Candidate("publisher", cleaned.hints.masthead, "masthead")
+    return _email_domain(cleaned)
+
+
+def _email_domain(cleaned: Cleaned) -> Candidate:
+    """The domain of the first byline e-mail that is not a free mail service's."""
     for email in cleaned.hints.emails:
         domain = publisher_from_email(email)
         if domain:

@@ -99,6 +99,9 @@ class Article(Base):
         JSONB, nullable=False, server_default=text("'{}'::jsonb")
     )
     modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    credits: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default=text("'{}'")
+    )
 
 
 class Person(Base):
@@ -330,6 +333,37 @@ class LearnedLine(Base):
     )
 
 
+class PublisherName(Base):
+    """A publisher name learned for a domain (see newsdesk.learn.learn_publishers)."""
+
+    __tablename__ = "publisher_names"
+    __table_args__ = (
+        {
+            "comment": "Publisher names learned from the loaded articles: a web or e-mail "
+            "domain whose pages name their site (og:site_name, JSON-LD publisher, a masthead) "
+            "in at least 2 originals, one name for at least two thirds of them. Articles of "
+            "the domain that name no publisher of their own take it (provenance source "
+            "'learned'). Relearned by every settle."
+        },
+    )
+
+    domain: Mapped[str] = mapped_column(
+        Text,
+        primary_key=True,
+        comment="The host of the articles' URL without 'www.', or the domain of their byline "
+        "e-mails.",
+    )
+    name: Mapped[str] = mapped_column(Text, comment="The publisher name the domain's pages give.")
+    articles: Mapped[int] = mapped_column(
+        Integer, comment="Original articles of the domain that give that name."
+    )
+    learned_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True),
+        server_default=func.now(),
+        comment="When the name was first learned.",
+    )
+
+
 class EntityMerge(Base):
     """One analyst merge of two people or organisations, so `newsdesk split` can undo it."""
 
@@ -431,6 +465,8 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "the view article_provenance.",
             "modified_at": "When the page says the article was last updated (timestamptz); "
             "NULL when it gives no such date. Kept apart from published_at.",
+            "credits": "News and photo agencies the article credits (e.g. 'AFP', 'Yonhap', "
+            "'Reuters'), in order of first credit; kept apart from authors. Empty when none.",
         },
     ),
     "people": (

@@ -147,6 +147,7 @@ class Article:
     published_at: datetime | None
     body: str
     modified_at: datetime | None = None
+    credits: list[str] = field(default_factory=list)  # agencies credited, apart from authors
     removed: list[Removed] = field(default_factory=list)
     url: str | None = None
     section: str | None = None

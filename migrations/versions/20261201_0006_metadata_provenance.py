@@ -11,7 +11,12 @@ the articles whose date rests on the weakest evidence. Now every article keeps:
 - `articles.modified_at`: the page's last-modified date, kept apart from its publication date
   (pages that print only "Updated ..." used to have that taken for published);
 - the view `article_provenance`: one row per article and field, so "articles whose date came
-  only from the URL" is one WHERE clause (docs/queries.sql).
+  only from the URL" is one WHERE clause (docs/queries.sql);
+- `publisher_names`: publisher names learned from what is loaded (a domain whose pages name
+  their site in og:site_name, JSON-LD publisher or a masthead), given to the domain's pages
+  that name none: they showed a bare domain ("joongang.co.kr") as their publisher;
+- `articles.credits`: the agencies credited ("Photo: AFP", "[YONHAP]", "(AP)", "Reuters"),
+  kept apart from the authors, so syndicated copies can be counted by source.
 
 Articles loaded before this migration have an empty provenance: `newsdesk reprocess
 --outdated-only` rebuilds them (PIPELINE_VERSION 0.4.0).
@@ -45,6 +50,21 @@ COLUMN_COMMENTS: dict[str, str] = {
     "article_provenance.",
     "modified_at": "When the page says the article was last updated (timestamptz); NULL when "
     "it gives no such date. Kept apart from published_at.",
+    "credits": "News and photo agencies the article credits (e.g. 'AFP', 'Yonhap', 'Reuters'), "
+    "in order of first credit; kept apart from authors. Empty when none.",
+}
+PUBLISHER_NAMES_COMMENT = (
+    "Publisher names learned from the loaded articles: a web or e-mail domain whose pages name "
+    "their site (og:site_name, JSON-LD publisher, a masthead) in at least 2 originals, one "
+    "name for at least two thirds of them. Articles of the domain that name no publisher of "
+    "their own take it (provenance source 'learned'). Relearned by every settle."
+)
+PUBLISHER_NAMES_COLUMNS: dict[str, str] = {
+    "domain": "The host of the articles' URL without 'www.', or the domain of their byline "
+    "e-mails.",
+    "name": "The publisher name the domain's pages give.",
+    "articles": "Original articles of the domain that give that name.",
+    "learned_at": "When the name was first learned.",
 }
 
 VIEW = """
@@ -67,7 +87,8 @@ VIEW_COLUMN_COMMENTS: dict[str, str] = {
     "source": "The rule the value came from: 'json-ld:<key>', 'meta:<name>', 'title-tag', "
     "'h1', 'time-tag', 'date-element', 'after-headline', 'headline-line', 'deck-line', "
     "'byline-line', 'byline-element', 'masthead', 'email-domain', 'dateline', "
-    "'late-dateline', 'url', 'record:<key>', 'registry', 'learned'.",
+    "'late-dateline', 'url', 'record:<key>', 'registry' (the shipped or the user's registry "
+    "of names by domain), 'learned' (publisher_names).",
     "value": "The value as the source gave it (JSON: a string, or a list of names).",
     "lost_candidates": "How many other candidates the field had (0: this source was the only one).",
     "lost": "The candidates that lost: a JSON array of {source, value}.",
@@ -93,6 +114,28 @@ def upgrade() -> None:
         ),
     )
     op.add_column("articles", sa.Column("modified_at", sa.DateTime(timezone=True), nullable=True))
+    op.add_column(
+        "articles",
+        sa.Column(
+            "credits",
+            postgresql.ARRAY(sa.Text()),
+            server_default=sa.text("'{}'"),
+            nullable=False,
+        ),
+    )
+    op.create_table(
+        "publisher_names",
+        sa.Column("domain", sa.Text(), nullable=False),
+        sa.Column("name", sa.Text(), nullable=False),
+        sa.Column("articles", sa.Integer(), nullable=False),
+        sa.Column(
+            "learned_at", sa.DateTime(timezone=True), server_default=sa.func.now(), nullable=False
+        ),
+        sa.PrimaryKeyConstraint("domain", name=op.f("pk_publisher_names")),
+    )
+    op.execute(f"COMMENT ON TABLE publisher_names IS {_quote(PUBLISHER_NAMES_COMMENT)}")
+    for column, text_ in PUBLISHER_NAMES_COLUMNS.items():
+        op.execute(f"COMMENT ON COLUMN publisher_names.{column} IS {_quote(text_)}")
     for column, text_ in COLUMN_COMMENTS.items():
         op.execute(f"COMMENT ON COLUMN articles.{column} IS {_quote(text_)}")
     op.execute(f"CREATE VIEW article_provenance AS {VIEW}")
@@ -103,5 +146,7 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("DROP VIEW article_provenance")
+    op.drop_table("publisher_names")
+    op.drop_column("articles", "credits")
     op.drop_column("articles", "modified_at")
     op.drop_column("articles", "provenance")

@@ -466,7 +466,7 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "modified_at": "When the page says the article was last updated (timestamptz); "
             "NULL when it gives no such date. Kept apart from published_at.",
             "credits": "News and photo agencies the article credits (e.g. 'AFP', 'Yonhap', "
-            "'Reuters'), in order of first credit; kept apart from authors. Empty when none.",
+            "'Reuters'), the wire dateline's first; kept apart from authors. Empty when none.",
         },
     ),
     "people": (

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
 # Every 15 minutes: frequent enough for news, rare enough that runs never pile up.
 DEFAULT_CRON = "*/15 * * * *"
 # inspect --json keys beyond the contract: only with --provenance.
-PROVENANCE_KEYS = ("modified_at", "provenance")
+PROVENANCE_KEYS = ("modified_at", "credits", "provenance")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -98,7 +98,7 @@ def _parser() -> argparse.ArgumentParser:
     inspect.add_argument(
         "--provenance",
         action="store_true",
-        help="with --json: add modified_at and where each metadata value came from "
+        help="with --json: add modified_at, credits and where each metadata value came from "
         "(always shown without --json)",
     )
     inspect.add_argument(
@@ -471,6 +471,7 @@ def inspect_record(
         "body": article.body,
         "removed": [r.as_json() for r in article.removed],
         "modified_at": article.modified_at.isoformat() if article.modified_at else None,
+        "credits": list(article.credits),
         "provenance": {name: found.as_json() for name, found in article.provenance.items()},
     }
     if found is not None:
@@ -508,6 +509,7 @@ def _readable(result: dict[str, Any]) -> str:
         f"publisher:    {result['publisher']}",
         f"published at: {result['published_at']}",
         f"modified at:  {result.get('modified_at')}",
+        f"credits:      {', '.join(result.get('credits') or []) or '-'}",
         f"language:     {result['language']}",
         *_readable_provenance(result.get("provenance") or {}),
         "",

@@ -51,7 +51,7 @@ COLUMN_COMMENTS: dict[str, str] = {
     "modified_at": "When the page says the article was last updated (timestamptz); NULL when "
     "it gives no such date. Kept apart from published_at.",
     "credits": "News and photo agencies the article credits (e.g. 'AFP', 'Yonhap', 'Reuters'), "
-    "in order of first credit; kept apart from authors. Empty when none.",
+    "the wire dateline's first; kept apart from authors. Empty when none.",
 }
 PUBLISHER_NAMES_COMMENT = (
     "Publisher names learned from the loaded articles: a web or e-mail domain whose pages name "

@@ -8,6 +8,8 @@ article has carries where it came from and the candidates that lost (`Article.pr
 
     candidates.py  every value per field, by source
     authors.py     person names from bylines
+    credits.py     agencies credited, apart from the authors
+    publishers.py  publisher names by domain, for pages that name none
     dates.py       date parsing, the publication date
     language.py    the declared or guessed language
 """
@@ -23,6 +25,7 @@ from newsdesk.clean.text import fold
 from newsdesk.errors import RejectError
 from newsdesk.normalise.authors import choose_authors, normalise_authors
 from newsdesk.normalise.candidates import Sources, gather
+from newsdesk.normalise.credits import credits
 from newsdesk.normalise.dates import choose_modified, choose_published, parse_date
 from newsdesk.normalise.language import guess_language, language
 from newsdesk.normalise.publishers import name_for, url_domain
@@ -68,6 +71,8 @@ def normalise(
     )
     if modified_at and found:
         provenance["modified_at"] = sources.provenance("modified", found)
+    structured = (sources.record, sources.meta, sources.text)
+    author_values = [kind["authors"].value for kind in structured if "authors" in kind]
     return Article(
         source_uri=doc.source_uri,
         title=title,
@@ -76,6 +81,7 @@ def normalise(
         publisher=publisher,
         published_at=published_at,
         modified_at=modified_at,
+        credits=credits(cleaned.removed, author_values, body),
         body=body,
         removed=list(cleaned.removed),
         url=url,

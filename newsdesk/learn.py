@@ -84,9 +84,16 @@ _DOMAINS = """
            ) AS domain
     FROM articles a
 """
+# The articles a learned name may go to (or be taken from): those naming no publisher.
+_UNNAMED = (
+    " WHERE a.publisher IS NULL"
+    " OR a.provenance #>> '{publisher,source}' IN ('email-domain', 'learned')"
+)
 LEARN_PUBLISHERS_SQL = text(
     f"""
-    WITH domains AS MATERIALIZED ({_DOMAINS}),
+    WITH domains AS MATERIALIZED (
+        {_DOMAINS} WHERE a.publisher IS NOT NULL AND a.duplicate_of IS NULL
+    ),
     named AS (
         SELECT domain, publisher AS name, count(*) AS n
         FROM domains
@@ -106,7 +113,7 @@ LEARN_PUBLISHERS_SQL = text(
 # first candidate that lost to the learned name: their e-mail's domain, or nothing).
 UNLEARN_PUBLISHERS_SQL = text(
     f"""
-    WITH domains AS MATERIALIZED ({_DOMAINS})
+    WITH domains AS MATERIALIZED ({_DOMAINS}{_UNNAMED})
     UPDATE articles a
     SET publisher = CASE WHEN a.provenance #>> '{{publisher,lost,0,source}}' = 'email-domain'
                          THEN a.provenance #>> '{{publisher,lost,0,value}}' END,
@@ -128,7 +135,7 @@ UNLEARN_PUBLISHERS_SQL = text(
 # they had (a bare domain, or nothing but their URL) is kept as the candidate that lost.
 APPLY_PUBLISHERS_SQL = text(
     f"""
-    WITH domains AS MATERIALIZED ({_DOMAINS})
+    WITH domains AS MATERIALIZED ({_DOMAINS}{_UNNAMED})
     UPDATE articles a
     SET publisher = n.name,
         provenance = jsonb_set(a.provenance, '{{publisher}}', jsonb_build_object(

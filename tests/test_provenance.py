@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from pathlib import Path
 
 import pytest
@@ -131,3 +132,32 @@ def test_articles_whose_date_came_only_from_the_url(engine: Engine) -> None:
     assert [row.article_id for row in found] == [ids["from-url"]]
     assert found[0].published_at.date().isoformat() == "2025-03-04"
     assert sources == {ids["from-url"]: "url", ids["from-json-ld"]: "json-ld:datePublished"}
+
+
+def test_inspect_shows_where_each_value_came_from(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    from newsdesk.cli import main
+    from newsdesk.settings import get_settings
+
+    (tmp_path / "a.txt").write_text(
+        f"Dredging to start in May\n\nBy Nils Berg\n\nPublished: 4 April 2025\n\n{PROSE}\n"
+    )
+    monkeypatch.delenv("NEWSDESK_DATABASE_URL", raising=False)
+    monkeypatch.setenv("NEWSDESK_DATA_DIR", str(tmp_path / "data"))
+    get_settings.cache_clear()
+    try:
+        assert main(["inspect", "--json", "--provenance", "--no-entities", str(tmp_path)]) == 0
+        (record,) = [json.loads(line) for line in capsys.readouterr().out.splitlines()]
+        assert main(["inspect", "--no-entities", str(tmp_path)]) == 0
+        readable = capsys.readouterr().out
+    finally:
+        get_settings.cache_clear()
+    assert record["provenance"]["authors"] == {
+        "source": "byline-line",
+        "value": ["Nils Berg"],
+        "lost": [],
+    }
+    assert record["provenance"]["published_at"]["source"] == "dateline"
+    assert record["modified_at"] is None and record["credits"] == []
+    assert "provenance:" in readable and "published_at  dateline" in readable

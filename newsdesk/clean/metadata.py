@@ -103,6 +103,9 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # date the visit, never the article.
 TODAY_WIDGET = re.compile(r"today|current|clock|weather|\bnow\b", re.IGNORECASE)
 TODAY_WIDGET_LEVELS = 3
+# The words of TODAY_WIDGET, for a cheap first test of the class and id of every element
+# that has one.
+WIDGET_WORDS = ("today", "current", "clock", "weather", "now")
 # Site chrome: class tokens that start with nav or site-header ("nav-item", "navbar",
 # "site-header__date"); "article-nav" or "asset-masthead" may wrap the article's own header.
 SITE_CHROME = re.compile(r"(?:^|\s)(?:nav(?:bar|igation)?|site-?header)(?:$|\s|[-_])", re.I)
@@ -284,17 +287,29 @@ def widget_dates(tree: HtmlElement) -> list[HtmlElement]:
     only dates are a widget's "today" gets no date.
     """
     found: list[HtmlElement] = []
-    for element in tree.iter():
-        if not isinstance(element.tag, str) or any(a in found for a in element.iterancestors()):
+    for element in tree.xpath("//*[@class or @id]"):
+        own = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if not any(word in own for word in WIDGET_WORDS):
             continue
-        parent = element.getparent()
-        names = _names_of(element) + " " + (_names_of(parent) if parent is not None else "")
-        if not TODAY_WIDGET.search(names):
-            continue
-        text = element_text(element)
-        if len(text) <= DATE_TEXT_MAX_CHARS and YEAR.search(text) and DATE_ONLY.search(text):
-            found.append(element)
+        for candidate in (element, *element):  # the named element, or a child of it
+            if (
+                isinstance(candidate.tag, str)
+                and candidate not in found
+                and _is_widget_date(candidate)
+                and not any(a in found for a in candidate.iterancestors())
+            ):
+                found.append(candidate)
     return found
+
+
+def _is_widget_date(element: HtmlElement) -> bool:
+    """A short date named (or whose parent is named) for today, a clock or the weather."""
+    parent = element.getparent()
+    names = _names_of(element) + " " + (_names_of(parent) if parent is not None else "")
+    if not TODAY_WIDGET.search(names):
+        return False
+    text = element_text(element)
+    return len(text) <= DATE_TEXT_MAX_CHARS and bool(YEAR.search(text) and DATE_ONLY.search(text))
 
 
 def _names_of(element: HtmlElement) -> str:

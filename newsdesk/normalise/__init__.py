@@ -62,17 +62,7 @@ def normalise(
     authors, found = choose_authors(sources, publisher)
     if authors and found:
         provenance["authors"] = sources.provenance("authors", found, authors)
-    published_at, found = _published(sources, url)
-    if published_at and found:
-        provenance["published_at"] = sources.provenance("published", found)
-    page = sources.page
-    modified_at, found = choose_modified(
-        sources.every.get("modified", []), page.printed_dates if page else []
-    )
-    if modified_at and found:
-        provenance["modified_at"] = sources.provenance("modified", found)
-    structured = (sources.record, sources.meta, sources.text)
-    author_values = [kind["authors"].value for kind in structured if "authors" in kind]
+    published_at, modified_at = _dates(sources, url, provenance)
     return Article(
         source_uri=doc.source_uri,
         title=title,
@@ -81,7 +71,7 @@ def normalise(
         publisher=publisher,
         published_at=published_at,
         modified_at=modified_at,
-        credits=credits(cleaned.removed, author_values, body),
+        credits=_credits(sources, cleaned, body),
         body=body,
         removed=list(cleaned.removed),
         url=url,
@@ -154,17 +144,33 @@ def _standfirst(
     return None
 
 
-def _published(sources: Sources, url: str | None) -> tuple[datetime | None, Candidate | None]:
-    """The publication date and the candidate it came from (see dates.choose_published)."""
-    page = sources.page
-    return choose_published(
+def _dates(
+    sources: Sources, url: str | None, provenance: dict[str, FieldSource]
+) -> tuple[datetime | None, datetime | None]:
+    """The publication and last-modified dates (see dates.choose_published, choose_modified)."""
+    printed = sources.page.printed_dates if sources.page else []
+    published_at, found = choose_published(
         record=sources.record.get("published"),
         markup=sources.meta.get("published"),
         dateline=sources.text.get("published"),
         late=sources.text.get("late_published"),
-        printed=page.printed_dates if page else [],
+        printed=printed,
         url=url,
     )
+    if published_at and found:
+        provenance["published_at"] = sources.provenance("published", found)
+    modified_at, found = choose_modified(sources.every.get("modified", []), printed)
+    if modified_at and found:
+        provenance["modified_at"] = sources.provenance("modified", found)
+    return published_at, modified_at
+
+
+def _credits(sources: Sources, cleaned: Cleaned, body: str) -> list[str]:
+    """The agencies credited: in removed credit lines, the structured author values (not the
+    page's byline elements, which credit teasers too), the body's wire dateline."""
+    structured = (sources.record, sources.meta, sources.text)
+    authors = [kind["authors"].value for kind in structured if "authors" in kind]
+    return credits(cleaned.removed, authors, body)
 
 
 def _body(cleaned: Cleaned, title: str | None, standfirst: str | None) -> str:

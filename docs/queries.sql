@@ -175,3 +175,14 @@ SELECT id, kind, kept_id, merged_name, cardinality(mention_ids) AS mentions_move
 FROM entity_merges
 WHERE split_at IS NULL
 ORDER BY merged_at DESC;
+
+
+-- name: articles whose date came only from the URL
+-- expect: any
+-- Where each metadata value came from is in article_provenance (one row per article and
+-- field; articles.provenance holds the same as JSON). Dates read off the URL path are the
+-- weakest evidence (midnight UTC, no time or zone): these are the articles to check first.
+SELECT article_id, published_at, url, publisher
+FROM article_provenance
+WHERE field = 'published_at' AND source = 'url'
+ORDER BY published_at DESC, article_id;

@@ -28,6 +28,7 @@ from newsdesk.analyst.stored import stored_articles
 from newsdesk.clean import CleanOptions
 from newsdesk.db import POOL_SIZE, Location, engine_for, ensure_migrated, locate
 from newsdesk.errors import NewsdeskError, call_with_retries
+from newsdesk.normalise.publishers import user_names
 from newsdesk.records import Article, Item, Mention, RawDocument, Rejected, chunks
 from newsdesk.settings import Settings
 
@@ -318,7 +319,11 @@ def _rebuilder(url: str, run_id: int, settings: Settings) -> Rebuild:
     """Rebuild stored articles through the chain with a learned set (for `learn.relearn`)."""
 
     def rebuild(ids: Sequence[int], learned: frozenset[str]) -> list[int]:
-        options = CleanOptions(learned_boilerplate=learned, max_html_depth=settings.max_html_depth)
+        options = CleanOptions(
+            learned_boilerplate=learned,
+            max_html_depth=settings.max_html_depth,
+            publisher_names=user_names(settings.publishers_file),
+        )
         done: list[int] = []
         for chunk in chunks(list(ids), settings.batch_size):
             stored = stored_articles(engine_for(url), chunk)
@@ -556,7 +561,9 @@ def run_pipeline(
     try:
         _settle(url, run_id, settings, counts, timer)
         options = CleanOptions(
-            learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
+            learned_boilerplate=learned_boilerplate(url),
+            max_html_depth=settings.max_html_depth,
+            publisher_names=user_names(settings.publishers_file),
         )
         _record_unsupported(url, run_id, survey.unsupported, counts)
         with _entity_runner(settings) as runner:

@@ -32,6 +32,7 @@ from newsdesk import load
 from newsdesk.analyst.stored import stored_batch
 from newsdesk.clean import CleanOptions
 from newsdesk.db import engine_for, locate
+from newsdesk.normalise.publishers import user_names
 from newsdesk.records import RawDocument, Rejected
 from newsdesk.settings import Settings
 
@@ -76,7 +77,9 @@ def reprocess(
     try:
         _settle(url, run_id, settings, counts, timer)
         options = CleanOptions(
-            learned_boilerplate=learned_boilerplate(url), max_html_depth=settings.max_html_depth
+            learned_boilerplate=learned_boilerplate(url),
+            max_html_depth=settings.max_html_depth,
+            publisher_names=user_names(settings.publishers_file),
         )
         after = 0
         while batch := fetch_batch(url, after, settings.batch_size, outdated_only):

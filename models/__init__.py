@@ -114,6 +114,13 @@ class Article(Base):
     )
     pipeline_version: Mapped[str] = mapped_column(Text)
     loaded_at: Mapped[datetime] = _now()
+    provenance: Mapped[dict[str, Any]] = mapped_column(
+        JSONB, nullable=False, server_default=text("'{}'::jsonb")
+    )
+    modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
+    credits: Mapped[list[str]] = mapped_column(
+        ARRAY(Text), nullable=False, server_default=text("'{}'")
+    )
 
 
 class Person(Base):
@@ -345,6 +352,37 @@ class LearnedLine(Base):
     )
 
 
+class PublisherName(Base):
+    """A publisher name learned for a domain (see newsdesk.learn.learn_publishers)."""
+
+    __tablename__ = "publisher_names"
+    __table_args__ = (
+        {
+            "comment": "Publisher names learned from the loaded articles: a web or e-mail "
+            "domain whose pages name their site (og:site_name, JSON-LD publisher, a masthead) "
+            "in at least 2 originals, one name for at least two thirds of them. Articles of "
+            "the domain that name no publisher of their own take it (provenance source "
+            "'learned'). Relearned by every settle."
+        },
+    )
+
+    domain: Mapped[str] = mapped_column(
+        Text,
+        primary_key=True,
+        comment="The host of the articles' URL without 'www.', or the domain of their byline "
+        "e-mails.",
+    )
+    name: Mapped[str] = mapped_column(Text, comment="The publisher name the domain's pages give.")
+    articles: Mapped[int] = mapped_column(
+        Integer, comment="Original articles of the domain that give that name."
+    )
+    learned_at: Mapped[datetime] = mapped_column(
+        DateTime(timezone=True),
+        server_default=func.now(),
+        comment="When the name was first learned.",
+    )
+
+
 class EntityMerge(Base):
     """One analyst merge of two people or organisations, so `newsdesk split` can undo it."""
 
@@ -396,8 +434,8 @@ class EntityMerge(Base):
     )
 
 
-# The comments migration 0003 puts on the tables of 0001/0002, as later migrations (0005)
-# changed them (each migration keeps its own copy so history never changes;
+# The comments migration 0003 puts on the tables of 0001/0002, as later migrations (0005,
+# 0006) changed them (each migration keeps its own copy so history never changes;
 # tests/test_migrations.py checks the models agree with the migrated schema).
 TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
     "documents": (
@@ -440,6 +478,16 @@ TABLE_COMMENTS: dict[str, tuple[str, dict[str, str]]] = {
             "(MinHash Jaccard >= 0.8); NULL for originals.",
             "pipeline_version": "newsdesk version that produced this row.",
             "loaded_at": "When this row was last written (load or reprocess).",
+            "provenance": "Where each metadata value came from: a JSON object keyed by field "
+            "(title, standfirst, authors, publisher, published_at, modified_at; only fields "
+            "with a value), each {source, value, lost: [{source, value}]}: the rule that won "
+            "(e.g. 'json-ld:datePublished', 'meta:og:site_name', 'time-tag', 'byline-line', "
+            "'dateline', 'url') with the value as found, and the candidates that lost. See "
+            "the view article_provenance.",
+            "modified_at": "When the page says the article was last updated (timestamptz); "
+            "NULL when it gives no such date. Kept apart from published_at.",
+            "credits": "News and photo agencies the article credits (e.g. 'AFP', 'Yonhap', "
+            "'Reuters'), the wire dateline's first; kept apart from authors. Empty when none.",
         },
     ),
     "people": (

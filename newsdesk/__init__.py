@@ -5,5 +5,6 @@
 # publication dates, entities the model missed found across articles, countries dropped as
 # organisations, sentences cut at paragraphs. 0.3.0: learned boilerplate counted on what
 # articles keep without it (`article_lines`, which older rows lack: reprocess fills them), the
-# near-duplicate signature taken before learned lines are removed.
-PIPELINE_VERSION = "0.3.0"
+# near-duplicate signature taken before learned lines are removed. 0.4.0: each metadata
+# value's provenance (`articles.provenance`), `modified_at` kept apart from `published_at`.
+PIPELINE_VERSION = "0.4.0"

@@ -30,6 +30,8 @@ if TYPE_CHECKING:
 
 # Every 15 minutes: frequent enough for news, rare enough that runs never pile up.
 DEFAULT_CRON = "*/15 * * * *"
+# inspect --json keys beyond the contract: only with --provenance.
+PROVENANCE_KEYS = ("modified_at", "credits", "provenance")
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -112,6 +114,12 @@ def _parser() -> argparse.ArgumentParser:
     inspect = sub.add_parser("inspect", help="run every stage but loading and show the result")
     inspect.add_argument("paths", nargs="+")
     inspect.add_argument("--json", action="store_true", help="one JSON object per input a line")
+    inspect.add_argument(
+        "--provenance",
+        action="store_true",
+        help="with --json: add modified_at, credits and where each metadata value came from "
+        "(always shown without --json)",
+    )
     inspect.add_argument(
         "--no-entities",
         action="store_true",
@@ -397,7 +405,8 @@ def _record_rows(summary: dict[str, Any]) -> list[tuple[str, Any]]:
 def cmd_inspect(args: argparse.Namespace) -> int:
     """`newsdesk inspect [--json] [--no-entities] PATH...`: every stage but loading, per input."""
     _check_paths(args.paths)
-    for result in inspect_paths(args.paths, entities=not args.no_entities):
+    details = args.provenance or not args.json
+    for result in inspect_paths(args.paths, entities=not args.no_entities, provenance=details):
         if args.json:
             print(json.dumps(result, ensure_ascii=False))
         else:
@@ -405,30 +414,42 @@ def cmd_inspect(args: argparse.Namespace) -> int:
     return 0
 
 
-def inspect_paths(paths: Sequence[str], entities: bool = True) -> Iterator[dict[str, Any]]:
+def inspect_paths(
+    paths: Sequence[str], entities: bool = True, provenance: bool = False
+) -> Iterator[dict[str, Any]]:
     """The contract's inspect record for each input (or its rejection); without `entities`,
-    no model is loaded and the records have no `mentions`."""
+    no model is loaded and the records have no `mentions`; with `provenance`, they have
+    `modified_at` and `provenance` too."""
     from newsdesk import crawl, sources
     from newsdesk.clean import CleanOptions
+    from newsdesk.normalise.publishers import user_names
 
     settings = get_settings()
     nlp = _inspect_model(settings) if entities else None
     read_options = sources.ReadOptions(max_input_bytes=settings.max_input_bytes)
     clean_options = CleanOptions(
-        learned_boilerplate=_learned_lines(settings), max_html_depth=settings.max_html_depth
+        learned_boilerplate=_learned_lines(settings),
+        max_html_depth=settings.max_html_depth,
+        publisher_names=user_names(settings.publishers_file),
     )
     for path in sources.discover(paths):
         for item in crawl.read(path, read_options):  # a WARC file record by record
             if isinstance(item, Rejected):
                 yield _rejected_record(item)
             else:
-                yield _inspect_one(item, clean_options, nlp, settings.nlp_batch_size)
+                record = _inspect_one(item, clean_options, nlp, settings.nlp_batch_size)
+                yield record if provenance else _contract(record)
 
 
 def _inspect_model(settings: Settings) -> Any:
     from newsdesk.entities import load_model
 
     return load_model(settings.spacy_model, settings.spacy_model_version)
+
+
+def _contract(record: dict[str, Any]) -> dict[str, Any]:
+    """An inspect record without the keys only --provenance asks for."""
+    return {k: v for k, v in record.items() if k not in PROVENANCE_KEYS}
 
 
 def _inspect_one(doc: RawDocument, options: CleanOptions, nlp: Any, batch: int) -> dict[str, Any]:
@@ -492,6 +513,9 @@ def inspect_record(
         "language": article.language,
         "body": article.body,
         "removed": [r.as_json() for r in article.removed],
+        "modified_at": article.modified_at.isoformat() if article.modified_at else None,
+        "credits": list(article.credits),
+        "provenance": {name: found.as_json() for name, found in article.provenance.items()},
     }
     if found is not None:
         record["mentions"] = [
@@ -527,7 +551,10 @@ def _readable(result: dict[str, Any]) -> str:
         f"authors:      {', '.join(result['authors']) or '-'}",
         f"publisher:    {result['publisher']}",
         f"published at: {result['published_at']}",
+        f"modified at:  {result.get('modified_at')}",
+        f"credits:      {', '.join(result.get('credits') or []) or '-'}",
         f"language:     {result['language']}",
+        *_readable_provenance(result.get("provenance") or {}),
         "",
         result["body"],
         "",
@@ -537,6 +564,15 @@ def _readable(result: dict[str, Any]) -> str:
         "",
     ]
     return "\n".join(out)
+
+
+def _readable_provenance(provenance: dict[str, Any]) -> list[str]:
+    """Where each metadata value came from, and what lost, one line a field."""
+    lines = ["", "provenance:"]
+    for name, found in provenance.items():
+        lost = ", ".join(c["source"] for c in found["lost"]) or "-"
+        lines.append(f"  {name:<13} {found['source']}  (lost: {lost})")
+    return lines
 
 
 def _readable_mentions(mentions: list[dict[str, Any]] | None) -> list[str]:

@@ -58,6 +58,101 @@ SETTLED_SQL = text("DELETE FROM pending_work WHERE article_id = ANY(:ids)").bind
     bindparam("ids", type_=ARRAY(BigInteger))
 )
 
+# A domain's publisher name is learned when at least this many of its original articles name
+# their site (og:site_name, JSON-LD publisher, a masthead, a record's field) ...
+PUBLISHER_MIN_ARTICLES = 2
+# ... and one name is at least this share of them (a single mistaken masthead cannot win).
+PUBLISHER_MIN_SHARE = 2 / 3
+# The sources that are not a page naming itself: a bare domain, or a name given from outside.
+NOT_NAMED = ("email-domain", "registry", "learned", "url")
+
+# Each article's domain: its URL's host without "www.", else its byline e-mail's domain (a
+# publisher candidate of source 'email-domain', chosen or lost); its publisher's source.
+_DOMAINS = """
+    SELECT a.id, a.publisher, a.duplicate_of, a.provenance #>> '{publisher,source}' AS source,
+           coalesce(
+               lower(regexp_replace(
+                   substring(a.url from '^[A-Za-z][A-Za-z0-9+.-]*://(?:[^/@]*@)?([^/:?#]+)'),
+                   '^www\\.', '')),
+               (SELECT c ->> 'value'
+                FROM jsonb_array_elements(
+                    coalesce(a.provenance #> '{publisher,lost}', '[]'::jsonb)
+                    || jsonb_build_array(coalesce(a.provenance -> 'publisher', '{}'::jsonb))
+                ) AS c
+                WHERE c ->> 'source' = 'email-domain'
+                LIMIT 1)
+           ) AS domain
+    FROM articles a
+"""
+# The articles a learned name may go to (or be taken from): those naming no publisher.
+_UNNAMED = (
+    " WHERE a.publisher IS NULL"
+    " OR a.provenance #>> '{publisher,source}' IN ('email-domain', 'learned')"
+)
+LEARN_PUBLISHERS_SQL = text(
+    f"""
+    WITH domains AS MATERIALIZED (
+        {_DOMAINS} WHERE a.publisher IS NOT NULL AND a.duplicate_of IS NULL
+    ),
+    named AS (
+        SELECT domain, publisher AS name, count(*) AS n
+        FROM domains
+        WHERE domain IS NOT NULL AND publisher IS NOT NULL AND duplicate_of IS NULL
+          AND source IS NOT NULL AND source <> ALL(:not_named)
+        GROUP BY 1, 2
+    ),
+    shares AS (
+        SELECT domain, name, n, sum(n) OVER (PARTITION BY domain) AS total FROM named
+    )
+    SELECT domain, name, n FROM shares
+    WHERE n >= :min_articles AND n >= :min_share * total
+    ORDER BY 1
+    """
+).bindparams(bindparam("not_named", type_=ARRAY(Text)))
+# Articles that took a learned name whose domain no longer has it: back to what they had (the
+# first candidate that lost to the learned name: their e-mail's domain, or nothing).
+UNLEARN_PUBLISHERS_SQL = text(
+    f"""
+    WITH domains AS MATERIALIZED ({_DOMAINS}{_UNNAMED})
+    UPDATE articles a
+    SET publisher = CASE WHEN a.provenance #>> '{{publisher,lost,0,source}}' = 'email-domain'
+                         THEN a.provenance #>> '{{publisher,lost,0,value}}' END,
+        provenance = CASE
+            WHEN a.provenance #>> '{{publisher,lost,0,source}}' = 'email-domain'
+            THEN jsonb_set(a.provenance, '{{publisher}}', jsonb_build_object(
+                'source', 'email-domain',
+                'value', a.provenance #> '{{publisher,lost,0,value}}',
+                'lost', (a.provenance #> '{{publisher,lost}}') - 0))
+            ELSE a.provenance - 'publisher' END
+    FROM domains d
+    WHERE d.id = a.id AND d.source = 'learned'
+      AND NOT EXISTS (
+          SELECT 1 FROM publisher_names n WHERE n.domain = d.domain AND n.name = d.publisher
+      )
+    """
+)
+# Articles of a learned domain that name no publisher of their own take the learned name; what
+# they had (a bare domain, or nothing but their URL) is kept as the candidate that lost.
+APPLY_PUBLISHERS_SQL = text(
+    f"""
+    WITH domains AS MATERIALIZED ({_DOMAINS}{_UNNAMED})
+    UPDATE articles a
+    SET publisher = n.name,
+        provenance = jsonb_set(a.provenance, '{{publisher}}', jsonb_build_object(
+            'source', 'learned',
+            'value', n.name,
+            'lost', CASE
+                WHEN d.source IS NULL THEN jsonb_build_array(
+                    jsonb_build_object('source', 'url', 'value', d.domain))
+                ELSE jsonb_build_array(jsonb_build_object(
+                         'source', d.source, 'value', a.provenance #> '{{publisher,value}}'))
+                     || coalesce(a.provenance #> '{{publisher,lost}}', '[]'::jsonb)
+                END))
+    FROM domains d JOIN publisher_names n USING (domain)
+    WHERE d.id = a.id AND (d.source IS NULL OR d.source = 'email-domain')
+    """
+)
+
 # Every mention whose person a one-word name stands for ("choe"): those the article left
 # short, and those an earlier pass decided (short_key). For each, the full-name person the
 # story gives it: the one full name fitting the word that other articles mention in a
@@ -220,8 +315,9 @@ def _settling(engine: Engine) -> Iterator[None]:
 def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
     """Finish the work owed for every article in `pending_work`; idempotent.
 
-    1. `relearn`: the learned lines are counted again, and the articles holding a line that
-       became or stopped being learned are rebuilt with the new set.
+    1. `learn_publishers`, then `relearn`: the learned lines are counted again (on the
+       publishers just settled), and the articles holding a line that became or stopped
+       being learned are rebuilt with the new set.
     2. The cross-article pass (`resolve_short_names`) over the owed and rebuilt articles,
        in one transaction that also deletes their `pending_work` rows.
     Killed at any point, the rows are still there and the next settle does it all again.
@@ -231,9 +327,43 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
             pending = list(conn.scalars(PENDING_SQL))
         if not pending:
             return Settled()
+        learn_publishers(engine)
         rebuilt, learned = _relearn(engine, rebuild)
+        if rebuilt:
+            learn_publishers(engine)  # a rebuilt article comes back with its page's own name
         resolved = resolve_short_names(engine, sorted(set(pending) | set(rebuilt)))
         return Settled(len(pending), len(rebuilt), resolved, learned)
+
+
+def learn_publishers(engine: Engine) -> dict[str, str]:
+    """Learn publisher names by domain from the articles that name their site, store them in
+    `publisher_names`, and give them to the domain's articles that name none (and take a
+    name away where its domain lost it). One transaction; depends only on what is loaded."""
+    with engine.begin() as conn:
+        rows = conn.execute(
+            LEARN_PUBLISHERS_SQL,
+            {
+                "not_named": list(NOT_NAMED),
+                "min_articles": PUBLISHER_MIN_ARTICLES,
+                "min_share": PUBLISHER_MIN_SHARE,
+            },
+        ).all()
+        learned = {domain: name for domain, name, _ in rows}
+        names = m.PublisherName
+        conn.execute(delete(names).where(names.domain.not_in(list(learned))))
+        if rows:
+            upsert = insert(names).values(
+                [{"domain": d, "name": name, "articles": n} for d, name, n in rows]
+            )
+            conn.execute(
+                upsert.on_conflict_do_update(
+                    index_elements=["domain"],
+                    set_={"name": upsert.excluded.name, "articles": upsert.excluded.articles},
+                )
+            )
+        conn.execute(UNLEARN_PUBLISHERS_SQL)
+        conn.execute(APPLY_PUBLISHERS_SQL)
+    return learned
 
 
 def relearn(engine: Engine, rebuild: Rebuild | None = None) -> tuple[list[int], int]:

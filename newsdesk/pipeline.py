@@ -68,7 +68,7 @@ def _clean_and_normalise(doc: RawDocument, options: CleanOptions) -> Article | R
     cleaned = guarded(doc, "clean", lambda: clean(doc, options))
     if isinstance(cleaned, Rejected):
         return cleaned
-    return guarded(doc, "normalise", lambda: normalise(doc, cleaned))
+    return guarded(doc, "normalise", lambda: normalise(doc, cleaned, dict(options.publisher_names)))
 
 
 def with_mentions(

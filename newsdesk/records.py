@@ -55,14 +55,100 @@ class Removed:
         return {"text": self.text, "reason": self.reason}
 
 
+@dataclass(frozen=True)
+class Candidate:
+    """One value a page offers for a metadata field, and where on the page it was found.
+
+    `field` is "title", "standfirst", "description", "authors", "publisher", "published",
+    "modified", "section", "url" or "language"; `value` is the text as found (a list of names
+    for "authors"); `source` names the rule: "json-ld:datePublished", "meta:og:site_name",
+    "title-tag", "time-tag", "byline-line", "dateline", "url", "record:title", ...
+    """
+
+    field: str
+    value: Any
+    source: str
+
+    def as_json(self) -> dict[str, Any]:
+        """As `articles.provenance` holds a candidate: {value, source}."""
+        return {"value": self.value, "source": self.source}
+
+
+@dataclass
+class PageMeta:
+    """Metadata read off an HTML page's markup (clean/metadata.py), for normalise.
+
+    `candidates` in order of reliability: JSON-LD of the article, meta tags, <title>, then the
+    dates the page shows. `h1` is the visible headline; `printed_dates` the texts of the date
+    elements (for the timezone the page prints); `byline_texts` the byline elements' texts.
+    """
+
+    candidates: list[Candidate] = field(default_factory=list)
+    h1: str | None = None
+    printed_dates: list[str] = field(default_factory=list)
+    byline_texts: list[str] = field(default_factory=list)
+    flattened: bool = False  # too deep to parse: the text was read from the markup instead
+
+    def all(self, name: str) -> list[Candidate]:
+        """The non-empty candidates for a field, most reliable first."""
+        return [c for c in self.candidates if c.field == name and c.value]
+
+    def first(self, name: str) -> Candidate | None:
+        """The most reliable non-empty candidate for a field."""
+        return next(iter(self.all(name)), None)
+
+    def value(self, name: str) -> Any:
+        """The most reliable non-empty value for a field, or None."""
+        found = self.first(name)
+        return found.value if found else None
+
+
+@dataclass
+class Hints:
+    """What the clean stage read off the page besides its lines, for normalise.
+
+    The text rules (clean/text.py) fill the line hints; `meta` is the markup's metadata (HTML
+    only; None for text), `record` the fields of a JSON record whose text was cleaned.
+    """
+
+    title: str | None = None  # the headline line
+    standfirst: str | None = None  # the deck (bullets joined by newlines)
+    standfirst_lines: list[int] = field(default_factory=list)  # indices of the deck's lines
+    byline_authors: list[str] = field(default_factory=list)
+    contact_authors: list[str] = field(default_factory=list)  # "Jo Roe can be reached at ..."
+    emails: list[str] = field(default_factory=list)  # e-mails of byline and contact lines
+    masthead: str | None = None
+    dateline: str | None = None  # a date line above the text
+    late_dateline: str | None = None  # the first date line below the text's start
+    section: str | None = None
+    meta: PageMeta | None = None
+    record: dict[str, Any] = field(default_factory=dict)
+
+
 @dataclass
 class Cleaned:
     """What the clean stage hands to normalise."""
 
     lines: list[str]  # kept lines, in order; blank lines separate paragraphs
     removed: list[Removed]
-    # Metadata found in the markup or in removed lines (title, authors, date, publisher, ...)
-    hints: dict[str, Any] = field(default_factory=dict)
+    hints: Hints = field(default_factory=Hints)
+
+
+@dataclass(frozen=True)
+class FieldSource:
+    """Where an article's value for one field came from, and the candidates that lost."""
+
+    source: str
+    value: Any  # the value as found (before normalising)
+    lost: tuple[Candidate, ...] = ()
+
+    def as_json(self) -> dict[str, Any]:
+        """As `articles.provenance` holds one field: {source, value, lost: [{value, source}]}."""
+        return {
+            "source": self.source,
+            "value": self.value,
+            "lost": [c.as_json() for c in self.lost],
+        }
 
 
 @dataclass
@@ -76,10 +162,15 @@ class Article:
     publisher: str | None
     published_at: datetime | None
     body: str
+    modified_at: datetime | None = None
+    credits: list[str] = field(default_factory=list)  # agencies credited, apart from authors
     removed: list[Removed] = field(default_factory=list)
     url: str | None = None
     section: str | None = None
     language: str | None = None
+    # Per metadata field the article has a value for (title, standfirst, authors, publisher,
+    # published_at, modified_at): where it came from and what lost.
+    provenance: dict[str, FieldSource] = field(default_factory=dict)
 
     @property
     def word_count(self) -> int:

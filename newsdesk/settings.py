@@ -63,6 +63,11 @@ class Settings(BaseSettings):
         ge=10,
         description="HTML nested deeper than this is flattened or rejected.",
     )
+    publishers_file: Path | None = Field(
+        default=None,
+        description="Publisher names by domain (lines 'domain<TAB>name') beyond the shipped "
+        "registry, for pages that name no publisher of their own.",
+    )
     inbox: Path = Field(default=Path("inbox"), description="Folder the scheduled flow reads.")
     archive_dir: Path | None = Field(
         default=None, description="Move processed inbox files here (unset: leave them)."

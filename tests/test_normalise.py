@@ -14,7 +14,7 @@ from clean_docs import doc
 from newsdesk.clean import clean
 from newsdesk.errors import RejectError
 from newsdesk.normalise import guess_language, normalise, normalise_authors, parse_date
-from newsdesk.records import Cleaned
+from newsdesk.records import Cleaned, Hints
 
 PROSE = (
     "The national weather service said on Tuesday that the spring had been the wettest on "
@@ -117,7 +117,9 @@ def test_title_and_deck_leave_the_body() -> None:
 
 def test_only_a_headline_is_a_reject() -> None:
     cleaned = Cleaned(
-        lines=["Wettest spring on record"], removed=[], hints={"title": "Wettest spring on record"}
+        lines=["Wettest spring on record"],
+        removed=[],
+        hints=Hints(title="Wettest spring on record"),
     )
     with pytest.raises(RejectError) as error:
         normalise(doc("x"), cleaned)

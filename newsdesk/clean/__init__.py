@@ -1,12 +1,13 @@
 """Clean stage: take the page furniture out of a scraped article and say why each line went.
 
 `clean(doc, options)` returns the kept lines (blank lines between paragraphs), every removed
-line with its reason, and metadata hints for normalise. Plain text goes through the rule
-cascade (text.py: exact furniture classes, bylines, captions with credits ...) and then the
-learned line classifier (lines.py), which removes what the rules left and reads as page
-furniture. HTML is cut to its article container by markup (html.py) and gets the rules only:
-the classifier measured worse there (AEB body F1 0.968 -> 0.955). It never raises on odd input; a
-document with no article text left raises `RejectError(stage="clean", ...)`.
+line with its reason, and the metadata it read (`records.Hints`) for normalise. Plain text
+goes through the rule cascade (text.py: exact furniture classes, bylines, captions with
+credits ...) and then the learned line classifier (lines.py), which removes what the rules
+left and reads as page furniture. HTML is cut to its article container by markup (html.py) and
+gets the rules only: the classifier measured worse there (AEB body F1 0.968 -> 0.955). It never
+raises on odd input; a document with no article text left raises
+`RejectError(stage="clean", ...)`.
 
 Removal reasons (short labels, stored in `articles.removed`):
 
@@ -21,6 +22,8 @@ Removal reasons (short labels, stored in `articles.removed`):
 - ``video_headline``  the headline a video player prints (often twice), "Watch: ..." labels
 - ``photo_caption``   captions recognised by their credit ("... Photo: AFP", "... [YONHAP]")
 - ``weather_widget``  temperature, place and date of a weather widget
+- ``date_widget``     HTML: a today/clock widget's date, or a date in the site's chrome (the
+                      date of the visit, never the article's: no dateline)
 - ``widget_label``    widget headings and buttons ("Must read", "Related posts", "Post"),
                       and short label lines after the last paragraph
 - ``read_time``       "Estimated read time 3 min read"
@@ -65,7 +68,7 @@ from __future__ import annotations
 
 import json
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from newsdesk.clean import html as html_stage
@@ -74,7 +77,7 @@ from newsdesk.clean.lines import LineModel, mark_by_classifier
 from newsdesk.clean.text import Page, apply_rules, fold, is_prose, text_page
 from newsdesk.errors import RejectError
 from newsdesk.limits import MAX_HTML_DEPTH
-from newsdesk.records import Cleaned, RawDocument, Removed
+from newsdesk.records import Cleaned, PageMeta, RawDocument, Removed
 
 __all__ = ["CleanOptions", "clean", "fold"]
 
@@ -100,6 +103,9 @@ class CleanOptions:
     """Plain text: let the learned line classifier remove the furniture the rules leave."""
     line_model: LineModel | None = None
     """The line classifier's model; None is the one shipped with the package."""
+    publisher_names: tuple[tuple[str, str], ...] = ()
+    """For normalise, beyond the shipped registry: (domain, publisher name) pairs the user
+    gives (the setting publishers_file), for pages that name no publisher of their own."""
 
 
 def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
@@ -108,20 +114,16 @@ def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
     body, record = _body_text(doc)
     is_html = doc.media_type == "text/html" or bool(LOOKS_LIKE_HTML.search(body[:HTML_SNIFF_CHARS]))
     removed: list[Removed] = []
-    hints: dict[str, Any] = {}
+    meta: PageMeta | None = None
     if is_html:
         result = html_stage.extract(body, options.max_html_depth)
-        removed, hints = result.removed, result.hints
+        removed, meta = result.removed, result.meta
         page = apply_rules(Page(result.lines, plain=False), options.learned_boilerplate)
     else:
         page = text_page(body, options.learned_boilerplate)
         if options.classify_lines:
             mark_by_classifier(page, options.line_model)
-    hints = {
-        **page.hints,
-        **({"meta": hints} if hints else {}),
-        **({"record": record} if record else {}),
-    }
+    hints = replace(page.hints, meta=meta, record=record)
     kept = page.kept()
     _reject_if_empty(doc, page, kept, is_html)
     removed += [Removed(page.lines[i], r) for i, r in enumerate(page.reasons) if r is not None]

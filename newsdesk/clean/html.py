@@ -22,7 +22,7 @@ from lxml.html import HtmlElement
 
 from newsdesk.clean import metadata
 from newsdesk.clean.tables import read_table
-from newsdesk.records import Removed
+from newsdesk.records import PageMeta, Removed
 
 # Elements that never hold article prose, dropped wherever they are.
 ALWAYS_DROP = read_table("always_drop")
@@ -90,10 +90,10 @@ REMOVED_MAX_CHARS = 500
 
 @dataclass
 class HtmlResult:
-    """Lines of the article's container, with metadata hints and dropped chrome."""
+    """Lines of the article's container, the page's metadata and the dropped chrome."""
 
     lines: list[str]
-    hints: dict[str, Any] = field(default_factory=dict)
+    meta: PageMeta | None = None
     removed: list[Removed] = field(default_factory=list)
 
 
@@ -129,15 +129,18 @@ def parse(markup: str) -> HtmlElement | None:
 
 
 def extract(markup: str, max_html_depth: int) -> HtmlResult:
-    """Lines of the article in markup, its metadata hints, and the chrome that was dropped."""
+    """Lines of the article in markup, its metadata, and the chrome that was dropped."""
     markup = NOT_XML_CHARS.sub("", markup)
     tree = parse(markup)
     if tree is None:
         return HtmlResult([])
     if too_deep(tree, max_html_depth):
-        return HtmlResult(flatten(markup), {"flattened": True})
-    hints = metadata.from_tree(tree)
+        return HtmlResult(flatten(markup), PageMeta(flattened=True))
+    meta = metadata.from_tree(tree)
     removed: list[Removed] = []
+    for element in metadata.widget_dates(tree):  # the date of the visit, not the article's
+        removed.append(Removed(metadata.element_text(element), "date_widget"))
+        _remove(element)
     _drop_always(tree)
     body = tree.find("body")
     root = body if body is not None else tree
@@ -151,7 +154,7 @@ def extract(markup: str, max_html_depth: int) -> HtmlResult:
     outside = _outside_text(root, blocks)
     if outside:
         removed.append(Removed(outside[:REMOVED_MAX_CHARS], "html:outside"))
-    return HtmlResult(lines, hints, removed)
+    return HtmlResult(lines, meta, removed)
 
 
 def _same_class_segments(main: HtmlElement, root: HtmlElement) -> list[HtmlElement]:

@@ -318,9 +318,9 @@ def features(page: Page) -> Features:
         empty = np.zeros(0, dtype=np.int64)
         return Features(rows, np.zeros((0, len(feature_names()))), empty, empty)
     lines = [page.lines[i] for i in rows]
-    title = page.hints.get("title")
+    title = page.hints.title
     title_words = set(_WORD.findall(title.casefold())) if isinstance(title, str) else set()
-    standfirst = set(page.hints.get("standfirst_lines") or [])
+    standfirst = set(page.hints.standfirst_lines)
     words = [_words(line) for line in lines]
     keys = [" ".join(w) for w in words]  # the line folded (case, punctuation, digits)
     counts: dict[str, int] = {}
@@ -589,8 +589,8 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     if not body:
         return
     _repick_title(page, verdict)
-    protected = set(page.hints.get("standfirst_lines") or [])
-    title = page.hints.get("title")
+    protected = set(page.hints.standfirst_lines)
+    title = page.hints.title
     removed = [
         i
         for i, keep in verdict.items()
@@ -610,7 +610,7 @@ def _repick_title(page: Page, verdict: dict[int, bool]) -> None:
     """When the classifier reads the rules' headline as furniture and it stands away from the
     body (a menu line above the story, say), take the headline-like line nearest above the
     body's first paragraph instead."""
-    title = page.hints.get("title")
+    title = page.hints.title
     at = next((i for i, line in enumerate(page.lines) if line == title), None)
     if title is None or at is None or verdict.get(at, True):
         return
@@ -625,11 +625,11 @@ def _repick_title(page: Page, verdict: dict[int, bool]) -> None:
     )
     if found is None:
         return
-    page.hints["title"] = page.lines[found]
-    deck = [i for i in page.hints.get("standfirst_lines") or [] if found < i < first]
-    if deck != page.hints.get("standfirst_lines"):
-        page.hints.pop("standfirst", None)
-        page.hints.pop("standfirst_lines", None)
+    page.hints.title = page.lines[found]
+    deck = [i for i in page.hints.standfirst_lines if found < i < first]
+    if deck != page.hints.standfirst_lines:
+        page.hints.standfirst = None
+        page.hints.standfirst_lines = []
 
 
 def furniture_class(page: Page, i: int, removed: set[int], first: int, last: int) -> str:

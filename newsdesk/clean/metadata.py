@@ -1,6 +1,7 @@
 """Article metadata from markup: JSON-LD, OpenGraph and meta tags, <time>, byline elements.
 
-Every value is a hint (a string or a list of strings); normalise turns hints into typed fields.
+Every value is a `Candidate` (a string or a list of strings, and the rule that found it);
+normalise picks among them and turns them into typed fields.
 Sources are read in order of reliability: JSON-LD of a NewsArticle-like type, then meta tags,
 then visible markup.
 """
@@ -15,11 +16,27 @@ from typing import Any
 
 from lxml.html import HtmlElement
 
+from newsdesk.records import Candidate, PageMeta
+
 # schema.org types whose JSON-LD object describes the article itself: Article and every
 # subtype named ...Article (NewsArticle, ReportageNewsArticle, OpinionNewsArticle ...),
 # ...Posting (BlogPosting, SocialMediaPosting), Report, and WebPage for its date and URL.
 ARTICLE_TYPES = re.compile(r"[A-Za-z]*(?:Article|Posting)|WebPage|Report")
-# Meta tag names/properties per hint, most specific first.
+# JSON-LD keys per field, most specific first; a WebPage object gives only its date, URL and
+# language (its name and description are the site's).
+JSON_LD_KEYS: dict[str, tuple[str, ...]] = {
+    "title": ("headline", "name"),
+    "published": ("datePublished", "dateCreated"),
+    "modified": ("dateModified",),
+    "authors": ("author", "creator"),
+    "publisher": ("publisher",),
+    "section": ("articleSection",),
+    "url": ("url", "mainEntityOfPage"),
+    "description": ("description",),
+    "language": ("inLanguage",),
+}
+JSON_LD_KEYS_OF_PAGE = {k: JSON_LD_KEYS[k] for k in ("published", "modified", "url", "language")}
+# Meta tag names/properties per field, most specific first.
 META_KEYS: dict[str, tuple[str, ...]] = {
     "title": ("og:title", "twitter:title", "dc.title", "headline", "title"),
     "published": (
@@ -41,6 +58,14 @@ META_KEYS: dict[str, tuple[str, ...]] = {
         "release_date",
         "citation_publication_date",
         "cxenseparse:recs:publishtime",
+    ),
+    "modified": (
+        "article:modified_time",
+        "og:updated_time",
+        "datemodified",
+        "dc.date.modified",
+        "dcterms.modified",
+        "last-modified",
     ),
     "authors": (
         "author",
@@ -78,6 +103,9 @@ YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 # date the visit, never the article.
 TODAY_WIDGET = re.compile(r"today|current|clock|weather|\bnow\b", re.IGNORECASE)
 TODAY_WIDGET_LEVELS = 3
+# The words of TODAY_WIDGET, for a cheap first test of the class and id of every element
+# that has one.
+WIDGET_WORDS = ("today", "current", "clock", "weather", "now")
 # Site chrome: class tokens that start with nav or site-header ("nav-item", "navbar",
 # "site-header__date"); "article-nav" or "asset-masthead" may wrap the article's own header.
 SITE_CHROME = re.compile(r"(?:^|\s)(?:nav(?:bar|igation)?|site-?header)(?:$|\s|[-_])", re.I)
@@ -107,35 +135,33 @@ H1_MIN_WORDS = 3
 TITLE_SEPARATOR = re.compile(r"\s+(?:[|–—·»:]|-{1,2})\s+")
 
 
-def from_tree(tree: HtmlElement) -> dict[str, Any]:
-    """All metadata hints found in a parsed page."""
-    hints: dict[str, Any] = {}
+def from_tree(tree: HtmlElement) -> PageMeta:
+    """All metadata candidates found in a parsed page, most reliable first."""
     objects = list(_json_ld_objects(tree))
+    candidates: list[Candidate] = []
     for obj in objects:
         if _is_article(obj.get("@type")):
-            _merge(hints, _from_json_ld(obj))
-    _merge(hints, _from_meta(tree))
-    _merge(hints, _headings(tree))
+            candidates += _from_json_ld(obj)
+    candidates += _from_meta(tree)
+    candidates += _title_tag(tree)
     elements = _date_elements(tree)
-    # The dates the page prints, for the timezone it prints them in (see normalise).
-    hints["visible_dates"] = _printed_dates(elements)
-    # A visible date stands in for the published date only when structured metadata has none.
-    if not hints.get("published"):
-        hints["published"] = (
-            _visible_date(elements)
-            or next((_text(o.get("datePublished")) for o in objects), None)  # any JSON-LD type
-            or _date_after_headline(tree)
-        )
-    # Byline elements always: structured authors may turn out to be desks or the publisher.
-    hints["byline_text"] = _byline_texts(tree)
-    return hints
-
-
-def _merge(into: dict[str, Any], new: dict[str, Any]) -> None:
-    """Keep the first non-empty value per key."""
-    for key, value in new.items():
-        if value and not into.get(key):
-            into[key] = value
+    # Dates the page shows stand in for the published date when structured metadata has none
+    # (they rank after it, so they are kept as the candidates that lost otherwise).
+    candidates += _visible_date(elements)
+    candidates += _visible_update(elements)
+    candidates += [  # the first JSON-LD object's date, whatever its type
+        Candidate("published", _text(o.get("datePublished")), "json-ld:datePublished")
+        for o in objects[:1]
+    ]
+    candidates += _date_after_headline(tree)
+    return PageMeta(
+        candidates=[c for c in candidates if c.value],
+        h1=_h1(tree),
+        # The dates the page prints, for the timezone it prints them in (see normalise).
+        printed_dates=_printed_dates(elements),
+        # Byline elements always: structured authors may turn out to be desks or the publisher.
+        byline_texts=_byline_texts(tree),
+    )
 
 
 def _json_ld_objects(tree: HtmlElement) -> Iterator[dict[str, Any]]:
@@ -161,23 +187,21 @@ def _is_article(kind: Any) -> bool:
     return any(isinstance(k, str) and ARTICLE_TYPES.fullmatch(k) for k in kinds)
 
 
-def _from_json_ld(obj: dict[str, Any]) -> dict[str, Any]:
-    """Hints from one JSON-LD article object."""
-    hints: dict[str, Any] = {
-        "title": _text(obj.get("headline") or obj.get("name")),
-        "published": _text(obj.get("datePublished") or obj.get("dateCreated")),
-        "authors": _names(obj.get("author") or obj.get("creator")),
-        "publisher": _names(obj.get("publisher"))[:1],
-        "section": _text(obj.get("articleSection")),
-        "url": _text(obj.get("url") or obj.get("mainEntityOfPage")),
-        "description": _text(obj.get("description")),
-        "language": _text(obj.get("inLanguage")),
-    }
-    if hints["publisher"]:
-        hints["publisher"] = hints["publisher"][0]
-    if "WebPage" in str(obj.get("@type")):
-        hints = {k: v for k, v in hints.items() if k in {"published", "url", "language"}}
-    return hints
+def _from_json_ld(obj: dict[str, Any]) -> list[Candidate]:
+    """Candidates from one JSON-LD article object (a WebPage gives only date, URL, language)."""
+    fields = JSON_LD_KEYS_OF_PAGE if "WebPage" in str(obj.get("@type")) else JSON_LD_KEYS
+    found: list[Candidate] = []
+    for name, keys in fields.items():
+        key = next((k for k in keys if obj.get(k)), keys[0])
+        value = obj.get(key)
+        if name == "authors":
+            text: Any = _names(value)
+        elif name == "publisher":
+            text = next(iter(_names(value)), None)
+        else:
+            text = _text(value)
+        found.append(Candidate(name, text, f"json-ld:{key}"))
+    return found
 
 
 def _text(value: Any) -> str | None:
@@ -202,49 +226,90 @@ def _names(value: Any) -> list[str]:
     return names
 
 
-def _from_meta(tree: HtmlElement) -> dict[str, Any]:
-    """Hints from <meta> tags, <link rel=canonical> and <html lang>."""
+def _from_meta(tree: HtmlElement) -> list[Candidate]:
+    """Candidates from <meta> tags, <link rel=canonical> and <html lang>."""
     metas: dict[str, list[str]] = {}
     for meta in tree.iterfind(".//meta"):
         key = (meta.get("property") or meta.get("name") or meta.get("itemprop") or "").lower()
         content = (meta.get("content") or "").strip()
         if key and content:
             metas.setdefault(key, []).append(content)
-    hints: dict[str, Any] = {}
-    for hint, keys in META_KEYS.items():
-        for key in keys:
-            if key in metas:
-                hints[hint] = metas[key] if hint == "authors" else metas[key][0]
-                break
-    if isinstance(hints.get("authors"), list):
-        hints["authors"] = [a for a in hints["authors"] if not a.startswith(("http", "@"))]
-    canonical = tree.find(".//link[@rel='canonical']")
-    if canonical is not None and canonical.get("href"):
-        hints.setdefault("url", canonical.get("href"))
+    found: list[Candidate] = []
+    for name, keys in META_KEYS.items():
+        present = [k for k in keys if k in metas]
+        if name == "authors":  # every value of the first tag present, handles and links out
+            found += [
+                Candidate(
+                    name, [a for a in metas[k] if not a.startswith(("http", "@"))], f"meta:{k}"
+                )
+                for k in present[:1]
+            ]
+        else:
+            found += [Candidate(name, metas[k][0], f"meta:{k}") for k in present]
+        if name == "url":
+            canonical = tree.find(".//link[@rel='canonical']")
+            if canonical is not None and canonical.get("href"):
+                found.append(Candidate("url", canonical.get("href"), "link:canonical"))
     root = tree.getroottree().getroot()
     if root is not None and root.get("lang"):
-        hints["language"] = root.get("lang")
-    return hints
+        found.append(Candidate("language", root.get("lang"), "html-lang"))
+    return found
 
 
-def _headings(tree: HtmlElement) -> dict[str, Any]:
-    """The page's <h1> (when headline-sized) and <title>."""
-    hints: dict[str, Any] = {}
+def _h1(tree: HtmlElement) -> str | None:
+    """The page's first headline-sized <h1>."""
     for h1 in tree.iter("h1"):
-        text = _element_text(h1)
+        text = element_text(h1)
         if len(text.split()) >= H1_MIN_WORDS:
-            hints["h1"] = text
-            break
+            return text
+    return None
+
+
+def _title_tag(tree: HtmlElement) -> list[Candidate]:
+    """The page's <title>."""
     title = tree.find(".//title")
     if title is not None and title.text:
-        hints["title"] = " ".join(title.text.split())
-    return hints
+        return [Candidate("title", " ".join(title.text.split()), "title-tag")]
+    return []
 
 
 def _date_elements(tree: HtmlElement) -> list[HtmlElement]:
     """Elements that show a date, today-widgets dropped, publication first and updates last."""
     elements = [e for e in tree.xpath(DATE_SELECTOR)[:DATE_CANDIDATES] if not _is_today_widget(e)]
     return sorted(elements, key=_date_rank)  # stable: page order within a rank
+
+
+def widget_dates(tree: HtmlElement) -> list[HtmlElement]:
+    """Short dated elements of a today/clock widget (named so, or their parent): the date of
+    the visit, outermost first.
+
+    Their text is no dateline either (html.py drops them as ``date_widget``), so a page whose
+    only dates are a widget's "today" gets no date.
+    """
+    found: list[HtmlElement] = []
+    for element in tree.xpath("//*[@class or @id]"):
+        own = f"{element.get('class') or ''} {element.get('id') or ''}".lower()
+        if not any(word in own for word in WIDGET_WORDS):
+            continue
+        for candidate in (element, *element):  # the named element, or a child of it
+            if (
+                isinstance(candidate.tag, str)
+                and candidate not in found
+                and _is_widget_date(candidate)
+                and not any(a in found for a in candidate.iterancestors())
+            ):
+                found.append(candidate)
+    return found
+
+
+def _is_widget_date(element: HtmlElement) -> bool:
+    """A short date named (or whose parent is named) for today, a clock or the weather."""
+    parent = element.getparent()
+    names = _names_of(element) + " " + (_names_of(parent) if parent is not None else "")
+    if not TODAY_WIDGET.search(names):
+        return False
+    text = element_text(element)
+    return len(text) <= DATE_TEXT_MAX_CHARS and bool(YEAR.search(text) and DATE_ONLY.search(text))
 
 
 def _names_of(element: HtmlElement) -> str:
@@ -273,41 +338,63 @@ def _date_rank(element: HtmlElement) -> int:
     return 2 if MODIFIED_MARK.search(names) else 1
 
 
-def _visible_date(elements: list[HtmlElement]) -> str | None:
+def _visible_date(elements: list[HtmlElement]) -> list[Candidate]:
     """The first date value (machine-readable attribute, else text) among date elements."""
     for element in elements:
         value = element.get("content") or element.get("datetime") or ""
         if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
             value = ""
-        for candidate in (value, _element_text(element)):
+        for candidate in (value, element_text(element)):
             if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
-                return candidate
-    return None
+                return [Candidate("published", candidate, _date_source(element))]
+    return []
+
+
+def _visible_update(elements: list[HtmlElement]) -> list[Candidate]:
+    """The first date value of a date element named for an update ("updated", "modified")."""
+    for element in elements:
+        if _date_rank(element) == 2:
+            value = element.get("content") or element.get("datetime") or ""
+            if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
+                value = ""
+            for candidate in (value, element_text(element)):
+                if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
+                    return [Candidate("modified", candidate, _date_source(element))]
+    return []
+
+
+def _date_source(element: HtmlElement) -> str:
+    """How a date element is named in provenance: "time-tag", "itemprop:datePublished", ..."""
+    if element.tag == "time":
+        return "time-tag"
+    if element.get("itemprop"):
+        return f"itemprop:{element.get('itemprop')}"
+    return "date-element"
 
 
 def _printed_dates(elements: list[HtmlElement]) -> list[str]:
     """The texts of date elements that hold a year, in rank order."""
-    texts = [_element_text(e) for e in elements]
+    texts = [element_text(e) for e in elements]
     return [t for t in texts if len(t) <= DATE_TEXT_MAX_CHARS and YEAR.search(t)]
 
 
-def _element_text(element: HtmlElement) -> str:
+def element_text(element: HtmlElement) -> str:
     """An element's text with whitespace folded."""
     return " ".join(element.text_content().split())
 
 
-def _date_after_headline(tree: HtmlElement) -> str | None:
+def _date_after_headline(tree: HtmlElement) -> list[Candidate]:
     """A date standing alone in an element shortly after the page's headline <h1>."""
     h1 = next(tree.iter("h1"), None)
     if h1 is None:
-        return None
+        return []
     after = itertools.dropwhile(lambda e: e is not h1, h1.getroottree().iter())
     for element in itertools.islice(after, 1, HEADLINE_DATE_WINDOW + 1):
         if isinstance(element.tag, str):
-            text = _element_text(element)
+            text = element_text(element)
             if len(text) <= HEADLINE_DATE_MAX_CHARS and DATE_ONLY.fullmatch(text):
-                return text
-    return None
+                return [Candidate("published", text, "after-headline")]
+    return []
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:

@@ -11,10 +11,10 @@ from __future__ import annotations
 import re
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
-from typing import Any
 
 from newsdesk.clean import patterns as P
-from newsdesk.clean.names import authors_from_byline, looks_like_names, publisher_from_email
+from newsdesk.clean.names import authors_from_byline, looks_like_names
+from newsdesk.records import Hints
 
 # A paragraph of article prose: at least this many words and sentence-final punctuation, or
 # long enough that no widget would print it. 12/30 separate one-sentence paragraphs from
@@ -156,7 +156,7 @@ class Page:
 
     lines: list[str]
     reasons: list[str | None] = field(default_factory=list)
-    hints: dict[str, Any] = field(default_factory=dict)
+    hints: Hints = field(default_factory=Hints)
     plain: bool = True
 
     def __post_init__(self) -> None:
@@ -404,7 +404,7 @@ def _mark_bylines(page: Page) -> None:
             page.mark(i, "byline" if names else "email")
             _add_authors(page, names)
         if email and page.reasons[i] in {"byline", "email"}:
-            page.hints.setdefault("emails", []).extend(P.EMAIL.findall(line))
+            page.hints.emails.extend(P.EMAIL.findall(line))
 
 
 def _contact_authors(page: Page) -> None:
@@ -414,12 +414,12 @@ def _contact_authors(page: Page) -> None:
         if reason == "email":
             names += [m.group("name") for m in P.CONTACT_NAME.finditer(page.lines[i])]
     if names:
-        page.hints["contact_authors"] = list(dict.fromkeys(names))
+        page.hints.contact_authors = list(dict.fromkeys(names))
 
 
 def _add_authors(page: Page, names: list[str]) -> None:
     """Append names to the authors hint, keeping order and dropping repeats."""
-    authors: list[str] = page.hints.setdefault("byline_authors", [])
+    authors = page.hints.byline_authors
     for name in names:
         if name not in authors:
             authors.append(name)
@@ -461,23 +461,23 @@ def _mark_header(page: Page) -> None:
             continue
         if _is_masthead(line):
             page.mark(i, "masthead")
-            page.hints.setdefault("masthead", line)
+            page.hints.masthead = page.hints.masthead or line
         elif P.DATE_LINE.match(line):
             page.mark(i, "dateline")
-            page.hints.setdefault("dateline", line)
+            page.hints.dateline = page.hints.dateline or line
         elif (title is None or i < title) and _is_label_like(line, SECTION_MAX_WORDS):
             page.mark(i, "section_label")
-            page.hints.setdefault("section", line)
+            page.hints.section = page.hints.section or line
         elif _repeats_section(page, line):
             page.mark(i, "section_label")
     if title is not None:
-        page.hints["title"] = page.lines[title]
+        page.hints.title = page.lines[title]
         _find_standfirst(page, title, first)
 
 
 def _repeats_section(page: Page, line: str) -> bool:
     """True for a repeat of the section label found above the headline."""
-    section = page.hints.get("section")
+    section = page.hints.section
     return section is not None and fold(line) == fold(str(section))
 
 
@@ -500,16 +500,16 @@ def _find_standfirst(page: Page, title: int, first: int | None) -> None:
     between = [i for i in page.open() if title < i < end]
     bullets = [i for i in between if P.BULLET.match(page.lines[i])]
     if bullets:
-        page.hints["standfirst"] = "\n".join(P.BULLET.sub("", page.lines[i]) for i in bullets)
-        page.hints["standfirst_lines"] = bullets
+        page.hints.standfirst = "\n".join(P.BULLET.sub("", page.lines[i]) for i in bullets)
+        page.hints.standfirst_lines = bullets
         return
     if first is None:
         return
     candidates = [i for i in between if word_count(page.lines[i]) >= RELATED_MIN_WORDS]
     byline_after = any(page.reasons[k] == "byline" for k in range(title, end))
     if len(candidates) == 1 and (byline_after or is_headline_like(page.lines[candidates[0]])):
-        page.hints["standfirst"] = page.lines[candidates[0]]
-        page.hints["standfirst_lines"] = candidates
+        page.hints.standfirst = page.lines[candidates[0]]
+        page.hints.standfirst_lines = candidates
 
 
 def _is_masthead(line: str) -> bool:
@@ -531,7 +531,7 @@ def _mark_trailer(page: Page) -> None:
         line = page.lines[i]
         if _is_masthead(line):
             page.mark(i, "masthead")
-            page.hints.setdefault("masthead", line)
+            page.hints.masthead = page.hints.masthead or line
         elif in_related and is_headline_like(line):
             page.mark(i, "related_link")
         elif generic and _is_trailing_label(line):
@@ -597,7 +597,7 @@ def _prev_kept(page: Page, i: int) -> int | None:
 
 def _title_index(page: Page) -> int:
     """Index of the title line (-1 when none was found)."""
-    title = page.hints.get("title")
+    title = page.hints.title
     return next((i for i, line in enumerate(page.lines) if line == title), -1)
 
 
@@ -650,7 +650,6 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
     if page.plain:
         _mark_related_inline(page)
     _mark_duplicates(page)
-    _publisher_hint(page)
     _contact_authors(page)
     _late_dateline(page)
     return page
@@ -662,23 +661,13 @@ def _late_dateline(page: Page) -> None:
     It is a weaker hint than a dateline in the header: below the text's start a date line may
     date a correction, an update note or a related story rather than the article.
     """
-    if "dateline" in page.hints:
+    if page.hints.dateline is not None:
         return
     first = _first_prose(page)
     for i, reason in enumerate(page.reasons):
         if reason == "dateline":
-            key = "dateline" if first is None or i < first else "late_dateline"
-            page.hints[key] = page.lines[i]
-            return
-
-
-def _publisher_hint(page: Page) -> None:
-    """Publisher from a masthead, else from the domain of a byline e-mail."""
-    if "masthead" in page.hints:
-        page.hints.setdefault("publisher", page.hints["masthead"])
-        return
-    for email in page.hints.get("emails", []):
-        publisher = publisher_from_email(email)
-        if publisher:
-            page.hints.setdefault("publisher", publisher)
+            if first is None or i < first:
+                page.hints.dateline = page.lines[i]
+            else:
+                page.hints.late_dateline = page.lines[i]
             return

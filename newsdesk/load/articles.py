@@ -16,12 +16,15 @@ CONTENT_COLUMNS = (
     "title",
     "standfirst",
     "authors",
+    "credits",
     "section",
     "published_at",
+    "modified_at",
     "language",
     "body",
     "word_count",
     "removed",
+    "provenance",
     "pipeline_version",
 )
 
@@ -35,12 +38,15 @@ def content(article: Article) -> dict[str, Any]:
         "title": article.title,
         "standfirst": article.standfirst,
         "authors": list(article.authors),
+        "credits": list(article.credits),
         "section": article.section,
         "published_at": article.published_at,
+        "modified_at": article.modified_at,
         "language": article.language,
         "body": article.body,
         "word_count": article.word_count,
         "removed": [r.as_json() for r in article.removed],
+        "provenance": {name: found.as_json() for name, found in article.provenance.items()},
         "pipeline_version": PIPELINE_VERSION,
     }
 
@@ -50,4 +56,5 @@ def row(article: Article) -> tuple[Any, ...]:
     its text)."""
     values = content(article)
     values["removed"] = json.dumps(values["removed"])
+    values["provenance"] = json.dumps(values["provenance"], ensure_ascii=False)
     return tuple(values[column] for column in CONTENT_COLUMNS)

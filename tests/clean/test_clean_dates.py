@@ -143,8 +143,8 @@ def test_dateline_below_the_text_loses_to_markup() -> None:
         "</article></body></html>"
     )
     cleaned = clean(doc(html, "text/html"))
-    assert cleaned.hints.get("late_dateline") == "March 2, 2025 9:25 AM"
-    assert "dateline" not in cleaned.hints
+    assert cleaned.hints.late_dateline == "March 2, 2025 9:25 AM"
+    assert cleaned.hints.dateline is None
     stamp = published(html)
     assert stamp is not None and stamp.date() == date(2025, 2, 20)
 

@@ -48,9 +48,11 @@ def test_json_ld_and_meta_become_hints() -> None:
         '</script><meta property="og:site_name" content="HN">'
     )
     cleaned = clean(doc(page(f"<p>{PROSE}</p>", head), "text/html"))
-    meta = cleaned.hints["meta"]
-    assert meta["title"] == "Dredging to start" and meta["authors"] == ["Nils Berg"]
-    assert meta["publisher"] == "Harbour News" and meta["published"].startswith("2025-04-04")
+    meta = cleaned.hints.meta
+    assert meta is not None
+    assert meta.value("title") == "Dredging to start" and meta.value("authors") == ["Nils Berg"]
+    assert meta.value("publisher") == "Harbour News"
+    assert meta.value("published").startswith("2025-04-04")
 
 
 def test_script_only_html_is_rejected_with_reason() -> None:
@@ -71,7 +73,7 @@ def test_ten_thousand_levels_deep_does_not_blow_the_stack() -> None:
 def test_depth_limit_is_an_option() -> None:
     html = page("<div>" * 50 + f"<p>{PROSE}</p>" + "</div>" * 50)
     cleaned = clean(doc(html, "text/html"), CleanOptions(max_html_depth=20))
-    assert cleaned.hints.get("meta", {}).get("flattened") is True
+    assert cleaned.hints.meta is not None and cleaned.hints.meta.flattened is True
     assert PROSE in cleaned.lines
 
 
@@ -115,9 +117,10 @@ def test_metadata_fallbacks_visible_date_and_h1() -> None:
         f"<div class='article-body'><p>{PROSE}</p></div>",
         "<title>Dredging | Harbour News</title>",
     )
-    meta = clean(doc(html, "text/html")).hints["meta"]
-    assert meta["h1"] == "Harbour dredging to start in May"
-    assert meta["published"] == "Published 4 April 2025"
+    meta = clean(doc(html, "text/html")).hints.meta
+    assert meta is not None
+    assert meta.h1 == "Harbour dredging to start in May"
+    assert meta.value("published") == "Published 4 April 2025"
 
 
 def test_body_segments_of_the_same_class_are_joined() -> None:

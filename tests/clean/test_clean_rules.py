@@ -74,7 +74,7 @@ def test_video_duration_takes_its_headline_twice() -> None:
 def test_weather_widget_date_is_not_the_published_date() -> None:
     cleaned = clean(doc(f"21°C\nLisbon\nMonday, June 2, 2025\n\n{PARA_1}\n\n{PARA_2}"))
     assert [r.reason for r in cleaned.removed] == ["weather_widget"] * 3
-    assert "dateline" not in cleaned.hints
+    assert cleaned.hints.dateline is None
 
 
 def test_inline_headline_between_paragraphs_is_a_related_link() -> None:
@@ -106,11 +106,11 @@ def test_header_title_section_masthead_deck_and_byline() -> None:
         f"{PARA_1}\n\n{PARA_2}"
     )
     cleaned = clean(doc(text))
-    assert cleaned.hints["title"] == "Schools to get new science labs"
-    assert cleaned.hints["standfirst"].startswith("Ministry says")
-    assert cleaned.hints["masthead"] == "The Riverside Herald"
-    assert cleaned.hints["section"] == "Education"
-    assert cleaned.hints["byline_authors"] == ["Anna De Souza", "Mark Lee"]
+    assert cleaned.hints.title == "Schools to get new science labs"
+    assert str(cleaned.hints.standfirst).startswith("Ministry says")
+    assert cleaned.hints.masthead == "The Riverside Herald"
+    assert cleaned.hints.section == "Education"
+    assert cleaned.hints.byline_authors == ["Anna De Souza", "Mark Lee"]
 
 
 def test_options_are_frozen_with_defaults() -> None:
@@ -240,5 +240,5 @@ def test_repeated_list_items_are_not_duplicates() -> None:
 
 def test_title_case_headline_ending_like_a_masthead_is_the_title() -> None:
     cleaned = clean(doc(f"Fed Holds Rates Steady Today\n\n{PARA_1}\n\n{PARA_2}"))
-    assert cleaned.hints["title"] == "Fed Holds Rates Steady Today"
-    assert "masthead" not in cleaned.hints
+    assert cleaned.hints.title == "Fed Holds Rates Steady Today"
+    assert cleaned.hints.masthead is None

@@ -24,8 +24,8 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, timedelta
 from pathlib import Path
 from typing import Any
-from urllib.parse import urlsplit
 
+from newsdesk import urls
 from newsdesk.limits import MAX_INPUT_BYTES
 from newsdesk.records import RecordOrigin
 
@@ -98,14 +98,9 @@ def record_filter(
 
 
 def host_of(url: str | None) -> str | None:
-    """The lower-cased host of a URL, without a trailing dot; None when it has none."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
-    return _idna(host.rstrip(".")) if host else None
+    """The host of a URL as the filters compare it (IDNA-encoded); None when it has none."""
+    host = urls.host_of(url)
+    return _idna(host) if host else None
 
 
 def _within(host: str, domain: str) -> bool:

@@ -22,6 +22,23 @@ def raw_document(raw: bytes, text: str | None = None, source_uri: str | None = N
     )
 
 
+def html_document(
+    body: str, head: str = "", record: dict[str, str] | None = None, source_uri: str = ""
+) -> RawDocument:
+    """A UTF-8 HTML page of the given head and body, with a JSON record's fields beside it."""
+    markup = f"<html><head>{head}</head><body>{body}</body></html>"
+    raw = markup.encode()
+    return RawDocument(
+        source_uri or "mem://page.html",
+        hashlib.sha256(raw).hexdigest(),
+        "text/html",
+        raw,
+        markup,
+        "utf-8",
+        dict(record or {}),
+    )
+
+
 def load_article(
     engine: Engine,
     doc: RawDocument,

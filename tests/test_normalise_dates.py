@@ -11,7 +11,7 @@ from sqlalchemy import Engine, text
 from newsdesk.clean import clean
 from newsdesk.normalise import normalise
 from newsdesk.records import Article, RawDocument
-from tests.records import load_article
+from tests.records import html_document, load_article
 
 PROSE = (
     "The harbour board voted on Tuesday to dredge the eastern channel before the summer, "
@@ -22,17 +22,7 @@ HEADLINE = "<h1>Harbour dredging to start in May</h1>"
 
 
 def page(body: str, head: str = "", **record: str) -> Article:
-    markup = f"<html><head>{head}</head><body>{body}</body></html>"
-    raw = markup.encode()
-    doc = RawDocument(
-        "mem://page.html",
-        hashlib.sha256(raw).hexdigest(),
-        "text/html",
-        raw,
-        markup,
-        "utf-8",
-        record,
-    )
+    doc = html_document(body, head, record)
     return normalise(doc, clean(doc))
 
 

@@ -14,7 +14,7 @@ from newsdesk.clean import clean
 from newsdesk.normalise import normalise
 from newsdesk.normalise.publishers import read_registry, user_names
 from newsdesk.records import Article, RawDocument
-from tests.records import load_article
+from tests.records import html_document, load_article
 
 PROSE = (
     "The harbour board voted on Tuesday to dredge the eastern channel before the summer, "
@@ -29,18 +29,7 @@ def text_doc(body: str, uri: str = "mem://a.txt") -> RawDocument:
 
 
 def html_doc(body: str, head: str = "", url: str | None = None, n: int = 0) -> RawDocument:
-    markup = f"<html><head>{head}</head><body>{body}</body></html>"
-    raw = markup.encode()
-    record = {"url": url} if url else {}
-    return RawDocument(
-        f"mem://{n}.html",
-        hashlib.sha256(raw).hexdigest(),
-        "text/html",
-        raw,
-        markup,
-        "utf-8",
-        record,
-    )
+    return html_document(body, head, {"url": url} if url else {}, f"mem://{n}.html")
 
 
 def bylined(email: str) -> Article:

@@ -341,26 +341,31 @@ def _date_rank(element: HtmlElement) -> int:
 def _visible_date(elements: list[HtmlElement]) -> list[Candidate]:
     """The first date value (machine-readable attribute, else text) among date elements."""
     for element in elements:
-        value = element.get("content") or element.get("datetime") or ""
-        if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
-            value = ""
-        for candidate in (value, element_text(element)):
-            if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
-                return [Candidate("published", candidate, _date_source(element))]
+        value = _date_value(element)
+        if value:
+            return [Candidate("published", value, _date_source(element))]
     return []
 
 
 def _visible_update(elements: list[HtmlElement]) -> list[Candidate]:
     """The first date value of a date element named for an update ("updated", "modified")."""
     for element in elements:
-        if _date_rank(element) == 2:
-            value = element.get("content") or element.get("datetime") or ""
-            if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
-                value = ""
-            for candidate in (value, element_text(element)):
-                if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
-                    return [Candidate("modified", candidate, _date_source(element))]
+        value = _date_value(element) if _date_rank(element) == 2 else None
+        if value:
+            return [Candidate("modified", value, _date_source(element))]
     return []
+
+
+def _date_value(element: HtmlElement) -> str | None:
+    """An element's date: its machine-readable attribute when that is a date, else its text;
+    None when neither is short and holds a year."""
+    value = element.get("content") or element.get("datetime") or ""
+    if ISO_START.match(value) and not ISO_DATE.fullmatch(value):
+        value = ""
+    for candidate in (value, element_text(element)):
+        if candidate and len(candidate) <= DATE_TEXT_MAX_CHARS and YEAR.search(candidate):
+            return candidate
+    return None
 
 
 def _date_source(element: HtmlElement) -> str:

@@ -11,7 +11,8 @@ from __future__ import annotations
 from collections.abc import Mapping
 from functools import cache
 from pathlib import Path
-from urllib.parse import urlsplit
+
+from newsdesk.urls import host_of
 
 SHIPPED = Path(__file__).with_name("publishers.tsv")
 
@@ -57,12 +58,7 @@ def name_for(domain: str, extra: Mapping[str, str]) -> str | None:
 
 def url_domain(url: str | None) -> str | None:
     """The host of a URL without "www." ("https://www.example.com/a" -> "example.com")."""
-    if not url:
-        return None
-    try:
-        host = urlsplit(url.strip()).hostname
-    except ValueError:
-        return None
+    host = host_of(url)
     return _bare(host) if host and "." in host else None
 
 

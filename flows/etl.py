@@ -570,7 +570,8 @@ def run_pipeline(
             record_filter = filters or warc.RecordFilter()
             # On a cluster a WARC file's records are prepared on it, a byte range a task.
             ranged = [f for f in files if runner is not None and warc.is_warc(f)]
-            reads = _reads([f for f in files if f not in ranged], settings, record_filter)
+            local = [f for f in files if not (runner is not None and warc.is_warc(f))]
+            reads = _reads(local, settings, record_filter)
             done = _load_batches(
                 url, reads, len(files), run_id, settings, options, counts, timer, runner, archive
             )

@@ -97,8 +97,7 @@ LEARN_PUBLISHERS_SQL = text(
     named AS (
         SELECT domain, publisher AS name, count(*) AS n
         FROM domains
-        WHERE domain IS NOT NULL AND publisher IS NOT NULL AND duplicate_of IS NULL
-          AND source IS NOT NULL AND source <> ALL(:not_named)
+        WHERE domain IS NOT NULL AND source IS NOT NULL AND source <> ALL(:not_named)
         GROUP BY 1, 2
     ),
     shares AS (

@@ -264,6 +264,8 @@ OUTLET_WORD = re.compile(
     r"|television|ilbo|shimbun|sinmun|nikkei|xinhua|yonhap|kcna|reuters)$",
     re.IGNORECASE,
 )
+# The outlet words that name one outlet on their own (the rest are nouns any menu uses).
+OUTLET_NAME = re.compile(r"nikkei|xinhua|yonhap|kcna|reuters", re.IGNORECASE)
 
 # "Read more: ...", "ALSO READ | ...": a lead-in that marks a link to another story.
 RELATED_PREFIX = re.compile(

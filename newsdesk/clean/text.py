@@ -513,8 +513,14 @@ def _find_standfirst(page: Page, title: int, first: int | None) -> None:
 
 
 def _is_masthead(line: str) -> bool:
-    """A short Title Case name ending in a news-outlet noun ("The Daily Courier")."""
-    return _is_label_like(line, MASTHEAD_MAX_WORDS) and bool(P.OUTLET_WORD.search(line))
+    """A short Title Case name ending in a news-outlet noun ("The Daily Courier").
+
+    One word alone is a masthead only when it is a name ("Reuters"): a menu's "News" or
+    "Radio" names a section, not the publisher.
+    """
+    if not (_is_label_like(line, MASTHEAD_MAX_WORDS) and P.OUTLET_WORD.search(line)):
+        return False
+    return word_count(line) > 1 or bool(P.OUTLET_NAME.fullmatch(line))
 
 
 def _mark_trailer(page: Page) -> None:

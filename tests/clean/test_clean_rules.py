@@ -113,6 +113,18 @@ def test_header_title_section_masthead_deck_and_byline() -> None:
     assert cleaned.hints.byline_authors == ["Anna De Souza", "Mark Lee"]
 
 
+def test_a_menu_word_is_not_the_masthead() -> None:
+    text = (
+        "Home\n\nNews\n\nSport\n\nThe Riverside Herald\n\nSchools to get new science labs\n\n"
+        f"{PARA_1}\n\n{PARA_2}"
+    )
+    cleaned = clean(doc(text))
+    assert cleaned.hints.masthead == "The Riverside Herald"
+    assert clean(doc(f"Reuters\n\nSchools to get new science labs\n\n{PARA_1}")).hints.masthead == (
+        "Reuters"
+    )
+
+
 def test_options_are_frozen_with_defaults() -> None:
     options = CleanOptions()
     assert options.learned_boilerplate == frozenset() and options.max_html_depth == 400

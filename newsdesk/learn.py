@@ -35,12 +35,14 @@ LEARN_MIN_SHARE = 0.2
 
 # Counted on what articles keep without learned boilerplate, so applying a learned line never
 # changes what is learned. Near-duplicates count once (wire copy would otherwise teach its
-# own paragraphs).
+# own paragraphs). An article named by its furniture (FURNITURE_SQL) teaches nothing: its
+# name comes from the learned lines, which would otherwise feed on themselves.
 LEARNED_SQL = text(
     """
     WITH originals AS MATERIALIZED (
         SELECT id, publisher FROM articles
         WHERE publisher IS NOT NULL AND duplicate_of IS NULL
+          AND provenance #>> '{publisher,source}' IS DISTINCT FROM 'learned_furniture'
     ),
     sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher)
     SELECT o.publisher, l.line_key, min(l.line) AS line
@@ -64,7 +66,7 @@ PUBLISHER_MIN_ARTICLES = 2
 # ... and one name is at least this share of them (a single mistaken masthead cannot win).
 PUBLISHER_MIN_SHARE = 2 / 3
 # The sources that are not a page naming itself: a bare domain, or a name given from outside.
-NOT_NAMED = ("email-domain", "registry", "learned", "url")
+NOT_NAMED = ("email-domain", "registry", "learned", "url", "learned_furniture")
 
 # Each article's domain: its URL's host without "www.", else its byline e-mail's domain (a
 # publisher candidate of source 'email-domain', chosen or lost); its publisher's source.
@@ -149,6 +151,75 @@ APPLY_PUBLISHERS_SQL = text(
                 END))
     FROM domains d JOIN publisher_names n USING (domain)
     WHERE d.id = a.id AND (d.source IS NULL OR d.source = 'email-domain')
+    """
+)
+
+# Articles named by their furniture go back to what they had before (their e-mail's domain,
+# or nothing) at the start of every learn_publishers, which then decides them again.
+UNFURNISH_SQL = text(
+    """
+    UPDATE articles a
+    SET publisher = e.value,
+        provenance = CASE
+            WHEN e.value IS NULL THEN a.provenance - 'publisher'
+            ELSE jsonb_set(a.provenance, '{publisher}', jsonb_build_object(
+                'source', 'email-domain', 'value', e.value, 'lost', e.rest)) END
+    FROM articles b
+    LEFT JOIN LATERAL (
+        SELECT min(c ->> 'value') FILTER (WHERE c ->> 'source' = 'email-domain') AS value,
+               coalesce(jsonb_agg(c) FILTER (
+                   WHERE c ->> 'source' NOT IN ('email-domain', 'furniture-domain')),
+                   '[]'::jsonb) AS rest
+        FROM jsonb_array_elements(coalesce(b.provenance #> '{publisher,lost}', '[]'::jsonb)) c
+    ) e ON true
+    WHERE a.id = b.id AND b.provenance #>> '{publisher,source}' = 'learned_furniture'
+    """
+)
+# An article naming no publisher (none, or only its byline e-mail's domain) whose cleaning
+# removed learned lines takes the publisher those lines belong to, when one publisher holds
+# every one of them (a line two publishers repeat says nothing against either; lines of two
+# publishers, or only shared lines, name none). The lost candidates: what it had, and the
+# domains that publisher's name was learned on (publisher_names), as 'furniture-domain'.
+FURNITURE_SQL = text(
+    """
+    WITH unnamed AS MATERIALIZED (
+        SELECT id FROM articles
+        WHERE publisher IS NULL OR provenance #>> '{publisher,source}' = 'email-domain'
+    ),
+    held AS MATERIALIZED (
+        SELECT u.id, l.line_key, l.publishers
+        FROM unnamed u
+        JOIN article_lines al ON al.article_id = u.id
+        JOIN learned_lines l ON l.line_key = al.line_key
+    ),
+    sizes AS (SELECT id, count(*) AS n FROM held GROUP BY id),
+    every_line AS (
+        SELECT h.id, p.name
+        FROM held h JOIN sizes s USING (id) CROSS JOIN LATERAL unnest(h.publishers) AS p(name)
+        GROUP BY h.id, p.name, s.n
+        HAVING count(DISTINCT h.line_key) = s.n
+    ),
+    owner AS (
+        SELECT id, min(name) AS name FROM every_line GROUP BY id HAVING count(*) = 1
+    ),
+    domains AS (
+        SELECT name, jsonb_agg(jsonb_build_object('source', 'furniture-domain', 'value', domain)
+                               ORDER BY domain) AS found
+        FROM publisher_names GROUP BY name
+    )
+    UPDATE articles a
+    SET publisher = o.name,
+        provenance = jsonb_set(a.provenance, '{publisher}', jsonb_build_object(
+            'source', 'learned_furniture',
+            'value', o.name,
+            'lost', coalesce(d.found, '[]'::jsonb)
+                    || CASE WHEN a.publisher IS NULL THEN '[]'::jsonb
+                       ELSE jsonb_build_array(jsonb_build_object(
+                                'source', 'email-domain', 'value', a.publisher))
+                            || coalesce(a.provenance #> '{publisher,lost}', '[]'::jsonb)
+                       END))
+    FROM owner o LEFT JOIN domains d ON d.name = o.name
+    WHERE a.id = o.id
     """
 )
 
@@ -316,7 +387,8 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
 
     1. `learn_publishers`, then `relearn`: the learned lines are counted again (on the
        publishers just settled), and the articles holding a line that became or stopped
-       being learned are rebuilt with the new set.
+       being learned are rebuilt with the new set; then `learn_publishers` again (rebuilt
+       articles, and the names articles take from the learned lines they hold).
     2. The cross-article pass (`resolve_short_names`) over the owed and rebuilt articles,
        in one transaction that also deletes their `pending_work` rows.
     Killed at any point, the rows are still there and the next settle does it all again.
@@ -328,8 +400,9 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
             return Settled()
         learn_publishers(engine)
         rebuilt, learned = _relearn(engine, rebuild)
-        if rebuilt:
-            learn_publishers(engine)  # a rebuilt article comes back with its page's own name
+        # Again: a rebuilt article comes back with its page's own name, and the names pages
+        # take from their furniture follow the learned lines just counted.
+        learn_publishers(engine)
         resolved = resolve_short_names(engine, sorted(set(pending) | set(rebuilt)))
         return Settled(len(pending), len(rebuilt), resolved, learned)
 
@@ -337,7 +410,9 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
 def learn_publishers(engine: Engine) -> dict[str, str]:
     """Learn publisher names by domain from the articles that name their site, store them in
     `publisher_names`, and give them to the domain's articles that name none (and take a
-    name away where its domain lost it). One transaction; depends only on what is loaded."""
+    name away where its domain lost it); then give an article still naming none the one
+    publisher its learned furniture belongs to (`learned_lines` as last applied). One
+    transaction; depends only on what is loaded."""
     with engine.begin() as conn:
         rows = conn.execute(
             LEARN_PUBLISHERS_SQL,
@@ -360,8 +435,10 @@ def learn_publishers(engine: Engine) -> dict[str, str]:
                     set_={"name": upsert.excluded.name, "articles": upsert.excluded.articles},
                 )
             )
+        conn.execute(UNFURNISH_SQL)
         conn.execute(UNLEARN_PUBLISHERS_SQL)
         conn.execute(APPLY_PUBLISHERS_SQL)
+        conn.execute(FURNITURE_SQL)
     return learned
 
 
@@ -382,15 +459,16 @@ def _relearn(engine: Engine, rebuild: Rebuild | None) -> tuple[list[int], int]:
     """`relearn` with the settle lock held."""
     learned = learned_lines(engine)
     with engine.connect() as conn:
-        stored = {key for key, _, _ in conn.execute(load.APPLIED_LINES_SQL)}
-        changed = sorted(set(learned) ^ stored)
+        stored = {key: publishers for key, _, publishers in conn.execute(load.APPLIED_LINES_SQL)}
+        changed = sorted(set(learned) ^ set(stored))
         holding = list(conn.scalars(HOLDING_SQL, {"keys": changed})) if changed else []
     rebuilt: list[int] = []
     if holding:
         if rebuild is None:
             raise ValueError("the learned lines changed: applying them needs a rebuild")
         rebuilt = list(rebuild(holding, frozenset(learned)))
-    if changed:
+    # A line whose publishers changed is stored too: who owns it names pages (FURNITURE_SQL).
+    if changed or any(stored[key] != owners for key, (_, owners) in learned.items()):
         _store_learned(engine, learned)
     return rebuilt, len(learned)
 

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from sqlalchemy import Engine, text
 
 from newsdesk import learn
 from newsdesk.clean.learned import learnable_lines
 from newsdesk.dedupe import signature
-from newsdesk.records import Article, Mention
+from newsdesk.records import Article, FieldSource, Mention
 from tests.records import load_article, raw_document
 
 WIRE = (
@@ -241,3 +243,56 @@ def test_a_missed_name_two_full_names_fit_is_not_stored(engine: Engine) -> None:
         lone = conn.scalar(text("SELECT count(*) FROM mentions WHERE surface = 'Berg'"))
         one_word = conn.scalar(text("SELECT count(*) FROM people WHERE name = 'Berg'"))
     assert lone == 0 and one_word == 0  # not guessed, and no one-word entity left behind
+
+
+def _unnamed(engine: Engine, body: str, email_domain: str | None = None) -> int:
+    """An article naming no publisher: none at all, or only its byline e-mail's domain."""
+    doc = raw_document(body.encode(), text=body)
+    provenance = {"publisher": FieldSource("email-domain", email_domain)} if email_domain else {}
+    article = Article(
+        doc.source_uri, "t", None, [], email_domain, None, body, provenance=provenance
+    )
+    article_id = load_article(engine, doc, article, [], signature(body), learnable_lines(body))
+    assert article_id is not None
+    return article_id
+
+
+def _publisher_of(engine: Engine, article_id: int) -> tuple[str | None, Any]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT publisher, provenance -> 'publisher' FROM articles WHERE id = :i"),
+            {"i": article_id},
+        ).one()
+    return row[0], row[1]
+
+
+def test_an_unnamed_article_takes_the_one_publisher_its_furniture_belongs_to(
+    engine: Engine,
+) -> None:
+    promo = "Sign up for the Morning Brief newsletter"
+    for i in range(3):
+        _load(
+            engine,
+            f"Story number {i} about the harbour.\n\n{promo}\n\nIt ended well {i}.",
+            "Coast Times",
+        )
+    bare = _unnamed(engine, f"A story with no masthead.\n\n{promo}\n\nThe end of it.")
+    mailed = _unnamed(engine, f"A bylined story.\n\n{promo}\n\nIts end.", "coast-mail.example")
+    plain = _unnamed(engine, "A story without the promo.\n\nNothing learned here.")
+    learn.settle(engine, rebuild=lambda ids, learned: [])  # the hand-made articles stay
+    name, found = _publisher_of(engine, bare)
+    assert name == "Coast Times" and found["source"] == "learned_furniture"
+    name, found = _publisher_of(engine, mailed)
+    assert name == "Coast Times" and found["source"] == "learned_furniture"
+    assert {"source": "email-domain", "value": "coast-mail.example"} in found["lost"]
+    assert _publisher_of(engine, plain) == (None, None)
+    assert learn.learned_boilerplate(engine) == {"Coast Times": [promo]}  # they teach nothing
+
+    # Another publisher prints the line too: it is nobody's own, and the names go back.
+    for i in range(3):
+        _load(engine, f"Inland story {i}.\n\n{promo}\n\nInland end {i}.", "Inland Post")
+    learn.settle(engine, rebuild=lambda ids, learned: [])
+    assert _publisher_of(engine, bare) == (None, None)
+    name, found = _publisher_of(engine, mailed)
+    assert name == "coast-mail.example" and found["source"] == "email-domain"
+    assert found["lost"] == []

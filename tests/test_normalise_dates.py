@@ -109,3 +109,20 @@ def test_a_widget_today_is_no_publication_date() -> None:
     )
     assert dated.published_at is not None and dated.published_at.date() == date(2025, 3, 4)
     assert "date_widget" in {r.reason for r in dated.removed}
+
+
+def test_the_date_under_the_headline_beats_markup_on_another_day() -> None:
+    markup = json_ld(datePublished="2025-03-04T09:15:00Z", dateModified="2025-03-06T17:00:00Z")
+    body = f"<header>{HEADLINE}<div>{{}}</div></header><article><p>{PROSE}</p></article>"
+    shown = page(body.format("March 6, 2025"), markup)
+    assert shown.published_at is not None and shown.published_at.date() == date(2025, 3, 6)
+    found = shown.provenance["published_at"]
+    assert found.source == "after-headline"
+    assert ("json-ld:datePublished", "2025-03-04T09:15:00Z") in [
+        (c.source, c.value) for c in found.lost
+    ]
+    assert shown.modified_at == datetime(2025, 3, 6, 17, tzinfo=UTC)  # still kept apart
+    # The same day under the headline: markup's time and zone stay.
+    same = page(body.format("March 4, 2025"), markup)
+    assert same.published_at == datetime(2025, 3, 4, 9, 15, tzinfo=UTC)
+    assert same.provenance["published_at"].source == "json-ld:datePublished"

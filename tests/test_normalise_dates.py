@@ -126,3 +126,18 @@ def test_the_date_under_the_headline_beats_markup_on_another_day() -> None:
     same = page(body.format("March 4, 2025"), markup)
     assert same.published_at == datetime(2025, 3, 4, 9, 15, tzinfo=UTC)
     assert same.provenance["published_at"].source == "json-ld:datePublished"
+
+
+def test_an_update_or_an_editions_date_under_a_headline_does_not_beat_markup() -> None:
+    markup = json_ld(datePublished="2025-03-04T09:15:00Z")
+    byline = "<div><span>By Jo Reed</span> <span>Updated March 6, 2025</span></div>"
+    body = f"<header>{HEADLINE}{byline}</header><article><p>{PROSE}</p></article>"
+    found = page(body, markup).provenance["published_at"]
+    assert found.source == "json-ld:datePublished"
+    assert ("after-headline", "Updated March 6, 2025") in [(c.source, c.value) for c in found.lost]
+    # The site's logo is the first <h1>, the day's edition date after it; the headline the
+    # page's title repeats comes later, with no date of its own.
+    masthead = "<div><h1>The Harbour Gazette Weekly</h1><div>March 9, 2025</div></div>"
+    title = "<title>Harbour dredging to start in May | The Harbour Gazette</title>"
+    article = page(f"{masthead}<article>{HEADLINE}<p>{PROSE}</p></article>", markup + title)
+    assert article.published_at == datetime(2025, 3, 4, 9, 15, tzinfo=UTC)

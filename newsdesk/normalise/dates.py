@@ -181,7 +181,7 @@ def choose_published(
     if stamp and markup and PRINTED_TIME.search(str(markup.value)):
         stamp = _in_page_timezone(stamp, printed)
     if stamp and markup:
-        shown = _parse_wall_clock(headline.value) if headline and headline != markup else None
+        shown = _headline_date(headline) if headline != markup else None
         if shown and shown.date() != stamp.date():
             return (shown if shown.tzinfo else shown.replace(tzinfo=UTC)), headline
         return stamp, markup
@@ -192,6 +192,20 @@ def choose_published(
     if in_url:
         return parse_date(in_url), Candidate("published", in_url, "url")
     return None, None
+
+
+def _headline_date(headline: Candidate | None) -> datetime | None:
+    """The date printed under the headline, unless it is labelled an update ("Updated ...")."""
+    if headline is None or _update_only(headline.value):
+        return None
+    return _parse_wall_clock(headline.value)
+
+
+def _update_only(value: Any) -> bool:
+    """Whether a printed date is labelled an update and nothing labels it published."""
+    if not isinstance(value, str) or update_part(value) is None:
+        return False
+    return not any(label.group("published") for label in DATE_LABEL.finditer(value))
 
 
 def _same_wall_clock(printed: datetime, stamp: datetime | None) -> bool:

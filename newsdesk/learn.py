@@ -154,42 +154,21 @@ APPLY_PUBLISHERS_SQL = text(
     """
 )
 
-# Articles named by their furniture go back to what they had before (their e-mail's domain,
-# or nothing) at the start of every learn_publishers, which then decides them again.
-UNFURNISH_SQL = text(
-    """
-    UPDATE articles a
-    SET publisher = e.value,
-        provenance = CASE
-            WHEN e.value IS NULL THEN a.provenance - 'publisher'
-            ELSE jsonb_set(a.provenance, '{publisher}', jsonb_build_object(
-                'source', 'email-domain', 'value', e.value, 'lost', e.rest)) END
-    FROM articles b
-    LEFT JOIN LATERAL (
-        SELECT min(c ->> 'value') FILTER (WHERE c ->> 'source' = 'email-domain') AS value,
-               coalesce(jsonb_agg(c) FILTER (
-                   WHERE c ->> 'source' NOT IN ('email-domain', 'furniture-domain')),
-                   '[]'::jsonb) AS rest
-        FROM jsonb_array_elements(coalesce(b.provenance #> '{publisher,lost}', '[]'::jsonb)) c
-    ) e ON true
-    WHERE a.id = b.id AND b.provenance #>> '{publisher,source}' = 'learned_furniture'
-    """
-)
-# An article naming no publisher (none, or only its byline e-mail's domain) whose cleaning
-# removed learned lines takes the publisher those lines belong to, when one publisher holds
-# every one of them (a line two publishers repeat says nothing against either; lines of two
-# publishers, or only shared lines, name none). The lost candidates: what it had, and the
-# domains that publisher's name was learned on (publisher_names), as 'furniture-domain'.
-FURNITURE_SQL = text(
-    """
-    WITH unnamed AS MATERIALIZED (
+# The one publisher owning every learned line an article holds, for the articles naming no
+# publisher (none, or only their byline e-mail's domain) and those a settle named so before:
+# a line two publishers repeat says nothing against either; lines of two publishers, or only
+# shared lines, name none. Such articles count in no learned line (LEARNED_SQL), so this
+# depends on the loaded articles only, not on what an earlier settle gave them.
+_FURNITURE_OWNERS = """
+    furnishable AS MATERIALIZED (
         SELECT id FROM articles
-        WHERE publisher IS NULL OR provenance #>> '{publisher,source}' = 'email-domain'
+        WHERE publisher IS NULL
+           OR provenance #>> '{publisher,source}' IN ('email-domain', 'learned_furniture')
     ),
     held AS MATERIALIZED (
-        SELECT u.id, l.line_key, l.publishers
-        FROM unnamed u
-        JOIN article_lines al ON al.article_id = u.id
+        SELECT f.id, l.line_key, l.publishers
+        FROM furnishable f
+        JOIN article_lines al ON al.article_id = f.id
         JOIN learned_lines l ON l.line_key = al.line_key
     ),
     sizes AS (SELECT id, count(*) AS n FROM held GROUP BY id),
@@ -199,27 +178,73 @@ FURNITURE_SQL = text(
         GROUP BY h.id, p.name, s.n
         HAVING count(DISTINCT h.line_key) = s.n
     ),
-    owner AS (
-        SELECT id, min(name) AS name FROM every_line GROUP BY id HAVING count(*) = 1
-    ),
-    domains AS (
+    owners AS (SELECT id, min(name) AS name FROM every_line GROUP BY id HAVING count(*) = 1)
+"""
+# Articles a settle named by their furniture whose furniture now names no one, or someone else,
+# or whose domain has a learned name (which goes first): back to what they had before (their
+# e-mail's domain, or nothing).
+UNFURNISH_SQL = text(
+    f"""
+    WITH {_FURNITURE_OWNERS},
+    domains AS MATERIALIZED (
+        {_DOMAINS} WHERE a.provenance #>> '{{publisher,source}}' = 'learned_furniture'
+    )
+    UPDATE articles a
+    SET publisher = e.value,
+        provenance = CASE
+            WHEN e.value IS NULL THEN a.provenance - 'publisher'
+            ELSE jsonb_set(a.provenance, '{{publisher}}', jsonb_build_object(
+                'source', 'email-domain', 'value', e.value, 'lost', e.rest)) END
+    FROM articles b
+    JOIN domains d ON d.id = b.id
+    LEFT JOIN owners o ON o.id = b.id
+    CROSS JOIN LATERAL (
+        SELECT min(c ->> 'value') FILTER (WHERE c ->> 'source' = 'email-domain') AS value,
+               coalesce(jsonb_agg(c) FILTER (
+                   WHERE c ->> 'source' NOT IN ('email-domain', 'furniture-domain')),
+                   '[]'::jsonb) AS rest
+        FROM jsonb_array_elements(coalesce(b.provenance #> '{{publisher,lost}}', '[]'::jsonb)) c
+    ) e
+    WHERE a.id = b.id
+      AND (o.name IS DISTINCT FROM b.publisher
+           OR EXISTS (SELECT 1 FROM publisher_names n WHERE n.domain = d.domain))
+    """
+)
+# Articles naming no publisher take the one their furniture belongs to (FURNITURE_OWNERS),
+# and those named so before are brought up to date; rows already right are not written. The
+# lost candidates: the domains the name was learned on (publisher_names) as
+# 'furniture-domain', then what the article had (its e-mail's domain and what that beat).
+FURNITURE_SQL = text(
+    f"""
+    WITH {_FURNITURE_OWNERS},
+    learned_domains AS (
         SELECT name, jsonb_agg(jsonb_build_object('source', 'furniture-domain', 'value', domain)
                                ORDER BY domain) AS found
         FROM publisher_names GROUP BY name
-    )
-    UPDATE articles a
-    SET publisher = o.name,
-        provenance = jsonb_set(a.provenance, '{publisher}', jsonb_build_object(
+    ),
+    named AS (
+        SELECT a.id, o.name, jsonb_build_object(
             'source', 'learned_furniture',
             'value', o.name,
-            'lost', coalesce(d.found, '[]'::jsonb)
-                    || CASE WHEN a.publisher IS NULL THEN '[]'::jsonb
-                       ELSE jsonb_build_array(jsonb_build_object(
-                                'source', 'email-domain', 'value', a.publisher))
-                            || coalesce(a.provenance #> '{publisher,lost}', '[]'::jsonb)
-                       END))
-    FROM owner o LEFT JOIN domains d ON d.name = o.name
-    WHERE a.id = o.id
+            'lost', coalesce(d.found, '[]'::jsonb) || CASE
+                WHEN a.publisher IS NULL THEN '[]'::jsonb
+                WHEN a.provenance #>> '{{publisher,source}}' = 'email-domain'
+                THEN jsonb_build_array(jsonb_build_object(
+                         'source', 'email-domain', 'value', a.publisher))
+                     || coalesce(a.provenance #> '{{publisher,lost}}', '[]'::jsonb)
+                ELSE coalesce((
+                    SELECT jsonb_agg(c ORDER BY n)
+                    FROM jsonb_array_elements(a.provenance #> '{{publisher,lost}}')
+                         WITH ORDINALITY AS x(c, n)
+                    WHERE c ->> 'source' <> 'furniture-domain'), '[]'::jsonb)
+                END) AS found
+        FROM owners o JOIN articles a ON a.id = o.id
+        LEFT JOIN learned_domains d ON d.name = o.name
+    )
+    UPDATE articles a
+    SET publisher = n.name, provenance = jsonb_set(a.provenance, '{{publisher}}', n.found)
+    FROM named n
+    WHERE a.id = n.id AND a.provenance -> 'publisher' IS DISTINCT FROM n.found
     """
 )
 

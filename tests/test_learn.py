@@ -9,7 +9,7 @@ from sqlalchemy import Engine, text
 from newsdesk import learn
 from newsdesk.clean.learned import learnable_lines
 from newsdesk.dedupe import signature
-from newsdesk.records import Article, FieldSource, Mention
+from newsdesk.records import Article, Candidate, FieldSource, Mention
 from tests.records import load_article, raw_document
 
 WIRE = (
@@ -296,3 +296,46 @@ def test_an_unnamed_article_takes_the_one_publisher_its_furniture_belongs_to(
     name, found = _publisher_of(engine, mailed)
     assert name == "coast-mail.example" and found["source"] == "email-domain"
     assert found["lost"] == []
+
+
+def _xmin(engine: Engine, article_id: int) -> str:
+    """The transaction that last wrote an article's row."""
+    with engine.connect() as conn:
+        return str(
+            conn.scalar(text("SELECT xmin::text FROM articles WHERE id = :i"), {"i": article_id})
+        )
+
+
+def test_furniture_names_are_not_rewritten_and_give_way_to_a_learned_domain(
+    engine: Engine,
+) -> None:
+    promo = "Sign up for the Morning Brief newsletter"
+    for i in range(3):
+        _load(
+            engine,
+            f"Story number {i} about the harbour.\n\n{promo}\n\nIt ended well {i}.",
+            "Coast Times",
+        )
+    mailed = _unnamed(engine, f"A bylined story.\n\n{promo}\n\nIts end.", "coast-mail.example")
+    learn.settle(engine, rebuild=lambda ids, learned: [])
+    assert _publisher_of(engine, mailed)[0] == "Coast Times"
+    written = _xmin(engine, mailed)
+    _load(engine, "An unrelated story about a bakery.\n\nIt sold rye bread.", "Inland Post")
+    learn.settle(engine, rebuild=lambda ids, learned: [])
+    assert _xmin(engine, mailed) == written  # decided the same: not written again
+
+    # Two pages whose byline e-mail is of that domain name their site: the domain's learned
+    # name is the page's own evidence, before its furniture.
+    for i in range(2):
+        body = f"Coast Mail story {i}.\n\nA quiet week {i}."
+        doc = raw_document(body.encode(), text=body)
+        lost = (Candidate("publisher", "coast-mail.example", "email-domain"),)
+        provenance = {"publisher": FieldSource("masthead", "Coast Mail", lost)}
+        article = Article(
+            doc.source_uri, "t", None, [], "Coast Mail", None, body, provenance=provenance
+        )
+        load_article(engine, doc, article, [], signature(body), learnable_lines(body))
+    learn.settle(engine, rebuild=lambda ids, learned: [])
+    name, found = _publisher_of(engine, mailed)
+    assert (name, found["source"]) == ("Coast Mail", "learned")
+    assert found["lost"][0] == {"source": "email-domain", "value": "coast-mail.example"}

@@ -21,6 +21,7 @@ from sqlalchemy.types import BigInteger, Text
 
 import models as m
 from newsdesk import load
+from newsdesk.clean.learned import LEARN_MAX_WORDS
 from newsdesk.entities.echo import Taken, find_echoes
 from newsdesk.entities.keys import fold_key
 from newsdesk.entities.spans import name_words
@@ -36,7 +37,8 @@ LEARN_MIN_SHARE = 0.2
 # Counted on what articles keep without learned boilerplate, so applying a learned line never
 # changes what is learned. Near-duplicates count once (wire copy would otherwise teach its
 # own paragraphs). An article named by its furniture (FURNITURE_SQL) teaches nothing: its
-# name comes from the learned lines, which would otherwise feed on themselves.
+# name comes from what cleaning removed, learned lines among it, which would otherwise feed
+# on themselves.
 LEARNED_SQL = text(
     """
     WITH originals AS MATERIALIZED (
@@ -154,27 +156,54 @@ APPLY_PUBLISHERS_SQL = text(
     """
 )
 
-# The one publisher owning every learned line an article holds, for the articles naming no
-# publisher (none, or only their byline e-mail's domain) and those a settle named so before:
-# a line two publishers repeat says nothing against either; lines of two publishers, or only
-# shared lines, name none. Such articles count in no learned line (LEARNED_SQL), so this
-# depends on the loaded articles only, not on what an earlier settle gave them.
-_FURNITURE_OWNERS = """
+# A publisher's furniture: the short lines cleaning removed from at least LEARN_MIN_ARTICLES
+# of its original articles and at least LEARN_MIN_SHARE of them, whatever removed them (a
+# learned line, or a rule: a promo, a widget label, an advert), compared folded (case and
+# everything but letters and digits). The one publisher owning every such line an article's
+# cleaning removed names the articles that name no publisher (none, or only their byline
+# e-mail's domain) and those a settle named so before: a line two publishers' pages carry
+# says nothing against either; lines of two publishers, or only shared lines, name none.
+# Articles named so count for no publisher here, nor in LEARNED_SQL, so this depends on the
+# loaded articles only, not on what an earlier settle gave them.
+_FOLDED_LINE = "btrim(regexp_replace(lower(r ->> 'text'), '[^[:alnum:]]+', ' ', 'g'))"
+_FURNITURE_OWNERS = f"""
+    originals AS MATERIALIZED (
+        SELECT id, publisher, removed FROM articles
+        WHERE publisher IS NOT NULL AND duplicate_of IS NULL
+          AND provenance #>> '{{publisher,source}}' IS DISTINCT FROM 'learned_furniture'
+    ),
+    sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher),
+    removed_lines AS (
+        SELECT DISTINCT o.id, o.publisher, {_FOLDED_LINE} AS line_key
+        FROM originals o CROSS JOIN LATERAL jsonb_array_elements(o.removed) r
+    ),
+    furniture AS MATERIALIZED (
+        SELECT l.line_key, array_agg(l.publisher ORDER BY l.publisher) AS publishers
+        FROM (
+            SELECT publisher, line_key, count(*) AS n FROM removed_lines
+            WHERE line_key <> ''
+              AND array_length(regexp_split_to_array(line_key, ' '), 1) <= :max_words
+            GROUP BY 1, 2
+        ) l JOIN sizes s USING (publisher)
+        WHERE l.n >= :min_articles AND l.n >= :min_share * s.n
+        GROUP BY l.line_key
+    ),
     furnishable AS MATERIALIZED (
-        SELECT id FROM articles
+        SELECT id, removed FROM articles
         WHERE publisher IS NULL
-           OR provenance #>> '{publisher,source}' IN ('email-domain', 'learned_furniture')
+           OR provenance #>> '{{publisher,source}}' IN ('email-domain', 'learned_furniture')
     ),
     held AS MATERIALIZED (
-        SELECT f.id, l.line_key, l.publishers
+        SELECT DISTINCT f.id, fu.line_key, fu.publishers
         FROM furnishable f
-        JOIN article_lines al ON al.article_id = f.id
-        JOIN learned_lines l ON l.line_key = al.line_key
+        CROSS JOIN LATERAL jsonb_array_elements(f.removed) r
+        JOIN furniture fu ON fu.line_key = {_FOLDED_LINE}
     ),
-    sizes AS (SELECT id, count(*) AS n FROM held GROUP BY id),
+    held_sizes AS (SELECT id, count(*) AS n FROM held GROUP BY id),
     every_line AS (
         SELECT h.id, p.name
-        FROM held h JOIN sizes s USING (id) CROSS JOIN LATERAL unnest(h.publishers) AS p(name)
+        FROM held h JOIN held_sizes s USING (id)
+        CROSS JOIN LATERAL unnest(h.publishers) AS p(name)
         GROUP BY h.id, p.name, s.n
         HAVING count(DISTINCT h.line_key) = s.n
     ),
@@ -425,8 +454,8 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
             return Settled()
         learn_publishers(engine)
         rebuilt, learned = _relearn(engine, rebuild)
-        # Again: a rebuilt article comes back with its page's own name, and the names pages
-        # take from their furniture follow the learned lines just counted.
+        # Again: a rebuilt article comes back with its page's own name, and the furniture that
+        # names pages includes the lines just learned (removed from the rebuilt articles).
         learn_publishers(engine)
         resolved = resolve_short_names(engine, sorted(set(pending) | set(rebuilt)))
         return Settled(len(pending), len(rebuilt), resolved, learned)
@@ -436,7 +465,7 @@ def learn_publishers(engine: Engine) -> dict[str, str]:
     """Learn publisher names by domain from the articles that name their site, store them in
     `publisher_names`, and give them to the domain's articles that name none (and take a
     name away where its domain lost it); then give an article still naming none the one
-    publisher its learned furniture belongs to (`learned_lines` as last applied). One
+    publisher the furniture its cleaning removed belongs to (`_FURNITURE_OWNERS`). One
     transaction; depends only on what is loaded."""
     with engine.begin() as conn:
         rows = conn.execute(
@@ -460,10 +489,15 @@ def learn_publishers(engine: Engine) -> dict[str, str]:
                     set_={"name": upsert.excluded.name, "articles": upsert.excluded.articles},
                 )
             )
-        conn.execute(UNFURNISH_SQL)
+        furniture = {
+            "max_words": LEARN_MAX_WORDS,
+            "min_articles": LEARN_MIN_ARTICLES,
+            "min_share": LEARN_MIN_SHARE,
+        }
+        conn.execute(UNFURNISH_SQL, furniture)
         conn.execute(UNLEARN_PUBLISHERS_SQL)
         conn.execute(APPLY_PUBLISHERS_SQL)
-        conn.execute(FURNITURE_SQL)
+        conn.execute(FURNITURE_SQL, furniture)
     return learned
 
 
@@ -492,7 +526,7 @@ def _relearn(engine: Engine, rebuild: Rebuild | None) -> tuple[list[int], int]:
         if rebuild is None:
             raise ValueError("the learned lines changed: applying them needs a rebuild")
         rebuilt = list(rebuild(holding, frozenset(learned)))
-    # A line whose publishers changed is stored too: who owns it names pages (FURNITURE_SQL).
+    # A line whose publishers changed is stored too (learned_lines says whose it is).
     if changed or any(stored[key] != owners for key, (_, owners) in learned.items()):
         _store_learned(engine, learned)
     return rebuilt, len(learned)

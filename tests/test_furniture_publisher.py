@@ -1,6 +1,7 @@
-"""A page with no name of its own takes the publisher its learned furniture belongs to, when
-that furniture belongs to one publisher only: end to end through the ETL flow, on real
-Postgres, with pages of two fictional publishers written for this test."""
+"""A page with no name of its own takes the publisher its furniture belongs to (lines its
+cleaning removed, learned or by rule), when that furniture belongs to one publisher only: end
+to end through the ETL flow, on real Postgres, with pages of two fictional publishers written
+for this test."""
 
 from __future__ import annotations
 
@@ -20,6 +21,8 @@ COURIER = ("The Inland Courier", "inland-courier.example")
 GAZETTE_LINE = "Crossword lovers can now play every puzzle from our archive"
 COURIER_LINE = "Listen to this week's farm market report on our podcast"
 SHARED_LINE = "Tell our newsroom what we should look into next"
+# A promo the cleaning rules remove by themselves, on the Gazette's pages only.
+GAZETTE_PROMO = "Sign up for our Tideline newsletter"
 
 STORIES = {
     GAZETTE: [
@@ -61,12 +64,13 @@ STORIES = {
 
 def _page(name: str, domain: str, n: int, title: str, prose: str, line: str) -> str:
     """An HTML page naming its site, its publisher's furniture inside the article."""
+    promo = f"<p>{GAZETTE_PROMO}</p>" if name == GAZETTE[0] else ""
     return (
         f'<html><head><meta property="og:site_name" content="{name}">'
         f'<meta property="og:url" content="https://www.{domain}/news/{n}"></head><body>'
         f"<article><h1>{title}</h1><p>{prose}</p><p>{line}</p>"
         f"<p>Officials expect to say more about it at a meeting next month, number {n}.</p>"
-        f"<p>{SHARED_LINE}</p></article></body></html>"
+        f"<p>{SHARED_LINE}</p>{promo}</article></body></html>"
     )
 
 
@@ -90,6 +94,7 @@ def inbox(tmp_path: Path) -> Path:
     texts = {
         "gazette-only": _text("Seawall repairs to start in May", [GAZETTE_LINE, SHARED_LINE]),
         "two-publishers": _text("Fish market to move inland", [GAZETTE_LINE, COURIER_LINE]),
+        "promo-only": _text("Harbour lights to be replaced", [GAZETTE_PROMO]),
         "shared-only": _text(
             "New pontoon for the lifeboat crew",
             [SHARED_LINE, "The crew has asked for one since the old pontoon sank."],
@@ -117,7 +122,7 @@ def test_a_page_without_a_name_takes_its_furnitures_one_publisher(
     prefect_harness: None, db_url: str, inbox: Path
 ) -> None:
     summary = etl([str(inbox)], database_url=db_url)
-    assert summary["loaded"] == 9 and summary["rejected"] == 0
+    assert summary["loaded"] == 10 and summary["rejected"] == 0
     articles = _articles(db_url)
     assert articles["tidewater-gazette.example-0"]["publisher"] == GAZETTE[0]
 
@@ -127,6 +132,13 @@ def test_a_page_without_a_name_takes_its_furnitures_one_publisher(
     assert {"source": "furniture-domain", "value": GAZETTE[1]} in only["provenance"]["lost"]
     learned = {r["text"] for r in only["removed"] if r["reason"] == "learned"}
     assert learned == {GAZETTE_LINE, SHARED_LINE}
+
+    # Furniture the rules remove names its publisher too (a text scraped without its
+    # masthead, with its site's promo).
+    promo = articles["promo-only"]
+    assert promo["publisher"] == GAZETTE[0]
+    assert promo["provenance"]["source"] == "learned_furniture"
+    assert {"text": GAZETTE_PROMO, "reason": "promo"} in promo["removed"]
 
     # Furniture of two publishers, or only a line both print: no name.
     for key in ("two-publishers", "shared-only"):

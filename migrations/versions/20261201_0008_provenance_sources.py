@@ -2,9 +2,10 @@
 'after-headline' is.
 
 Why: a published date from the date standing alone under the headline now beats markup when
-it falls on another day, and a publisher can come from the learned lines an article holds
-(`newsdesk.learn`, when one publisher owns all of them, with the name's learned domains as
-'furniture-domain' candidates). An analyst filtering on `source` should find them listed.
+it falls on another day, and a publisher can come from the furniture an article's cleaning
+removed (`newsdesk.learn`: lines removed from enough of one publisher's pages; when one
+publisher owns all of the article's, with the name's learned domains as 'furniture-domain'
+candidates). An analyst filtering on `source` should find them listed.
 Only a comment changes.
 
 Revision ID: 0008
@@ -37,8 +38,9 @@ AFTER = (
     "headline), 'headline-line', 'deck-line', 'byline-line', 'byline-element', 'masthead', "
     "'email-domain', 'dateline', 'late-dateline', 'url', 'record:<key>', 'registry' (the "
     "shipped or the user's registry of names by domain), 'learned' (publisher_names), "
-    "'learned_furniture' (the one publisher every learned line the article holds belongs to; "
-    "its learned domains are in lost as 'furniture-domain')."
+    "'learned_furniture' (the one publisher whose pages' furniture, lines their cleaning "
+    "removes, every such line removed from the article belongs to; its learned domains are in "
+    "lost as 'furniture-domain')."
 )
 
 

@@ -167,37 +167,46 @@ APPLY_PUBLISHERS_SQL = text(
 # loaded articles only, not on what an earlier settle gave them.
 _FOLDED_LINE = "btrim(regexp_replace(lower(r ->> 'text'), '[^[:alnum:]]+', ' ', 'g'))"
 _FURNITURE_OWNERS = f"""
-    originals AS MATERIALIZED (
-        SELECT id, publisher, removed FROM articles
-        WHERE publisher IS NOT NULL AND duplicate_of IS NULL
-          AND provenance #>> '{{publisher,source}}' IS DISTINCT FROM 'learned_furniture'
-    ),
-    sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher),
-    removed_lines AS (
-        SELECT DISTINCT o.id, o.publisher, {_FOLDED_LINE} AS line_key
-        FROM originals o CROSS JOIN LATERAL jsonb_array_elements(o.removed) r
-    ),
-    furniture AS MATERIALIZED (
-        SELECT l.line_key, array_agg(l.publisher ORDER BY l.publisher) AS publishers
-        FROM (
-            SELECT publisher, line_key, count(*) AS n FROM removed_lines
-            WHERE line_key <> ''
-              AND array_length(regexp_split_to_array(line_key, ' '), 1) <= :max_words
-            GROUP BY 1, 2
-        ) l JOIN sizes s USING (publisher)
-        WHERE l.n >= :min_articles AND l.n >= :min_share * s.n
-        GROUP BY l.line_key
-    ),
     furnishable AS MATERIALIZED (
         SELECT id, removed FROM articles
         WHERE publisher IS NULL
            OR provenance #>> '{{publisher,source}}' IN ('email-domain', 'learned_furniture')
     ),
+    furnishable_lines AS MATERIALIZED (
+        SELECT DISTINCT f.id, {_FOLDED_LINE} AS line_key
+        FROM furnishable f CROSS JOIN LATERAL jsonb_array_elements(f.removed) r
+    ),
+    line_keys AS MATERIALIZED (
+        SELECT DISTINCT line_key FROM furnishable_lines
+        WHERE line_key <> ''
+          AND array_length(regexp_split_to_array(line_key, ' '), 1) <= :max_words
+    ),
+    originals AS MATERIALIZED (
+        SELECT id, publisher, removed FROM articles
+        WHERE publisher IS NOT NULL AND duplicate_of IS NULL
+          AND provenance #>> '{{publisher,source}}' IS DISTINCT FROM 'learned_furniture'
+          AND EXISTS (SELECT 1 FROM line_keys)
+    ),
+    sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher),
+    removed_lines AS (
+        SELECT DISTINCT id, publisher, line_key
+        FROM (
+            SELECT o.id, o.publisher, {_FOLDED_LINE} AS line_key
+            FROM originals o CROSS JOIN LATERAL jsonb_array_elements(o.removed) r
+        ) lines
+        WHERE line_key IN (SELECT line_key FROM line_keys)
+    ),
+    furniture AS MATERIALIZED (
+        SELECT l.line_key, array_agg(l.publisher ORDER BY l.publisher) AS publishers
+        FROM (
+            SELECT publisher, line_key, count(*) AS n FROM removed_lines GROUP BY 1, 2
+        ) l JOIN sizes s USING (publisher)
+        WHERE l.n >= :min_articles AND l.n >= :min_share * s.n
+        GROUP BY l.line_key
+    ),
     held AS MATERIALIZED (
-        SELECT DISTINCT f.id, fu.line_key, fu.publishers
-        FROM furnishable f
-        CROSS JOIN LATERAL jsonb_array_elements(f.removed) r
-        JOIN furniture fu ON fu.line_key = {_FOLDED_LINE}
+        SELECT DISTINCT fl.id, fu.line_key, fu.publishers
+        FROM furnishable_lines fl JOIN furniture fu USING (line_key)
     ),
     held_sizes AS (SELECT id, count(*) AS n FROM held GROUP BY id),
     every_line AS (

@@ -7,4 +7,5 @@
 # articles keep without it (`article_lines`, which older rows lack: reprocess fills them), the
 # near-duplicate signature taken before learned lines are removed. 0.4.0: each metadata
 # value's provenance (`articles.provenance`), `modified_at` kept apart from `published_at`.
-PIPELINE_VERSION = "0.4.0"
+# 0.4.1: a date standing alone under the headline beats markup on another day.
+PIPELINE_VERSION = "0.4.1"

@@ -21,6 +21,7 @@ from sqlalchemy.types import BigInteger, Text
 
 import models as m
 from newsdesk import load
+from newsdesk.clean.learned import LEARN_MAX_WORDS
 from newsdesk.entities.echo import Taken, find_echoes
 from newsdesk.entities.keys import fold_key
 from newsdesk.entities.spans import name_words
@@ -35,12 +36,15 @@ LEARN_MIN_SHARE = 0.2
 
 # Counted on what articles keep without learned boilerplate, so applying a learned line never
 # changes what is learned. Near-duplicates count once (wire copy would otherwise teach its
-# own paragraphs).
+# own paragraphs). An article named by its furniture (FURNITURE_SQL) teaches nothing: its
+# name comes from what cleaning removed, learned lines among it, which would otherwise feed
+# on themselves.
 LEARNED_SQL = text(
     """
     WITH originals AS MATERIALIZED (
         SELECT id, publisher FROM articles
         WHERE publisher IS NOT NULL AND duplicate_of IS NULL
+          AND provenance #>> '{publisher,source}' IS DISTINCT FROM 'learned_furniture'
     ),
     sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher)
     SELECT o.publisher, l.line_key, min(l.line) AS line
@@ -64,7 +68,7 @@ PUBLISHER_MIN_ARTICLES = 2
 # ... and one name is at least this share of them (a single mistaken masthead cannot win).
 PUBLISHER_MIN_SHARE = 2 / 3
 # The sources that are not a page naming itself: a bare domain, or a name given from outside.
-NOT_NAMED = ("email-domain", "registry", "learned", "url")
+NOT_NAMED = ("email-domain", "registry", "learned", "url", "learned_furniture")
 
 # Each article's domain: its URL's host without "www.", else its byline e-mail's domain (a
 # publisher candidate of source 'email-domain', chosen or lost); its publisher's source.
@@ -149,6 +153,136 @@ APPLY_PUBLISHERS_SQL = text(
                 END))
     FROM domains d JOIN publisher_names n USING (domain)
     WHERE d.id = a.id AND (d.source IS NULL OR d.source = 'email-domain')
+    """
+)
+
+# A publisher's furniture: the short lines cleaning removed from at least LEARN_MIN_ARTICLES
+# of its original articles and at least LEARN_MIN_SHARE of them, whatever removed them (a
+# learned line, or a rule: a promo, a widget label, an advert), compared folded (case and
+# everything but letters and digits). The one publisher owning every such line an article's
+# cleaning removed names the articles that name no publisher (none, or only their byline
+# e-mail's domain) and those a settle named so before: a line two publishers' pages carry
+# says nothing against either; lines of two publishers, or only shared lines, name none.
+# Articles named so count for no publisher here, nor in LEARNED_SQL, so this depends on the
+# loaded articles only, not on what an earlier settle gave them.
+_FOLDED_LINE = "btrim(regexp_replace(lower(r ->> 'text'), '[^[:alnum:]]+', ' ', 'g'))"
+_FURNITURE_OWNERS = f"""
+    furnishable AS MATERIALIZED (
+        SELECT id, removed FROM articles
+        WHERE publisher IS NULL
+           OR provenance #>> '{{publisher,source}}' IN ('email-domain', 'learned_furniture')
+    ),
+    furnishable_lines AS MATERIALIZED (
+        SELECT DISTINCT f.id, {_FOLDED_LINE} AS line_key
+        FROM furnishable f CROSS JOIN LATERAL jsonb_array_elements(f.removed) r
+    ),
+    line_keys AS MATERIALIZED (
+        SELECT DISTINCT line_key FROM furnishable_lines
+        WHERE line_key <> ''
+          AND array_length(regexp_split_to_array(line_key, ' '), 1) <= :max_words
+    ),
+    originals AS MATERIALIZED (
+        SELECT id, publisher, removed FROM articles
+        WHERE publisher IS NOT NULL AND duplicate_of IS NULL
+          AND provenance #>> '{{publisher,source}}' IS DISTINCT FROM 'learned_furniture'
+          AND EXISTS (SELECT 1 FROM line_keys)
+    ),
+    sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher),
+    removed_lines AS (
+        SELECT DISTINCT id, publisher, line_key
+        FROM (
+            SELECT o.id, o.publisher, {_FOLDED_LINE} AS line_key
+            FROM originals o CROSS JOIN LATERAL jsonb_array_elements(o.removed) r
+        ) lines
+        WHERE line_key IN (SELECT line_key FROM line_keys)
+    ),
+    furniture AS MATERIALIZED (
+        SELECT l.line_key, array_agg(l.publisher ORDER BY l.publisher) AS publishers
+        FROM (
+            SELECT publisher, line_key, count(*) AS n FROM removed_lines GROUP BY 1, 2
+        ) l JOIN sizes s USING (publisher)
+        WHERE l.n >= :min_articles AND l.n >= :min_share * s.n
+        GROUP BY l.line_key
+    ),
+    held AS MATERIALIZED (
+        SELECT DISTINCT fl.id, fu.line_key, fu.publishers
+        FROM furnishable_lines fl JOIN furniture fu USING (line_key)
+    ),
+    held_sizes AS (SELECT id, count(*) AS n FROM held GROUP BY id),
+    every_line AS (
+        SELECT h.id, p.name
+        FROM held h JOIN held_sizes s USING (id)
+        CROSS JOIN LATERAL unnest(h.publishers) AS p(name)
+        GROUP BY h.id, p.name, s.n
+        HAVING count(DISTINCT h.line_key) = s.n
+    ),
+    owners AS (SELECT id, min(name) AS name FROM every_line GROUP BY id HAVING count(*) = 1)
+"""
+# Articles a settle named by their furniture whose furniture now names no one, or someone else,
+# or whose domain has a learned name (which goes first): back to what they had before (their
+# e-mail's domain, or nothing).
+UNFURNISH_SQL = text(
+    f"""
+    WITH {_FURNITURE_OWNERS},
+    domains AS MATERIALIZED (
+        {_DOMAINS} WHERE a.provenance #>> '{{publisher,source}}' = 'learned_furniture'
+    )
+    UPDATE articles a
+    SET publisher = e.value,
+        provenance = CASE
+            WHEN e.value IS NULL THEN a.provenance - 'publisher'
+            ELSE jsonb_set(a.provenance, '{{publisher}}', jsonb_build_object(
+                'source', 'email-domain', 'value', e.value, 'lost', e.rest)) END
+    FROM articles b
+    JOIN domains d ON d.id = b.id
+    LEFT JOIN owners o ON o.id = b.id
+    CROSS JOIN LATERAL (
+        SELECT min(c ->> 'value') FILTER (WHERE c ->> 'source' = 'email-domain') AS value,
+               coalesce(jsonb_agg(c) FILTER (
+                   WHERE c ->> 'source' NOT IN ('email-domain', 'furniture-domain')),
+                   '[]'::jsonb) AS rest
+        FROM jsonb_array_elements(coalesce(b.provenance #> '{{publisher,lost}}', '[]'::jsonb)) c
+    ) e
+    WHERE a.id = b.id
+      AND (o.name IS DISTINCT FROM b.publisher
+           OR EXISTS (SELECT 1 FROM publisher_names n WHERE n.domain = d.domain))
+    """
+)
+# Articles naming no publisher take the one their furniture belongs to (FURNITURE_OWNERS),
+# and those named so before are brought up to date; rows already right are not written. The
+# lost candidates: the domains the name was learned on (publisher_names) as
+# 'furniture-domain', then what the article had (its e-mail's domain and what that beat).
+FURNITURE_SQL = text(
+    f"""
+    WITH {_FURNITURE_OWNERS},
+    learned_domains AS (
+        SELECT name, jsonb_agg(jsonb_build_object('source', 'furniture-domain', 'value', domain)
+                               ORDER BY domain) AS found
+        FROM publisher_names GROUP BY name
+    ),
+    named AS (
+        SELECT a.id, o.name, jsonb_build_object(
+            'source', 'learned_furniture',
+            'value', o.name,
+            'lost', coalesce(d.found, '[]'::jsonb) || CASE
+                WHEN a.publisher IS NULL THEN '[]'::jsonb
+                WHEN a.provenance #>> '{{publisher,source}}' = 'email-domain'
+                THEN jsonb_build_array(jsonb_build_object(
+                         'source', 'email-domain', 'value', a.publisher))
+                     || coalesce(a.provenance #> '{{publisher,lost}}', '[]'::jsonb)
+                ELSE coalesce((
+                    SELECT jsonb_agg(c ORDER BY n)
+                    FROM jsonb_array_elements(a.provenance #> '{{publisher,lost}}')
+                         WITH ORDINALITY AS x(c, n)
+                    WHERE c ->> 'source' <> 'furniture-domain'), '[]'::jsonb)
+                END) AS found
+        FROM owners o JOIN articles a ON a.id = o.id
+        LEFT JOIN learned_domains d ON d.name = o.name
+    )
+    UPDATE articles a
+    SET publisher = n.name, provenance = jsonb_set(a.provenance, '{{publisher}}', n.found)
+    FROM named n
+    WHERE a.id = n.id AND a.provenance -> 'publisher' IS DISTINCT FROM n.found
     """
 )
 
@@ -316,7 +450,8 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
 
     1. `learn_publishers`, then `relearn`: the learned lines are counted again (on the
        publishers just settled), and the articles holding a line that became or stopped
-       being learned are rebuilt with the new set.
+       being learned are rebuilt with the new set; then `learn_publishers` again (rebuilt
+       articles, and the names articles take from the learned lines they hold).
     2. The cross-article pass (`resolve_short_names`) over the owed and rebuilt articles,
        in one transaction that also deletes their `pending_work` rows.
     Killed at any point, the rows are still there and the next settle does it all again.
@@ -328,8 +463,9 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
             return Settled()
         learn_publishers(engine)
         rebuilt, learned = _relearn(engine, rebuild)
-        if rebuilt:
-            learn_publishers(engine)  # a rebuilt article comes back with its page's own name
+        # Again: a rebuilt article comes back with its page's own name, and the furniture that
+        # names pages includes the lines just learned (removed from the rebuilt articles).
+        learn_publishers(engine)
         resolved = resolve_short_names(engine, sorted(set(pending) | set(rebuilt)))
         return Settled(len(pending), len(rebuilt), resolved, learned)
 
@@ -337,7 +473,9 @@ def settle(engine: Engine, rebuild: Rebuild | None = None) -> Settled:
 def learn_publishers(engine: Engine) -> dict[str, str]:
     """Learn publisher names by domain from the articles that name their site, store them in
     `publisher_names`, and give them to the domain's articles that name none (and take a
-    name away where its domain lost it). One transaction; depends only on what is loaded."""
+    name away where its domain lost it); then give an article still naming none the one
+    publisher the furniture its cleaning removed belongs to (`_FURNITURE_OWNERS`). One
+    transaction; depends only on what is loaded."""
     with engine.begin() as conn:
         rows = conn.execute(
             LEARN_PUBLISHERS_SQL,
@@ -360,8 +498,15 @@ def learn_publishers(engine: Engine) -> dict[str, str]:
                     set_={"name": upsert.excluded.name, "articles": upsert.excluded.articles},
                 )
             )
+        furniture = {
+            "max_words": LEARN_MAX_WORDS,
+            "min_articles": LEARN_MIN_ARTICLES,
+            "min_share": LEARN_MIN_SHARE,
+        }
+        conn.execute(UNFURNISH_SQL, furniture)
         conn.execute(UNLEARN_PUBLISHERS_SQL)
         conn.execute(APPLY_PUBLISHERS_SQL)
+        conn.execute(FURNITURE_SQL, furniture)
     return learned
 
 
@@ -382,15 +527,16 @@ def _relearn(engine: Engine, rebuild: Rebuild | None) -> tuple[list[int], int]:
     """`relearn` with the settle lock held."""
     learned = learned_lines(engine)
     with engine.connect() as conn:
-        stored = {key for key, _, _ in conn.execute(load.APPLIED_LINES_SQL)}
-        changed = sorted(set(learned) ^ stored)
+        stored = {key: publishers for key, _, publishers in conn.execute(load.APPLIED_LINES_SQL)}
+        changed = sorted(set(learned) ^ set(stored))
         holding = list(conn.scalars(HOLDING_SQL, {"keys": changed})) if changed else []
     rebuilt: list[int] = []
     if holding:
         if rebuild is None:
             raise ValueError("the learned lines changed: applying them needs a rebuild")
         rebuilt = list(rebuild(holding, frozenset(learned)))
-    if changed:
+    # A line whose publishers changed is stored too (learned_lines says whose it is).
+    if changed or any(stored[key] != owners for key, (_, owners) in learned.items()):
         _store_learned(engine, learned)
     return rebuilt, len(learned)
 

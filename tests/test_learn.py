@@ -2,12 +2,15 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+from typing import Any
+
 from sqlalchemy import Engine, text
 
 from newsdesk import learn
 from newsdesk.clean.learned import learnable_lines
 from newsdesk.dedupe import signature
-from newsdesk.records import Article, Mention
+from newsdesk.records import Article, Candidate, FieldSource, Mention, Removed
 from tests.records import load_article, raw_document
 
 WIRE = (
@@ -241,3 +244,118 @@ def test_a_missed_name_two_full_names_fit_is_not_stored(engine: Engine) -> None:
         lone = conn.scalar(text("SELECT count(*) FROM mentions WHERE surface = 'Berg'"))
         one_word = conn.scalar(text("SELECT count(*) FROM people WHERE name = 'Berg'"))
     assert lone == 0 and one_word == 0  # not guessed, and no one-word entity left behind
+
+
+def _page(
+    engine: Engine,
+    body: str,
+    publisher: str | None = None,
+    removed: tuple[str, ...] = (),
+    email_domain: str | None = None,
+) -> int:
+    """An article whose cleaning removed `removed` (as promos); naming `publisher` (from a
+    masthead), or none at all, or only its byline e-mail's domain."""
+    doc = raw_document((body + (publisher or "") + "".join(removed)).encode(), text=body)
+    provenance = {}
+    if publisher:
+        lost = (Candidate("publisher", email_domain, "email-domain"),) if email_domain else ()
+        provenance = {"publisher": FieldSource("masthead", publisher, lost)}
+    elif email_domain:
+        provenance = {"publisher": FieldSource("email-domain", email_domain)}
+    article = Article(
+        doc.source_uri,
+        "t",
+        None,
+        [],
+        publisher or email_domain,
+        None,
+        body,
+        removed=[Removed(line, "promo") for line in removed],
+        provenance=provenance,
+    )
+    article_id = load_article(engine, doc, article, [], signature(body), learnable_lines(body))
+    assert article_id is not None
+    return article_id
+
+
+def _publisher_of(engine: Engine, article_id: int) -> tuple[str | None, Any]:
+    with engine.connect() as conn:
+        row = conn.execute(
+            text("SELECT publisher, provenance -> 'publisher' FROM articles WHERE id = :i"),
+            {"i": article_id},
+        ).one()
+    return row[0], row[1]
+
+
+PROMO = "Sign up for the Morning Brief newsletter"
+ADVERT = "Advertisement"
+
+
+def _no_rebuild(ids: Sequence[int], learned: frozenset[str]) -> list[int]:
+    """Hand-made articles have no text to clean again: nothing is rebuilt."""
+    return []
+
+
+def _coast_times(engine: Engine, extra: tuple[str, ...] = ()) -> None:
+    """Three Coast Times stories whose cleaning removed its promo (and `extra`)."""
+    for i in range(3):
+        _page(engine, f"Story number {i} about the harbour.", "Coast Times", (PROMO, *extra))
+
+
+def test_an_unnamed_article_takes_the_one_publisher_its_furniture_belongs_to(
+    engine: Engine,
+) -> None:
+    _coast_times(engine, (ADVERT,))
+    for i in range(3):
+        _page(engine, f"Inland story {i}.", "Inland Post", (ADVERT,))
+    bare = _page(engine, "A story with no masthead.", removed=(PROMO.upper() + "!", ADVERT))
+    mailed = _page(engine, "A bylined story.", removed=(PROMO,), email_domain="coast-mail.example")
+    shared = _page(engine, "A story with an advert only.", removed=(ADVERT,))
+    plain = _page(engine, "A story without furniture.")
+    learn.settle(engine, rebuild=_no_rebuild)
+    name, found = _publisher_of(engine, bare)  # the advert is both papers': no vote against
+    assert name == "Coast Times" and found["source"] == "learned_furniture"
+    name, found = _publisher_of(engine, mailed)
+    assert name == "Coast Times" and found["source"] == "learned_furniture"
+    assert {"source": "email-domain", "value": "coast-mail.example"} in found["lost"]
+    assert _publisher_of(engine, shared) == (None, None)
+    assert _publisher_of(engine, plain) == (None, None)
+
+    # Three more Inland Post pages carry the promo too: it is nobody's own, the names go back.
+    for i in range(3, 6):
+        _page(engine, f"Inland story {i}.", "Inland Post", (PROMO,))
+    learn.settle(engine, rebuild=_no_rebuild)
+    assert _publisher_of(engine, bare) == (None, None)
+    name, found = _publisher_of(engine, mailed)
+    assert name == "coast-mail.example" and found["source"] == "email-domain"
+    assert found["lost"] == []
+
+
+def _xmin(engine: Engine, article_id: int) -> str:
+    """The transaction that last wrote an article's row."""
+    with engine.connect() as conn:
+        return str(
+            conn.scalar(text("SELECT xmin::text FROM articles WHERE id = :i"), {"i": article_id})
+        )
+
+
+def test_furniture_names_are_not_rewritten_and_give_way_to_a_learned_domain(
+    engine: Engine,
+) -> None:
+    _coast_times(engine)
+    mailed = _page(engine, "A bylined story.", removed=(PROMO,), email_domain="coast-mail.example")
+    learn.settle(engine, rebuild=_no_rebuild)
+    assert _publisher_of(engine, mailed)[0] == "Coast Times"
+    written = _xmin(engine, mailed)
+    _page(engine, "An unrelated story about a bakery.", "Inland Post")
+    learn.settle(engine, rebuild=_no_rebuild)
+    assert _xmin(engine, mailed) == written  # decided the same: not written again
+
+    # Two pages whose byline e-mail is of that domain name their site: the domain's learned
+    # name is the page's own evidence, before its furniture.
+    for i in range(2):
+        _page(engine, f"Coast Mail story {i}.", "Coast Mail", email_domain="coast-mail.example")
+    learn.settle(engine, rebuild=_no_rebuild)
+    name, found = _publisher_of(engine, mailed)
+    assert (name, found["source"]) == ("Coast Mail", "learned")
+    assert found["lost"][0] == {"source": "email-domain", "value": "coast-mail.example"}

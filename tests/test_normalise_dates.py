@@ -109,3 +109,35 @@ def test_a_widget_today_is_no_publication_date() -> None:
     )
     assert dated.published_at is not None and dated.published_at.date() == date(2025, 3, 4)
     assert "date_widget" in {r.reason for r in dated.removed}
+
+
+def test_the_date_under_the_headline_beats_markup_on_another_day() -> None:
+    markup = json_ld(datePublished="2025-03-04T09:15:00Z", dateModified="2025-03-06T17:00:00Z")
+    body = f"<header>{HEADLINE}<div>{{}}</div></header><article><p>{PROSE}</p></article>"
+    shown = page(body.format("March 6, 2025"), markup)
+    assert shown.published_at is not None and shown.published_at.date() == date(2025, 3, 6)
+    found = shown.provenance["published_at"]
+    assert found.source == "after-headline"
+    assert ("json-ld:datePublished", "2025-03-04T09:15:00Z") in [
+        (c.source, c.value) for c in found.lost
+    ]
+    assert shown.modified_at == datetime(2025, 3, 6, 17, tzinfo=UTC)  # still kept apart
+    # The same day under the headline: markup's time and zone stay.
+    same = page(body.format("March 4, 2025"), markup)
+    assert same.published_at == datetime(2025, 3, 4, 9, 15, tzinfo=UTC)
+    assert same.provenance["published_at"].source == "json-ld:datePublished"
+
+
+def test_an_update_or_an_editions_date_under_a_headline_does_not_beat_markup() -> None:
+    markup = json_ld(datePublished="2025-03-04T09:15:00Z")
+    byline = "<div><span>By Jo Reed</span> <span>Updated March 6, 2025</span></div>"
+    body = f"<header>{HEADLINE}{byline}</header><article><p>{PROSE}</p></article>"
+    found = page(body, markup).provenance["published_at"]
+    assert found.source == "json-ld:datePublished"
+    assert ("after-headline", "Updated March 6, 2025") in [(c.source, c.value) for c in found.lost]
+    # The site's logo is the first <h1>, the day's edition date after it; the headline the
+    # page's title repeats comes later, with no date of its own.
+    masthead = "<div><h1>The Harbour Gazette Weekly</h1><div>March 9, 2025</div></div>"
+    title = "<title>Harbour dredging to start in May | The Harbour Gazette</title>"
+    article = page(f"{masthead}<article>{HEADLINE}<p>{PROSE}</p></article>", markup + title)
+    assert article.published_at == datetime(2025, 3, 4, 9, 15, tzinfo=UTC)

@@ -17,7 +17,8 @@ from typing import Any
 from sqlalchemy import Engine, text
 
 FORMATS = ("csv", "parquet")
-# The contract tables, the merge record and the flat view; the near-duplicate index is internal.
+# The contract tables, the merge record and the flat views (entities per article, where each
+# metadata value came from); the near-duplicate index is internal.
 EXPORTS = (
     "articles",
     "documents",
@@ -30,10 +31,14 @@ EXPORTS = (
     "pipeline_runs",
     "entity_merges",
     "article_entities",
+    "article_provenance",
 )
 LEFT_OUT = {("documents", "raw")}
 # A stable row order, so two exports of the same data are the same files.
-ORDER = {"article_entities": "article_id, entity_kind, entity_id"}
+ORDER = {
+    "article_entities": "article_id, entity_kind, entity_id",
+    "article_provenance": "article_id, field",
+}
 # Rows fetched per round trip when writing Parquet: bounded memory on a large corpus.
 PARQUET_BATCH_ROWS = 10_000
 

@@ -153,7 +153,7 @@ def from_tree(tree: HtmlElement) -> PageMeta:
         Candidate("published", _text(o.get("datePublished")), "json-ld:datePublished")
         for o in objects[:1]
     ]
-    candidates += _date_after_headline(tree)
+    candidates += _date_after_headline(tree, [c.value for c in candidates if c.field == "title"])
     return PageMeta(
         candidates=[c for c in candidates if c.value],
         h1=_h1(tree),
@@ -388,18 +388,36 @@ def element_text(element: HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-def _date_after_headline(tree: HtmlElement) -> list[Candidate]:
-    """A date standing alone in an element shortly after the page's headline <h1>."""
-    h1 = next(tree.iter("h1"), None)
+def _date_after_headline(tree: HtmlElement, titles: list[Any]) -> list[Candidate]:
+    """A date standing alone in an element shortly after the page's headline <h1> (not one
+    named for an update, nor a widget's today)."""
+    h1 = _headline_h1(tree, titles)
     if h1 is None:
         return []
     after = itertools.dropwhile(lambda e: e is not h1, h1.getroottree().iter())
     for element in itertools.islice(after, 1, HEADLINE_DATE_WINDOW + 1):
-        if isinstance(element.tag, str):
-            text = element_text(element)
-            if len(text) <= HEADLINE_DATE_MAX_CHARS and DATE_ONLY.fullmatch(text):
-                return [Candidate("published", text, "after-headline")]
+        if not isinstance(element.tag, str):
+            continue
+        text = element_text(element)
+        if len(text) > HEADLINE_DATE_MAX_CHARS or not DATE_ONLY.fullmatch(text):
+            continue
+        # An element named for an update, or a widget's today, dates no publication.
+        if _date_rank(element) < 2 and not _is_today_widget(element):
+            return [Candidate("published", text, "after-headline")]
     return []
+
+
+def _headline_h1(tree: HtmlElement, titles: list[Any]) -> HtmlElement | None:
+    """The <h1> the page's title repeats (a site's logo can be the first <h1>, with the
+    edition's date after it); without one, the first <h1>."""
+    folded = [" ".join(t.split()).casefold() for t in titles if isinstance(t, str)]
+    first = None
+    for h1 in tree.iter("h1"):
+        first = h1 if first is None else first
+        text = element_text(h1).casefold()
+        if len(text.split()) >= H1_MIN_WORDS and any(text in title for title in folded):
+            return h1
+    return first
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:

@@ -156,6 +156,10 @@ def _dates(
         late=sources.text.get("late_published"),
         printed=printed,
         url=url,
+        headline=next(
+            (c for c in sources.every.get("published", []) if c.source == "after-headline"),
+            None,
+        ),
     )
     if published_at and found:
         provenance["published_at"] = sources.provenance("published", found)

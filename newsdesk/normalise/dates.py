@@ -1,9 +1,11 @@
 """Dates: parse any printed or structured date, and choose the publication date.
 
-A dateline above the text beats markup: it is what readers see. A dateline further down may
-date a correction, so markup beats it. Markup's timestamp is kept in the timezone the page
-prints it in, so that its day is the page's publication day (a UTC timestamp may fall on the
-next day); converting to UTC is for whoever queries the data.
+A dateline above the text beats markup: it is what readers see. So does a date standing alone
+under the headline when its day is not markup's (the page shows that day as the story's; on
+pages that show their update there, markup's published day is kept as a lost candidate). A
+dateline further down may date a correction, so markup beats it. Markup's timestamp is kept
+in the timezone the page prints it in, so that its day is the page's publication day (a UTC
+timestamp may fall on the next day); converting to UTC is for whoever queries the data.
 """
 
 from __future__ import annotations
@@ -163,10 +165,12 @@ def choose_published(
     late: Candidate | None,
     printed: list[str],
     url: str | None,
+    headline: Candidate | None = None,
 ) -> tuple[datetime | None, Candidate | None]:
     """The publication date and the candidate it came from: the record's, else the page's
-    dateline, else markup's (in the page's printed timezone), else a dateline further down,
-    else the URL's."""
+    dateline, else markup's (in the page's printed timezone) unless the date printed under
+    the headline (`headline`) falls on another day, else a dateline further down, else the
+    URL's."""
     stamp = parse_date(markup.value) if markup else None
     for candidate in (record, dateline):
         parsed = _parse_wall_clock(candidate.value) if candidate else None
@@ -175,8 +179,11 @@ def choose_published(
         if parsed:
             return (parsed if parsed.tzinfo else parsed.replace(tzinfo=UTC)), candidate
     if stamp and markup and PRINTED_TIME.search(str(markup.value)):
-        return _in_page_timezone(stamp, printed), markup
-    if stamp:
+        stamp = _in_page_timezone(stamp, printed)
+    if stamp and markup:
+        shown = _headline_date(headline) if headline != markup else None
+        if shown and shown.date() != stamp.date():
+            return (shown if shown.tzinfo else shown.replace(tzinfo=UTC)), headline
         return stamp, markup
     late_date = parse_date(late.value) if late else None
     if late_date:
@@ -185,6 +192,20 @@ def choose_published(
     if in_url:
         return parse_date(in_url), Candidate("published", in_url, "url")
     return None, None
+
+
+def _headline_date(headline: Candidate | None) -> datetime | None:
+    """The date printed under the headline, unless it is labelled an update ("Updated ...")."""
+    if headline is None or _update_only(headline.value):
+        return None
+    return _parse_wall_clock(headline.value)
+
+
+def _update_only(value: Any) -> bool:
+    """Whether a printed date is labelled an update and nothing labels it published."""
+    if not isinstance(value, str) or update_part(value) is None:
+        return False
+    return not any(label.group("published") for label in DATE_LABEL.finditer(value))
 
 
 def _same_wall_clock(printed: datetime, stamp: datetime | None) -> bool:

@@ -60,5 +60,5 @@ def test_report_and_export_commands(
     assert main(["report", "--from", "2025-01-01", "--to", "2025-01-31", "--out", str(out)]) == 0
     assert out.read_text().startswith("<!doctype html>")
     assert main(["export", "--format", "csv", "--out", str(tmp_path / "csv")]) == 0
-    assert "exported 11 tables and views" in capsys.readouterr().out
+    assert "exported 12 tables and views" in capsys.readouterr().out
     assert (tmp_path / "csv" / "article_entities.csv").read_text().count("\n") == 4

@@ -46,7 +46,7 @@ def article(path: Path) -> Article:
 
 
 def result(path: Path) -> dict[str, Any]:
-    """The Article fields and removed lines for one input, as JSON-ready values."""
+    """The Article fields, removed lines and provenance for one input, as JSON-ready values."""
     found = article(path)
     return {
         "title": found.title,
@@ -54,11 +54,14 @@ def result(path: Path) -> dict[str, Any]:
         "authors": found.authors,
         "publisher": found.publisher,
         "published_at": found.published_at.isoformat() if found.published_at else None,
+        "modified_at": found.modified_at.isoformat() if found.modified_at else None,
+        "credits": found.credits,
         "section": found.section,
         "language": found.language,
         "url": found.url,
         "body": found.body.split("\n\n"),
         "removed": [r.as_json() for r in found.removed],
+        "provenance": {name: f.as_json() for name, f in sorted(found.provenance.items())},
     }
 
 

@@ -156,7 +156,7 @@ def from_tree(tree: HtmlElement) -> PageMeta:
     candidates += _date_after_headline(tree, [c.value for c in candidates if c.field == "title"])
     return PageMeta(
         candidates=[c for c in candidates if c.value],
-        h1=_h1(tree),
+        h1=_h1(tree, [c.value for c in candidates if c.field == "title"]),
         # The dates the page prints, for the timezone it prints them in (see normalise).
         printed_dates=_printed_dates(elements),
         # Byline elements always: structured authors may turn out to be desks or the publisher.
@@ -256,13 +256,15 @@ def _from_meta(tree: HtmlElement) -> list[Candidate]:
     return found
 
 
-def _h1(tree: HtmlElement) -> str | None:
-    """The page's first headline-sized <h1>."""
-    for h1 in tree.iter("h1"):
-        text = element_text(h1)
-        if len(text.split()) >= H1_MIN_WORDS:
-            return text
-    return None
+def _h1(tree: HtmlElement, titles: list[Any]) -> str | None:
+    """The page's headline-sized <h1>: the longest one the page's titles repeat (a site's logo
+    can be the first <h1>, and the title ends with the site's name too), else the first."""
+    sized = [
+        text for h1 in tree.iter("h1") if len((text := element_text(h1)).split()) >= H1_MIN_WORDS
+    ]
+    folded = [" ".join(t.split()).casefold() for t in titles if isinstance(t, str)]
+    repeated = [text for text in sized if any(text.casefold() in title for title in folded)]
+    return max(repeated, key=len) if repeated else (sized[0] if sized else None)
 
 
 def _title_tag(tree: HtmlElement) -> list[Candidate]:

@@ -123,6 +123,17 @@ def test_metadata_fallbacks_visible_date_and_h1() -> None:
     assert meta.value("published") == "Published 4 April 2025"
 
 
+def test_the_h1_the_title_repeats_beats_a_logo_h1() -> None:
+    html = page(
+        "<header><h1>The Harbour Evening News</h1></header>"
+        "<article><h1>Harbour dredging to start in May</h1>"
+        f"<div class='article-body'><p>{PROSE}</p></div></article>",
+        "<title>Harbour dredging to start in May - The Harbour Evening News</title>",
+    )
+    meta = clean(doc(html, "text/html")).hints.meta
+    assert meta is not None and meta.h1 == "Harbour dredging to start in May"
+
+
 def test_body_segments_of_the_same_class_are_joined() -> None:
     segment = "<section><div class='story-text'><p>{}</p><p>{}</p></div></section>"
     shop = (

@@ -9,6 +9,7 @@ from clean_docs import doc
 
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.errors import RejectError
+from newsdesk.records import PageMeta
 
 PROSE = (
     "The harbour authority confirmed on Friday that dredging of the main channel will begin in "
@@ -111,27 +112,29 @@ def test_article_split_over_sibling_containers_is_joined() -> None:
 
 
 def test_metadata_fallbacks_visible_date_and_h1() -> None:
-    html = page(
+    meta = page_meta(
         "<h1>Harbour dredging to start in May</h1>"
-        "<span class='article-date'>Published 4 April 2025</span>"
-        f"<div class='article-body'><p>{PROSE}</p></div>",
+        "<span class='article-date'>Published 4 April 2025</span>",
         "<title>Dredging | Harbour News</title>",
     )
-    meta = clean(doc(html, "text/html")).hints.meta
-    assert meta is not None
     assert meta.h1 == "Harbour dredging to start in May"
     assert meta.value("published") == "Published 4 April 2025"
 
 
 def test_the_h1_the_title_repeats_beats_a_logo_h1() -> None:
-    html = page(
-        "<header><h1>The Harbour Evening News</h1></header>"
-        "<article><h1>Harbour dredging to start in May</h1>"
-        f"<div class='article-body'><p>{PROSE}</p></div></article>",
+    meta = page_meta(
+        "<header><h1>The Harbour Evening News</h1></header><h1>Harbour dredging to start in May</h1>",
         "<title>Harbour dredging to start in May - The Harbour Evening News</title>",
     )
+    assert meta.h1 == "Harbour dredging to start in May"
+
+
+def page_meta(header: str, head: str) -> PageMeta:
+    """The markup metadata of a page: its header, then one article paragraph."""
+    html = page(f"{header}<div class='article-body'><p>{PROSE}</p></div>", head)
     meta = clean(doc(html, "text/html")).hints.meta
-    assert meta is not None and meta.h1 == "Harbour dredging to start in May"
+    assert meta is not None
+    return meta
 
 
 def test_body_segments_of_the_same_class_are_joined() -> None:

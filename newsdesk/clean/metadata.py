@@ -153,10 +153,11 @@ def from_tree(tree: HtmlElement) -> PageMeta:
         Candidate("published", _text(o.get("datePublished")), "json-ld:datePublished")
         for o in objects[:1]
     ]
-    candidates += _date_after_headline(tree, [c.value for c in candidates if c.field == "title"])
+    titles = [c.value for c in candidates if c.field == "title"]
+    candidates += _date_after_headline(tree, titles)
     return PageMeta(
         candidates=[c for c in candidates if c.value],
-        h1=_h1(tree, [c.value for c in candidates if c.field == "title"]),
+        h1=_h1(tree, titles),
         # The dates the page prints, for the timezone it prints them in (see normalise).
         printed_dates=_printed_dates(elements),
         # Byline elements always: structured authors may turn out to be desks or the publisher.
@@ -259,12 +260,18 @@ def _from_meta(tree: HtmlElement) -> list[Candidate]:
 def _h1(tree: HtmlElement, titles: list[Any]) -> str | None:
     """The page's headline-sized <h1>: the longest one the page's titles repeat (a site's logo
     can be the first <h1>, and the title ends with the site's name too), else the first."""
-    sized = [
-        text for h1 in tree.iter("h1") if len((text := element_text(h1)).split()) >= H1_MIN_WORDS
-    ]
+    sized, repeated = _sized_h1s(tree, titles)
+    if repeated:
+        return max((element_text(h1) for h1 in repeated), key=len)
+    return element_text(sized[0]) if sized else None
+
+
+def _sized_h1s(tree: HtmlElement, titles: list[Any]) -> tuple[list[HtmlElement], list[HtmlElement]]:
+    """The page's headline-sized <h1>s, and those of them the page's titles repeat."""
     folded = [" ".join(t.split()).casefold() for t in titles if isinstance(t, str)]
-    repeated = [text for text in sized if any(text.casefold() in title for title in folded)]
-    return max(repeated, key=len) if repeated else (sized[0] if sized else None)
+    sized = [h1 for h1 in tree.iter("h1") if len(element_text(h1).split()) >= H1_MIN_WORDS]
+    repeated = [h1 for h1 in sized if any(element_text(h1).casefold() in t for t in folded)]
+    return sized, repeated
 
 
 def _title_tag(tree: HtmlElement) -> list[Candidate]:
@@ -410,16 +417,10 @@ def _date_after_headline(tree: HtmlElement, titles: list[Any]) -> list[Candidate
 
 
 def _headline_h1(tree: HtmlElement, titles: list[Any]) -> HtmlElement | None:
-    """The <h1> the page's title repeats (a site's logo can be the first <h1>, with the
+    """The first <h1> the page's title repeats (a site's logo can be the first <h1>, with the
     edition's date after it); without one, the first <h1>."""
-    folded = [" ".join(t.split()).casefold() for t in titles if isinstance(t, str)]
-    first = None
-    for h1 in tree.iter("h1"):
-        first = h1 if first is None else first
-        text = element_text(h1).casefold()
-        if len(text.split()) >= H1_MIN_WORDS and any(text in title for title in folded):
-            return h1
-    return first
+    _, repeated = _sized_h1s(tree, titles)
+    return repeated[0] if repeated else next(tree.iter("h1"), None)
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:

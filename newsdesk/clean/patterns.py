@@ -255,17 +255,18 @@ PUBLISHER_CREDIT = re.compile(
     r"|[-–—]\s*[A-Z][\w.&]*$|\([A-Z][\w.&]*\)$)|(?i:\ball\s+rights\s+reserved\b)",
 )
 
+# The outlet words that name one outlet on their own (the rest are nouns any menu uses).
+_OUTLET_NAMES = r"nikkei|xinhua|yonhap|kcna|reuters"
 # News-outlet nouns: a short Title Case line that ends in one of these, standing before the
 # headline or after the last paragraph, is a masthead (the publisher's name).
 OUTLET_WORD = re.compile(
     r"\b(?:post|times|news|daily|herald|journal|tribune|gazette|telegraph|guardian|observer|chronicle"
     r"|review|star|mail|express|press|agency|reporter|standard|independent|courier|today|insider|wire"
     r"|monitor|globe|sun|mirror|bulletin|magazine|weekly|online|media|network|broadcasting|radio|tv"
-    r"|television|ilbo|shimbun|sinmun|nikkei|xinhua|yonhap|kcna|reuters)$",
+    rf"|television|ilbo|shimbun|sinmun|{_OUTLET_NAMES})$",
     re.IGNORECASE,
 )
-# The outlet words that name one outlet on their own (the rest are nouns any menu uses).
-OUTLET_NAME = re.compile(r"nikkei|xinhua|yonhap|kcna|reuters", re.IGNORECASE)
+OUTLET_NAME = re.compile(_OUTLET_NAMES, re.IGNORECASE)
 
 # "Read more: ...", "ALSO READ | ...": a lead-in that marks a link to another story.
 RELATED_PREFIX = re.compile(

@@ -118,7 +118,9 @@ MARKS: dict[str, re.Pattern[str]] = {
     "urlish": re.compile(r"https?://|www\.|\.(?:com|org|net|co|uk|io)\b|/\w+/"),
     "hashtag": re.compile(r"#\w\w"),
     "markup": re.compile(r"</?[a-zA-Z][\w-]*(?:[ \t][^>\n]*)?/?>|&[a-z]{2,6};|&#\d+;|=[\"']|[{}]"),
-    "separators": re.compile(r"[|•·»]|[ \t][/>][ \t]"),
+    # A slash or ">" between spaces: the spaces are looked for after the mark is found, as a
+    # space-first pattern stops at every space of the text.
+    "separators": re.compile(r"[|•·»]|[/>](?<=[ \t][/>])(?=[ \t])"),
     # Greek to Tibetan, kana to CJK, Hangul.
     "non_latin": re.compile(r"[\u0370-\u0fff\u3040-\u9fff\uac00-\ud7af]+"),
 }
@@ -390,14 +392,14 @@ def _own(
         float(line[-1:].isalnum()),
         (line.count(",") + line.count(";")) / per_word,
         float(n >= PROSE_ALWAYS_WORDS or (n >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line)))),
-        float(is_headline_like(line)),
+        float(is_headline_like(line, n)),
         sum(map(STOP_WORDS.__contains__, words)) / per_word,
         len(_UPPER_START.findall(line)) / per_word,
         len(_CAPS_WORD.findall(line)) / per_word,
         float(line[:1].isupper()),
         marks.get("non_latin", 0.0) / chars,
         float(line[:1].isdigit()),
-        sum(map(line.count, "0123456789")) / chars,
+        sum(map(line.count, "0123456789")) / chars if _HAS_DIGIT(line) else 0.0,
         *(float(name in marks) for name in PRESENCE_MARKS),
         marks.get("separators", 0.0) / per_word,
         likeness,
@@ -560,15 +562,20 @@ def row_words(feats: Features) -> np.ndarray:
 
 def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
     """Open line index -> True when the classifier reads the line as article body."""
+    return _classify(page, model)[0]
+
+
+def _classify(page: Page, model: LineModel | None) -> tuple[dict[int, bool], Features | None]:
+    """The verdicts of `classify`, and the features they were read from (None: not read)."""
     model = model or shipped_model()
     if sum(1 for _ in page.open()) > MAX_LINES:
-        return {}
+        return {}, None
     feats = features(page)
     if not feats.rows:
-        return {}
+        return {}, feats
     c = context_scores(line_scores(feats, model), model)
     keep = decide(c, row_words(feats), model.span)
-    return dict(zip(feats.rows, keep.tolist(), strict=True))
+    return dict(zip(feats.rows, keep.tolist(), strict=True)), feats
 
 
 # A removed run of at least this many headline-like lines is a list of other stories.
@@ -584,9 +591,9 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     The headline and the deck the rules found stay (they are the article's title and
     standfirst), and when the classifier would keep nothing the rules' verdict stands.
     """
-    verdict = classify(page, model)
+    verdict, feats = _classify(page, model)
     body = [i for i, keep in verdict.items() if keep and page.reasons[i] is None]
-    if not body:
+    if not body or feats is None:
         return
     _repick_title(page, verdict)
     protected = set(page.hints.standfirst_lines)
@@ -596,9 +603,10 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
         for i, keep in verdict.items()
         if not keep and page.reasons[i] is None and i not in protected and page.lines[i] != title
     ]
-    removed_set = set(removed)
+    headline_like = dict(zip(feats.rows, feats.dense[:, _OWN["headline_like"]] > 0, strict=True))
+    headline = {i: headline_like[i] for i in removed}
     for i in removed:
-        page.mark(i, furniture_class(page, i, removed_set, body[0], body[-1]))
+        page.mark(i, furniture_class(page, i, headline, body[0], body[-1]))
 
 
 # How far above the first paragraph of the body a headline is looked for (non-blank lines):
@@ -632,17 +640,19 @@ def _repick_title(page: Page, verdict: dict[int, bool]) -> None:
         page.hints.standfirst_lines = []
 
 
-def furniture_class(page: Page, i: int, removed: set[int], first: int, last: int) -> str:
-    """The class of a line the classifier removed, from its shape and where it stands."""
+def furniture_class(page: Page, i: int, headline: dict[int, bool], first: int, last: int) -> str:
+    """The class of a line the classifier removed, from its shape and where it stands.
+
+    `headline` holds, for every line the classifier removed, whether it is headline-like.
+    """
     line = page.lines[i]
-    words = _WORD.findall(line)
     if MARKS["markup"].search(line) or MARKS["handle"].search(line) or P.URL_LINE.match(line):
         return "embed"
     digits = sum(map(line.count, "0123456789")) / max(len(line), 1)
     money = MARKS["currency"].search(line) or MARKS["percent"].search(line)
-    if len(words) <= PRICE_MAX_WORDS and (money or digits >= PRICE_DIGIT_SHARE):
+    if (money or digits >= PRICE_DIGIT_SHARE) and len(_WORD.findall(line)) <= PRICE_MAX_WORDS:
         return "price_box"
-    if is_headline_like(line) and _in_headline_run(page, i, removed):
+    if headline[i] and _in_headline_run(i, headline):
         return "teaser_list"
     if i < first:
         return "navigation"
@@ -651,7 +661,7 @@ def furniture_class(page: Page, i: int, removed: set[int], first: int, last: int
     return "boilerplate"
 
 
-def _in_headline_run(page: Page, i: int, removed: set[int]) -> bool:
+def _in_headline_run(i: int, headline: dict[int, bool]) -> bool:
     """Whether a removed line next to line i (blank lines aside) is headline-like too."""
-    near = (j for j in (i - 2, i - 1, i + 1, i + 2) if j in removed)
-    return sum(is_headline_like(page.lines[j]) for j in near) >= TEASER_RUN - 1
+    near = (headline.get(j, False) for j in (i - 2, i - 1, i + 1, i + 2))
+    return sum(near) >= TEASER_RUN - 1

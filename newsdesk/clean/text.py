@@ -132,9 +132,11 @@ def is_prose(line: str) -> bool:
     return words >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line))
 
 
-def is_headline_like(line: str) -> bool:
-    """True for a headline-sized line that does not end like a sentence."""
-    words = word_count(line)
+def is_headline_like(line: str, words: int | None = None) -> bool:
+    """True for a headline-sized line that does not end like a sentence (`words`: the line's
+    word count, when the caller has it)."""
+    if words is None:
+        words = word_count(line)
     if not HEADLINE_MIN_WORDS <= words <= HEADLINE_MAX_WORDS:
         return False
     return not line.rstrip("\"'”’)").endswith((".", ",", ";", ":"))

@@ -141,3 +141,18 @@ def test_an_update_or_an_editions_date_under_a_headline_does_not_beat_markup() -
     title = "<title>Harbour dredging to start in May | The Harbour Gazette</title>"
     article = page(f"{masthead}<article>{HEADLINE}<p>{PROSE}</p></article>", markup + title)
     assert article.published_at == datetime(2025, 3, 4, 9, 15, tzinfo=UTC)
+
+
+def test_the_headline_the_title_repeats_dates_the_page_not_the_logo_above_it() -> None:
+    # The title ends with the site's name, so it repeats the logo <h1> too: the date under
+    # the headline (the longest <h1> it repeats) is the one read, not the edition's.
+    markup = json_ld(datePublished="2025-03-04T09:15:00Z")
+    title = "<title>Harbour dredging to start in May | The Harbour Gazette</title>"
+    masthead = "<div><h1>The Harbour Gazette</h1><div>March 9, 2025</div></div>"
+    story = f"<article>{HEADLINE}<div>March 6, 2025</div><p>{PROSE}</p></article>"
+    article = page(masthead + story, markup + title)
+    assert article.title == "Harbour dredging to start in May"
+    assert article.published_at is not None and article.published_at.date() == date(2025, 3, 6)
+    assert ("after-headline", "March 9, 2025") not in [
+        (c.source, c.value) for c in article.provenance["published_at"].lost
+    ]

@@ -258,20 +258,25 @@ def _from_meta(tree: HtmlElement) -> list[Candidate]:
 
 
 def _h1(tree: HtmlElement, titles: list[Any]) -> str | None:
-    """The page's headline-sized <h1>: the longest one the page's titles repeat (a site's logo
-    can be the first <h1>, and the title ends with the site's name too), else the first."""
-    sized, repeated = _sized_h1s(tree, titles)
-    if repeated:
-        return max((element_text(h1) for h1 in repeated), key=len)
-    return element_text(sized[0]) if sized else None
+    """The text of the page's headline <h1> (`_headline_h1`), when it is headline-sized."""
+    h1 = _headline_h1(tree, titles)
+    if h1 is None or len(element_text(h1).split()) < H1_MIN_WORDS:
+        return None
+    return element_text(h1)
 
 
-def _sized_h1s(tree: HtmlElement, titles: list[Any]) -> tuple[list[HtmlElement], list[HtmlElement]]:
-    """The page's headline-sized <h1>s, and those of them the page's titles repeat."""
+def _headline_h1(tree: HtmlElement, titles: list[Any]) -> HtmlElement | None:
+    """The page's headline <h1>, for the title and the date under it: the longest
+    headline-sized one the page's titles repeat (a site's logo can be the first <h1>, with the
+    edition's date after it, and the title ends with the site's name too), else the first
+    headline-sized one, else the first."""
     folded = [" ".join(t.split()).casefold() for t in titles if isinstance(t, str)]
-    sized = [h1 for h1 in tree.iter("h1") if len(element_text(h1).split()) >= H1_MIN_WORDS]
+    h1s = list(tree.iter("h1"))
+    sized = [h1 for h1 in h1s if len(element_text(h1).split()) >= H1_MIN_WORDS]
     repeated = [h1 for h1 in sized if any(element_text(h1).casefold() in t for t in folded)]
-    return sized, repeated
+    if repeated:
+        return max(repeated, key=lambda h1: len(element_text(h1)))
+    return next(iter(sized or h1s), None)
 
 
 def _title_tag(tree: HtmlElement) -> list[Candidate]:
@@ -414,13 +419,6 @@ def _date_after_headline(tree: HtmlElement, titles: list[Any]) -> list[Candidate
         if _date_rank(element) < 2 and not _is_today_widget(element):
             return [Candidate("published", text, "after-headline")]
     return []
-
-
-def _headline_h1(tree: HtmlElement, titles: list[Any]) -> HtmlElement | None:
-    """The first <h1> the page's title repeats (a site's logo can be the first <h1>, with the
-    edition's date after it); without one, the first <h1>."""
-    _, repeated = _sized_h1s(tree, titles)
-    return repeated[0] if repeated else next(tree.iter("h1"), None)
 
 
 def _byline_texts(tree: HtmlElement) -> list[str]:

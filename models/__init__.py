@@ -13,6 +13,7 @@ from sqlalchemy import (
     BigInteger,
     Boolean,
     CheckConstraint,
+    Computed,
     DateTime,
     ForeignKey,
     Index,
@@ -87,6 +88,8 @@ class Article(Base):
             text("to_tsvector('english', coalesce(title, '') || ' ' || body)"),
             postgresql_using="gin",
         ),
+        # Migration 0009: the articles a settle named by their furniture, found by index.
+        Index("ix_articles_publisher_source", text("(provenance #>> '{publisher,source}')")),
     )
 
     id: Mapped[int] = mapped_column(BigInteger, primary_key=True)
@@ -120,6 +123,13 @@ class Article(Base):
     modified_at: Mapped[datetime | None] = mapped_column(DateTime(timezone=True))
     credits: Mapped[list[str]] = mapped_column(
         ARRAY(Text), nullable=False, server_default=text("'{}'")
+    )
+    # Migration 0009: what newsdesk.learn compares removed lines by, folded once on write.
+    removed_keys: Mapped[list[str]] = mapped_column(
+        ARRAY(Text),
+        Computed("newsdesk_folded_lines(removed)", persisted=True),
+        comment="The text of each removed line folded (lower case, runs of anything but letters "
+        "and digits as one space), each once, sorted; computed from removed by Postgres.",
     )
 
 

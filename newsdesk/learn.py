@@ -165,16 +165,16 @@ APPLY_PUBLISHERS_SQL = text(
 # says nothing against either; lines of two publishers, or only shared lines, name none.
 # Articles named so count for no publisher here, nor in LEARNED_SQL, so this depends on the
 # loaded articles only, not on what an earlier settle gave them.
-_FOLDED_LINE = "btrim(regexp_replace(lower(r ->> 'text'), '[^[:alnum:]]+', ' ', 'g'))"
-_FURNITURE_OWNERS = f"""
+# The folded lines are `articles.removed_keys` (migration 0009: Postgres folds `removed` on
+# write, so a settle does not fold every removed line of every article again).
+_FURNITURE_OWNERS = """
     furnishable AS MATERIALIZED (
-        SELECT id, removed FROM articles
+        SELECT id, removed_keys FROM articles
         WHERE publisher IS NULL
-           OR provenance #>> '{{publisher,source}}' IN ('email-domain', 'learned_furniture')
+           OR provenance #>> '{publisher,source}' IN ('email-domain', 'learned_furniture')
     ),
     furnishable_lines AS MATERIALIZED (
-        SELECT DISTINCT f.id, {_FOLDED_LINE} AS line_key
-        FROM furnishable f CROSS JOIN LATERAL jsonb_array_elements(f.removed) r
+        SELECT f.id, k AS line_key FROM furnishable f CROSS JOIN LATERAL unnest(f.removed_keys) k
     ),
     line_keys AS MATERIALIZED (
         SELECT DISTINCT line_key FROM furnishable_lines
@@ -182,19 +182,16 @@ _FURNITURE_OWNERS = f"""
           AND array_length(regexp_split_to_array(line_key, ' '), 1) <= :max_words
     ),
     originals AS MATERIALIZED (
-        SELECT id, publisher, removed FROM articles
+        SELECT id, publisher, removed_keys FROM articles
         WHERE publisher IS NOT NULL AND duplicate_of IS NULL
-          AND provenance #>> '{{publisher,source}}' IS DISTINCT FROM 'learned_furniture'
+          AND provenance #>> '{publisher,source}' IS DISTINCT FROM 'learned_furniture'
           AND EXISTS (SELECT 1 FROM line_keys)
     ),
     sizes AS (SELECT publisher, count(*) AS n FROM originals GROUP BY publisher),
     removed_lines AS (
-        SELECT DISTINCT id, publisher, line_key
-        FROM (
-            SELECT o.id, o.publisher, {_FOLDED_LINE} AS line_key
-            FROM originals o CROSS JOIN LATERAL jsonb_array_elements(o.removed) r
-        ) lines
-        WHERE line_key IN (SELECT line_key FROM line_keys)
+        SELECT o.id, o.publisher, k AS line_key
+        FROM originals o CROSS JOIN LATERAL unnest(o.removed_keys) k
+        WHERE k IN (SELECT line_key FROM line_keys)
     ),
     furniture AS MATERIALIZED (
         SELECT l.line_key, array_agg(l.publisher ORDER BY l.publisher) AS publishers
@@ -216,7 +213,9 @@ _FURNITURE_OWNERS = f"""
         GROUP BY h.id, p.name, s.n
         HAVING count(DISTINCT h.line_key) = s.n
     ),
-    owners AS (SELECT id, min(name) AS name FROM every_line GROUP BY id HAVING count(*) = 1)
+    owners AS MATERIALIZED (
+        SELECT id, min(name) AS name FROM every_line GROUP BY id HAVING count(*) = 1
+    )
 """
 # Articles a settle named by their furniture whose furniture now names no one, or someone else,
 # or whose domain has a learned name (which goes first): back to what they had before (their

@@ -8,7 +8,7 @@ from sqlalchemy.exc import IntegrityError
 
 import models as m
 from newsdesk import load
-from newsdesk.records import Article, Mention, RawDocument, Rejected
+from newsdesk.records import Article, Mention, RawDocument, Rejected, Removed
 from tests.records import load_article, raw_document
 
 BODY = "Ana Lima met Bo Chen at the Harbour Authority. Lima said the Authority would act."
@@ -191,3 +191,23 @@ def test_finish_run_records_counts(engine: Engine) -> None:
         ).one()
     assert (row.inputs_seen, row.loaded, row.status) == (6, 1, "completed")
     assert row.finished_at is not None
+
+
+def test_removed_lines_are_stored_folded_and_follow_a_change(engine: Engine) -> None:
+    # What the settle's publisher pass compares: each removed line folded once, by Postgres.
+    article = _article()
+    article.removed = [
+        Removed("Get MORE with myNEWS!", "promo"),
+        Removed("get more with  mynews", "learned"),
+        Removed("Photo: AFP", "photo_caption"),
+        Removed("***", "boilerplate"),
+    ]
+    article_id = load_article(engine, _doc(), article, [])
+    query = text("SELECT removed_keys FROM articles WHERE id = :id")
+    with engine.begin() as conn:
+        assert conn.scalar(query, {"id": article_id}) == ["get more with mynews", "photo afp"]
+        conn.execute(
+            text('UPDATE articles SET removed = \'[{"text": "Advertisement"}]\' WHERE id = :id'),
+            {"id": article_id},
+        )
+        assert conn.scalar(query, {"id": article_id}) == ["advertisement"]

@@ -3,7 +3,8 @@
 CSV comes straight from Postgres (`COPY ... TO STDOUT WITH CSV HEADER`), so it quotes exactly as
 Postgres does; arrays and jsonb appear in their Postgres text form. Parquet keeps the types:
 integers, timestamps (UTC), booleans, text arrays as lists; jsonb as JSON text.
-`documents.raw` is left out of both: the original bytes are for reprocessing, not analysis.
+`documents.raw` is left out of both: the original bytes are for reprocessing, not analysis;
+so is `articles.removed_keys`, `removed` folded for the settle's publisher pass.
 """
 
 from __future__ import annotations
@@ -33,7 +34,7 @@ EXPORTS = (
     "article_entities",
     "article_provenance",
 )
-LEFT_OUT = {("documents", "raw")}
+LEFT_OUT = {("documents", "raw"), ("articles", "removed_keys")}
 # A stable row order, so two exports of the same data are the same files.
 ORDER = {
     "article_entities": "article_id, entity_kind, entity_id",

@@ -37,6 +37,7 @@ def test_csv_export_has_every_table_and_round_trips_text(loaded: Engine, tmp_pat
     with (tmp_path / "articles.csv").open(newline="", encoding="utf-8") as f:
         articles = list(csv.DictReader(f))
     assert len(articles) == 1 and articles[0]["body"] == BODY  # quotes and newline survive
+    assert "removed" in articles[0] and "removed_keys" not in articles[0]  # internal, derived
     with (tmp_path / "documents.csv").open(newline="", encoding="utf-8") as f:
         assert "raw" not in next(csv.reader(f))
     counts = {w.name: w.rows for w in written}

@@ -5,9 +5,11 @@
 Builds N and then scale x N synthetic articles straight into a fresh database (no cleaning, no
 NER: documents and articles written by COPY): 50 fictional publishers, each article with the
 lines a cleaning removes (two of its publisher's four promos, an ad label, eight captions and
-ten related links of its own), and one article in a hundred naming no publisher, whose
-furniture names it. Each size is timed over two passes, as a settle runs them: the first names
-the unnamed articles by their furniture, the second finds them named and rewrites nothing.
+ten related links of its own; a URL on its publisher's domain and a name from og:site_name, so
+the pass learns each domain's name), and one article in a hundred a text dump with no URL
+and no name, whose furniture names it. Each size is timed over two passes, as a settle runs
+them: the first names the unnamed articles by their furniture, the second finds them named and
+rewrites nothing.
 Printed: seconds per pass and per 1,000 articles, and the ratio of the big size's time per
 article to the small one's (same run): about 1 for a pass that grows linearly with the corpus;
 a pass that re-reads the whole corpus per unnamed article shows about the scale.
@@ -66,14 +68,23 @@ def fill(url: str, start: int, count: int) -> None:
             for i in ids:
                 copy.write_row((i, f"bench://{i}.txt", f"{i:064x}", "text/plain", b""))
         columns = (
-            "id, document_id, source_uri, publisher, body, word_count, pipeline_version, removed"
+            "id, document_id, source_uri, url, publisher, body, word_count, pipeline_version, "
+            "removed, provenance"
         )
         with conn.cursor().copy(f"COPY articles ({columns}) FROM STDIN") as copy:
             for i in ids:
                 publisher = (i + i // UNNAMED_EVERY) % PUBLISHERS  # the unnamed spread over all
-                name = None if i % UNNAMED_EVERY == 0 else f"The Courier {publisher}"
                 removed = json.dumps(removed_lines(i, publisher, rnd))
-                copy.write_row((i, i, f"bench://{i}.txt", name, "", 0, "bench", removed))
+                if i % UNNAMED_EVERY == 0:  # a text dump: no URL, no name
+                    row = (None, None, "{}")
+                else:  # a page naming its site, on its site's domain
+                    name = f"The Courier {publisher}"
+                    found = {"publisher": {"source": "meta:og:site_name", "value": name}}
+                    url = f"https://courier{publisher}.example/news/{i}"
+                    row = (url, name, json.dumps(found))
+                copy.write_row(
+                    (i, i, f"bench://{i}.txt", row[0], row[1], "", 0, "bench", removed, row[2])
+                )
         conn.execute("ANALYZE articles")
 
 

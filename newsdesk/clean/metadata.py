@@ -153,11 +153,11 @@ def from_tree(tree: HtmlElement) -> PageMeta:
         Candidate("published", _text(o.get("datePublished")), "json-ld:datePublished")
         for o in objects[:1]
     ]
-    titles = [c.value for c in candidates if c.field == "title"]
-    candidates += _date_after_headline(tree, titles)
+    headline = _headline_h1(tree, [c.value for c in candidates if c.field == "title"])
+    candidates += _date_after_headline(headline)
     return PageMeta(
         candidates=[c for c in candidates if c.value],
-        h1=_h1(tree, titles),
+        h1=_h1_text(headline),
         # The dates the page prints, for the timezone it prints them in (see normalise).
         printed_dates=_printed_dates(elements),
         # Byline elements always: structured authors may turn out to be desks or the publisher.
@@ -257,12 +257,10 @@ def _from_meta(tree: HtmlElement) -> list[Candidate]:
     return found
 
 
-def _h1(tree: HtmlElement, titles: list[Any]) -> str | None:
+def _h1_text(h1: HtmlElement | None) -> str | None:
     """The text of the page's headline <h1> (`_headline_h1`), when it is headline-sized."""
-    h1 = _headline_h1(tree, titles)
-    if h1 is None or len(element_text(h1).split()) < H1_MIN_WORDS:
-        return None
-    return element_text(h1)
+    text = element_text(h1) if h1 is not None else ""
+    return text if len(text.split()) >= H1_MIN_WORDS else None
 
 
 def _headline_h1(tree: HtmlElement, titles: list[Any]) -> HtmlElement | None:
@@ -271,12 +269,12 @@ def _headline_h1(tree: HtmlElement, titles: list[Any]) -> HtmlElement | None:
     edition's date after it, and the title ends with the site's name too), else the first
     headline-sized one, else the first."""
     folded = [" ".join(t.split()).casefold() for t in titles if isinstance(t, str)]
-    h1s = list(tree.iter("h1"))
-    sized = [h1 for h1 in h1s if len(element_text(h1).split()) >= H1_MIN_WORDS]
-    repeated = [h1 for h1 in sized if any(element_text(h1).casefold() in t for t in folded)]
+    h1s = [(h1, element_text(h1)) for h1 in tree.iter("h1")]
+    sized = [(h1, text) for h1, text in h1s if len(text.split()) >= H1_MIN_WORDS]
+    repeated = [(h1, text) for h1, text in sized if any(text.casefold() in t for t in folded)]
     if repeated:
-        return max(repeated, key=lambda h1: len(element_text(h1)))
-    return next(iter(sized or h1s), None)
+        return max(repeated, key=lambda pair: len(pair[1]))[0]
+    return next((h1 for h1, _ in sized or h1s), None)
 
 
 def _title_tag(tree: HtmlElement) -> list[Candidate]:
@@ -402,10 +400,9 @@ def element_text(element: HtmlElement) -> str:
     return " ".join(element.text_content().split())
 
 
-def _date_after_headline(tree: HtmlElement, titles: list[Any]) -> list[Candidate]:
-    """A date standing alone in an element shortly after the page's headline <h1> (not one
-    named for an update, nor a widget's today)."""
-    h1 = _headline_h1(tree, titles)
+def _date_after_headline(h1: HtmlElement | None) -> list[Candidate]:
+    """A date standing alone in an element shortly after the page's headline <h1>
+    (`_headline_h1`; not one named for an update, nor a widget's today)."""
     if h1 is None:
         return []
     after = itertools.dropwhile(lambda e: e is not h1, h1.getroottree().iter())

@@ -166,7 +166,8 @@ APPLY_PUBLISHERS_SQL = text(
 # Articles named so count for no publisher here, nor in LEARNED_SQL, so this depends on the
 # loaded articles only, not on what an earlier settle gave them.
 # The folded lines are `articles.removed_keys` (migration 0009: Postgres folds `removed` on
-# write, so a settle does not fold every removed line of every article again).
+# write, so a settle does not fold every removed line of every article again); each array holds
+# a line once and no empty line, so (article, line) pairs here are unique.
 _FURNITURE_OWNERS = """
     furnishable AS MATERIALIZED (
         SELECT id, removed_keys FROM articles
@@ -178,8 +179,7 @@ _FURNITURE_OWNERS = """
     ),
     line_keys AS MATERIALIZED (
         SELECT DISTINCT line_key FROM furnishable_lines
-        WHERE line_key <> ''
-          AND array_length(regexp_split_to_array(line_key, ' '), 1) <= :max_words
+        WHERE array_length(regexp_split_to_array(line_key, ' '), 1) <= :max_words
     ),
     originals AS MATERIALIZED (
         SELECT id, publisher, removed_keys FROM articles
@@ -202,7 +202,7 @@ _FURNITURE_OWNERS = """
         GROUP BY l.line_key
     ),
     held AS MATERIALIZED (
-        SELECT DISTINCT fl.id, fu.line_key, fu.publishers
+        SELECT fl.id, fu.line_key, fu.publishers
         FROM furnishable_lines fl JOIN furniture fu USING (line_key)
     ),
     held_sizes AS (SELECT id, count(*) AS n FROM held GROUP BY id),

@@ -21,7 +21,10 @@ news-metadata, then scores in one run, per shape:
 - ``oracle``: exactly the lines labelled as true body.
 
 Metric: the AEB one (word 4-grams; bench/scoring.py), precision and recall averaged over
-pages, F1 from the averages. ms/page is wall time per page of each system on the same text;
+pages, F1 from the averages. Titles: on the news-metadata pages (which come with their true
+titles), the share where newsdesk's title is the true one (bench.train_lines.same_title), or
+is none when no line of the text is (a region text often starts below the headline).
+ms/page is wall time per page of each system on the same text;
 "classifier" is the line classifier's own share of newsdesk's time (features, both passes, span).
 """
 
@@ -43,7 +46,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.scoring import CORPUS, Score, average, page_precision_recall
 from bench.text_shapes import Shaped, build, label_lines
-from bench.train_lines import FOLDS, SHAPES, Example, examples, fit, site_fold
+from bench.train_lines import FOLDS, SHAPES, Example, examples, fit, same_title, site_fold
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.clean import lines as line_classifier
 from newsdesk.clean.encoding import normalise_text
@@ -64,6 +67,7 @@ class Tally:
     pairs: dict[str, list[tuple[float, float]]] = field(default_factory=dict)
     seconds: float = 0.0
     pages: int = 0
+    titles: list[bool] = field(default_factory=list)  # per page with a true title: right?
 
     def add(self, corpus: str, pair: tuple[float, float], seconds: float) -> None:
         """Record one page."""
@@ -130,14 +134,28 @@ def newsdesk_system(options: CleanOptions) -> System:
     """newsdesk's clean + normalise with these options: title, standfirst and body."""
 
     def run(shaped: Shaped, lines: list[str]) -> str:
-        document = text_document(shaped, lines)
-        try:
-            article = normalise(document, clean(document, options))
-        except RejectError:
-            return ""
-        return "\n".join(f for f in (article.title, article.standfirst, article.body) if f)
+        return "\n".join(f for f in newsdesk_fields(shaped, lines, options) if f)
 
     return run
+
+
+def newsdesk_fields(
+    shaped: Shaped, lines: list[str], options: CleanOptions
+) -> tuple[str | None, str | None, str]:
+    """newsdesk's title, standfirst and body of the text (all empty when it is rejected)."""
+    document = text_document(shaped, lines)
+    try:
+        article = normalise(document, clean(document, options))
+    except RejectError:
+        return None, None, ""
+    return article.title, article.standfirst, article.body
+
+
+def title_right(shaped: Shaped, lines: list[str], title: str | None) -> bool:
+    """The true title, or no title when no line of the text is the true title."""
+    if title:
+        return same_title(title, shaped.title)
+    return not any(same_title(line, shaped.title) for line in lines)
 
 
 def oracle_text(shaped: Shaped, lines: list[str]) -> str:
@@ -194,7 +212,9 @@ def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
     }
     if in_sample:
         fixed["newsdesk in-sample"] = newsdesk_system(CleanOptions())
-    tallies: dict[str, dict[str, Tally]] = {s: {} for s in SHAPES}
+    # The systems whose titles are scored (None: the fold's model).
+    titled = {"newsdesk rules": CleanOptions(classify_lines=False), "newsdesk": None}
+    tallies: dict[str, dict[str, Tally]] = {s: {} for s in (*SHAPES, UNDER_TITLE)}
     for shaped in pages:
         model = models[site_fold(shaped.site)]
         systems = {**fixed, "newsdesk": newsdesk_system(CleanOptions(line_model=model))}
@@ -209,12 +229,41 @@ def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
                 tallies[shape].setdefault(name, Tally()).add(shaped.corpus, pair, seconds)
             cost = classifier_seconds(lines, model)
             tallies[shape].setdefault("classifier", Tally()).add(shaped.corpus, (0, 0), cost)
+            if shaped.title:
+                for name, options in titled.items():
+                    options = options or CleanOptions(line_model=model)
+                    title = newsdesk_fields(shaped, lines, options)[0]
+                    tallies[shape][name].titles.append(title_right(shaped, lines, title))
+        if shaped.title:
+            lines = under_title(shaped)
+            for name, options in titled.items():
+                options = options or CleanOptions(line_model=model)
+                title = newsdesk_fields(shaped, lines, options)[0]
+                tallies[UNDER_TITLE].setdefault(name, Tally()).titles.append(
+                    title_right(shaped, lines, title)
+                )
     return tallies
+
+
+# Titles only: the region text under its true title, as scrapers that write the headline
+# above the article's text hand it over (the seeds' shape).
+UNDER_TITLE = "region under its title"
+
+
+def under_title(shaped: Shaped) -> list[str]:
+    """The region text with the true title as its first line (unless it holds it already)."""
+    if any(same_title(line, shaped.title) for line in shaped.region):
+        return shaped.region
+    return [str(shaped.title), "", *shaped.region]
 
 
 def report(tallies: dict[str, dict[str, Tally]]) -> None:
     """One table per shape: F1, precision, recall (all pages), F1 per corpus, ms/page."""
     for shape, systems in tallies.items():
+        if shape == UNDER_TITLE:
+            print(f"\n{shape} (titles only):")
+            _report_titles(systems)
+            continue
         print(f"\n{shape}: {systems['as is'].pages} pages")
         print(
             f"  {'system':17s} {'F1':>6s} {'P':>6s} {'R':>6s}  {'F1 aeb':>7s} {'F1 nm':>7s}"
@@ -238,6 +287,18 @@ def report(tallies: dict[str, dict[str, Tally]]) -> None:
             f"  line classifier alone: {1000 * cost:.2f} ms/page, {cost / traf:.2f} x "
             f"trafilatura's time on the same pages"
         )
+        _report_titles(systems)
+
+
+def _report_titles(systems: dict[str, Tally]) -> None:
+    """The share of right titles per system that has them."""
+    for name, tally in systems.items():
+        if tally.titles:
+            print(
+                f"  title right ({name}): {sum(tally.titles) / len(tally.titles):.3f} of "
+                f"{len(tally.titles)} news-metadata pages (the true title, or none when the "
+                "text has no line of it)"
+            )
 
 
 def main() -> None:

@@ -60,6 +60,7 @@ class Shaped:
     true_body: str
     region: list[str]
     page: list[str]
+    title: str | None = None  # the true title (news-metadata only; the AEB has none)
 
 
 def site_of(url: str) -> str:
@@ -205,31 +206,32 @@ def _true_share(
     return sum(g in truth for g in grams) / len(grams)
 
 
-def _sources() -> Iterator[tuple[str, str, str, str, str]]:
-    """(key, corpus, url, html, true body) for every page of both corpora."""
+def _sources() -> Iterator[tuple[str, str, str, str, str, str | None]]:
+    """(key, corpus, url, html, true body, true title) for every page of both corpora."""
     if EXTRACTION.exists():
         truth = load_json(EXTRACTION / "ground-truth.json")
         for key in sorted(truth):
             html = read_page(EXTRACTION / "html" / f"{key}.html.gz")
-            yield key, "aeb", truth[key].get("url", ""), html, truth[key]["articleBody"]
+            yield key, "aeb", truth[key].get("url", ""), html, truth[key]["articleBody"], None
     if METADATA.exists():
         gold = load_json(METADATA / "articles.json")
         for key in sorted(gold):
             html = read_page(METADATA / "html" / f"{key}.html.gz")
             url = gold[key].get("url") or gold[key].get("site", "")
-            yield key, "news-metadata", url, html, gold[key].get("articleBody") or ""
+            body = gold[key].get("articleBody") or ""
+            yield key, "news-metadata", url, html, body, gold[key].get("title") or None
 
 
 def build(limit: int | None = None) -> tuple[list[Shaped], list[tuple[str, str]]]:
     """Every page that has its true body in its visible text, and (key, corpus) of the rest."""
     kept: list[Shaped] = []
     left_out: list[tuple[str, str]] = []
-    for n, (key, corpus, url, html, true_body) in enumerate(_sources()):
+    for n, (key, corpus, url, html, true_body, title) in enumerate(_sources()):
         if limit is not None and n >= limit:
             break
         shapes = shape(html, true_body)
         if shapes is None:
             left_out.append((key, corpus))
             continue
-        kept.append(Shaped(key, corpus, site_of(url), true_body, *shapes))
+        kept.append(Shaped(key, corpus, site_of(url), true_body, *shapes, title=title))
     return kept, left_out

@@ -36,12 +36,13 @@ from typing import Any
 import numpy as np
 
 from newsdesk.clean import patterns as P
+from newsdesk.clean.headline import TitleModel, pick_title
+from newsdesk.clean.patterns import RULE_GROUPS, STOP_WORDS, UPPER_START
 from newsdesk.clean.text import (
     PROSE_ALWAYS_WORDS,
     PROSE_MIN_WORDS,
     Page,
     is_headline_like,
-    is_prose,
 )
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
@@ -62,45 +63,8 @@ NEIGHBOURS = (-3, -2, -1, 1, 2, 3)
 # Windows (lines each side) of the prose-density features: a paragraph's own surroundings and
 # the stretch of the page around it.
 DENSITY_WINDOWS = (2, 8)
-# The rules' verdicts the classifier sees, grouped: the removed lines between a line and the
-# open lines next to it, counted per group. A paragraph between two ad labels is still a
-# paragraph; a line after a "Related" label is likely a teaser.
-RULE_GROUPS: dict[str, frozenset[str]] = {
-    "label": frozenset(
-        ["widget_label", "related_link", "share_prompt", "promo", "read_time", "learned"]
-    ),
-    "media": frozenset(
-        ["advert", "photo_caption", "video_duration", "video_headline", "weather_widget"]
-    ),
-    "meta": frozenset(
-        [
-            "byline",
-            "dateline",
-            "email",
-            "masthead",
-            "section_label",
-            "publisher_credit",
-            "author_bio",
-            "editor_note",
-            "disclaimer",
-        ]
-    ),
-    "repeat": frozenset(["duplicate_line"]),
-}
-# Function words of the languages the corpus and the seeds are written in; prose is dense with
-# them, menus and labels are not. The commonest ten to twenty of each, written for this list.
-_STOP_WORDS = (
-    "the of and to in a an is that for on with as was by it at from he she said are has have "
-    "be his her its their they this which who will would been were not but or had after about "
-    "der die das und den von zu mit sich des ist im dem nicht ein eine auf für le la les de "
-    "des et en un une du est que pour dans qui sur au par pas el los del las por con una para "
-    "es se al como il di che e per della non sono o do da em um não os no na het een van op "
-    "te zijn voor"
-)
-STOP_WORDS = frozenset(_STOP_WORDS.split())
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
-# Word-level shapes, counted per line (C-speed findall): words with a capital, in capitals.
-_UPPER_START = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")
+# Word-level shapes, counted per line (C-speed findall): words in capitals.
 _CAPS_WORD = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]{2,}\b")
 _TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
 _DIGITS_RUN = re.compile(r"\d+")
@@ -255,6 +219,7 @@ class LineModel:
     offset: float = 0.0  # added to the context pass's log-odds before the 0 threshold
     meta: dict[str, Any] | None = None
     span: Span | None = None  # None: no span, every line is judged by the context pass alone
+    title: TitleModel | None = None  # None: the rules' headline stands
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> LineModel:
@@ -272,6 +237,7 @@ class LineModel:
             offset=float(data.get("offset", 0.0)),
             meta=data.get("meta"),
             span=Span.from_json(data["span"]) if data.get("span") else None,
+            title=TitleModel.from_json(data["title"]) if data.get("title") else None,
         )
 
     def to_json(self) -> dict[str, Any]:
@@ -285,6 +251,7 @@ class LineModel:
             "span": {k: _round(v) for k, v in vars(self.span).items()} if self.span else None,
             "lines": self.lines.to_json(),
             "context": self.context.to_json(),
+            "title": self.title.to_json() if self.title else None,
         }
 
 
@@ -394,7 +361,7 @@ def _own(
         float(n >= PROSE_ALWAYS_WORDS or (n >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line)))),
         float(is_headline_like(line, n)),
         sum(map(STOP_WORDS.__contains__, words)) / per_word,
-        len(_UPPER_START.findall(line)) / per_word,
+        len(UPPER_START.findall(line)) / per_word,
         len(_CAPS_WORD.findall(line)) / per_word,
         float(line[:1].isupper()),
         marks.get("non_latin", 0.0) / chars,
@@ -565,17 +532,20 @@ def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
     return _classify(page, model)[0]
 
 
-def _classify(page: Page, model: LineModel | None) -> tuple[dict[int, bool], Features | None]:
-    """The verdicts of `classify`, and the features they were read from (None: not read)."""
+def _classify(
+    page: Page, model: LineModel | None
+) -> tuple[dict[int, bool], Features | None, np.ndarray]:
+    """The verdicts of `classify`, the features they were read from (None: not read) and the
+    context pass's log-odds per feature row."""
     model = model or shipped_model()
     if sum(1 for _ in page.open()) > MAX_LINES:
-        return {}, None
+        return {}, None, np.zeros(0)
     feats = features(page)
     if not feats.rows:
-        return {}, feats
+        return {}, feats, np.zeros(0)
     c = context_scores(line_scores(feats, model), model)
     keep = decide(c, row_words(feats), model.span)
-    return dict(zip(feats.rows, keep.tolist(), strict=True)), feats
+    return dict(zip(feats.rows, keep.tolist(), strict=True)), feats, c
 
 
 # A removed run of at least this many headline-like lines is a list of other stories.
@@ -588,14 +558,17 @@ PRICE_MAX_WORDS = 12
 def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     """Remove the lines the rules kept and the classifier reads as furniture, each with a class.
 
-    The headline and the deck the rules found stay (they are the article's title and
-    standfirst), and when the classifier would keep nothing the rules' verdict stands.
+    The model's title part then picks the headline among the lines above the body
+    (`headline.pick_title`); the headline and the deck stay (they are the article's title and
+    standfirst). When the classifier would keep nothing the rules' verdict stands.
     """
-    verdict, feats = _classify(page, model)
+    model = model or shipped_model()
+    verdict, feats, c = _classify(page, model)
     body = [i for i, keep in verdict.items() if keep and page.reasons[i] is None]
     if not body or feats is None:
         return
-    _repick_title(page, verdict)
+    if model.title is not None:
+        pick_title(page, verdict, dict(zip(feats.rows, c.tolist(), strict=True)), model.title)
     protected = set(page.hints.standfirst_lines)
     title = page.hints.title
     removed = [
@@ -607,37 +580,6 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     headline = {i: headline_like[i] for i in removed}
     for i in removed:
         page.mark(i, furniture_class(page, i, headline, body[0], body[-1]))
-
-
-# How far above the first paragraph of the body a headline is looked for (non-blank lines):
-# a byline, a dateline and a deck stand between them at most.
-TITLE_LOOKBACK = 5
-
-
-def _repick_title(page: Page, verdict: dict[int, bool]) -> None:
-    """When the classifier reads the rules' headline as furniture and it stands away from the
-    body (a menu line above the story, say), take the headline-like line nearest above the
-    body's first paragraph instead."""
-    title = page.hints.title
-    at = next((i for i, line in enumerate(page.lines) if line == title), None)
-    if title is None or at is None or verdict.get(at, True):
-        return
-    first = next((i for i, keep in verdict.items() if keep and is_prose(page.lines[i])), None)
-    if first is None:
-        return
-    above = [i for i in range(first - 1, -1, -1) if page.lines[i]][:TITLE_LOOKBACK]
-    if at in above:
-        return
-    found = next(
-        (i for i in above if page.reasons[i] is None and is_headline_like(page.lines[i])), None
-    )
-    if found is None:
-        return
-    page.hints.title = page.lines[found]
-    deck = [i for i in page.hints.standfirst_lines if found < i < first]
-    if deck != page.hints.standfirst_lines:
-        page.hints.standfirst = None
-        page.hints.standfirst_lines = []
 
 
 def furniture_class(page: Page, i: int, headline: dict[int, bool], first: int, last: int) -> str:

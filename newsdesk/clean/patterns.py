@@ -286,3 +286,45 @@ BULLET = re.compile(r"^\s*[•·▪●◦*‣-]\s+")
 TERMINAL = re.compile(r"[.!?…:;][\"'”’)\]]*$|[\"”]$")
 
 WORD = re.compile(r"\w+(?:[’'-]\w+)*")
+
+
+# Shared by the learned models (clean/lines.py, clean/headline.py).
+
+# The rules' verdicts the classifier sees, grouped: the removed lines between a line and the
+# open lines next to it, counted per group. A paragraph between two ad labels is still a
+# paragraph; a line after a "Related" label is likely a teaser.
+RULE_GROUPS: dict[str, frozenset[str]] = {
+    "label": frozenset(
+        ["widget_label", "related_link", "share_prompt", "promo", "read_time", "learned"]
+    ),
+    "media": frozenset(
+        ["advert", "photo_caption", "video_duration", "video_headline", "weather_widget"]
+    ),
+    "meta": frozenset(
+        [
+            "byline",
+            "dateline",
+            "email",
+            "masthead",
+            "section_label",
+            "publisher_credit",
+            "author_bio",
+            "editor_note",
+            "disclaimer",
+        ]
+    ),
+    "repeat": frozenset(["duplicate_line"]),
+}
+# Function words of the languages the corpus and the seeds are written in; prose is dense with
+# them, menus and labels are not. The commonest ten to twenty of each, written for this list.
+_STOP_WORDS = (
+    "the of and to in a an is that for on with as was by it at from he she said are has have "
+    "be his her its their they this which who will would been were not but or had after about "
+    "der die das und den von zu mit sich des ist im dem nicht ein eine auf für le la les de "
+    "des et en un une du est que pour dans qui sur au par pas el los del las por con una para "
+    "es se al como il di che e per della non sono o do da em um não os no na het een van op "
+    "te zijn voor"
+)
+STOP_WORDS = frozenset(_STOP_WORDS.split())
+# Words with a capital (counted per line, C-speed findall).
+UPPER_START = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]")

@@ -1,0 +1,110 @@
+"""The headline of scraped text: the learned picker finds it under a whole page's chrome.
+
+The texts are written for these tests (a made-up harbour story and its page chrome).
+"""
+
+from __future__ import annotations
+
+import json
+from dataclasses import replace
+
+import pytest
+from clean_docs import doc
+
+from newsdesk.clean import CleanOptions, clean
+from newsdesk.clean import headline as H
+from newsdesk.clean import lines as L
+from newsdesk.clean.text import text_page
+from newsdesk.normalise import normalise
+
+STORY = [
+    "The harbour board in Kellsport agreed on Thursday to dredge the inner basin for the first "
+    "time in twenty years, after two fishing boats ran aground there in a single week.",
+    "The work will begin in September and take about four months, the board said, during which "
+    "the ferry to the islands will sail from the north quay instead of the town pier.",
+    "Skippers have complained for years that silt carried down the river had made the basin too "
+    "shallow at low tide, forcing them to wait offshore for the water to rise.",
+    "“We lose half a day's fishing every spring tide,” said Morag Ellery, who has worked a "
+    "crab boat out of the harbour since 1994. “It should have been done long ago.”",
+    "The board expects the dredging to cost about £1.8 million, most of it from a government "
+    "fund for coastal towns, and will ask boat owners to pay a small levy for the rest.",
+]
+TITLE = "Kellsport harbour to be dredged after boats run aground"
+# Page chrome above the story: a sign-in prompt and a promo shaped like headlines, menus,
+# share buttons, the picture's credit and caption, the byline and the date.
+CHROME = [
+    "Skip to main content",
+    "Sign in to manage your newsletters and saved stories",
+    "Home",
+    "News",
+    "Sport",
+    "Business",
+    "Weather",
+    "Puzzles",
+    "Get unlimited access to the Kellsport Gazette today",
+    "Local News",
+]
+HEADER = [
+    TITLE,
+    "By Callum Rafferty",
+    "Published 14 June 2024",
+    "Share",
+    "Copy link",
+    "Fishing boats moored in the inner basin at low tide. Photo: Gazette staff",
+]
+PAGE = [*CHROME, *HEADER, *STORY, "About us", "Privacy policy", "Cookie settings"]
+
+
+def test_the_headline_under_a_whole_page_of_chrome_is_the_title() -> None:
+    rules = normalise(doc("\n".join(PAGE)), clean(doc("\n".join(PAGE)), no_classifier()))
+    assert rules.title != TITLE, "the rules alone should take a chrome line (else this is moot)"
+    document = doc("\n".join(PAGE))
+    cleaned = clean(document)
+    article = normalise(document, cleaned)
+    assert article.title == TITLE
+    assert article.body.split("\n\n") == STORY
+    removed = {r.text for r in cleaned.removed}
+    assert rules.title in removed
+
+
+def test_a_headline_just_above_the_story_stands_as_the_rules_found_it() -> None:
+    text = "\n\n".join(["Kellsport Gazette", "Local News", TITLE, "By Callum Rafferty", *STORY])
+    for options in (no_classifier(), CleanOptions()):
+        assert clean(doc(text), options).hints.title == TITLE
+
+
+def test_without_a_title_model_the_rules_headline_stands() -> None:
+    model = replace(L.shipped_model(), title=None)
+    document = doc("\n".join(PAGE))
+    rules = clean(document, no_classifier()).hints.title
+    assert clean(document, CleanOptions(line_model=model)).hints.title == rules
+
+
+def test_candidates_are_the_lines_above_the_body_nearest_first() -> None:
+    page = text_page("\n".join(PAGE))
+    verdict, feats, scores = L._classify(page, L.shipped_model())
+    assert feats is not None
+    first = H.body_start(page, verdict)
+    assert first is not None and page.lines[first] == STORY[0]
+    found = H.candidates(page, verdict, dict(zip(feats.rows, scores.tolist(), strict=True)), first)
+    above = [line for line in page.lines[:first] if line]
+    assert [page.lines[i] for i in found.lines] == above[::-1][: H.WINDOW]
+    assert found.rows.shape == (len(found.lines), len(H.FEATURES))
+    assert found.page.shape == (len(H.NONE_FEATURES),)
+
+
+def test_the_title_model_round_trips_and_refuses_another_layout() -> None:
+    model = L.shipped_model()
+    assert model.title is not None
+    data = json.loads(json.dumps(model.to_json()))
+    again = L.LineModel.from_json(data)
+    assert again.title is not None
+    assert again.title.weights.tolist() == pytest.approx(model.title.weights.tolist(), rel=1e-5)
+    data["title"]["features"] = data["title"]["features"][:-1]
+    with pytest.raises(ValueError, match="title model"):
+        L.LineModel.from_json(data)
+
+
+def no_classifier() -> CleanOptions:
+    """The rule cascade alone."""
+    return CleanOptions(classify_lines=False)

@@ -23,6 +23,7 @@ from __future__ import annotations
 
 import math
 import re
+from collections import Counter
 from dataclasses import dataclass
 from typing import Any
 
@@ -30,7 +31,7 @@ import numpy as np
 
 from newsdesk.clean import patterns as P
 from newsdesk.clean.patterns import RULE_GROUPS, STOP_WORDS, UPPER_START
-from newsdesk.clean.text import Page, fold, is_headline_like, is_prose
+from newsdesk.clean.text import Page, is_headline_like, is_prose
 
 # How many non-blank lines above the body's first paragraph may hold the headline. Between
 # them stand bylines, dates, share buttons, the deck, captions and image credits; on the
@@ -150,11 +151,7 @@ def candidates(
     above = [i for i in range(first - 1, -1, -1) if page.lines[i]][:WINDOW]
     lead = [i for i in sorted(verdict) if i >= first and verdict[i]][:LEAD_LINES]
     lead_words = set().union(*(_content(page.lines[i]) for i in lead))
-    counts: dict[str, int] = {}
-    for line in page.lines:
-        if line:
-            key = fold(line)
-            counts[key] = counts.get(key, 0) + 1
+    counts = Counter(line.casefold() for line in page.lines if line)
     headline = [is_headline_like(page.lines[i]) for i in above]
     sentence = [bool(P.TERMINAL.search(page.lines[i])) for i in above]
     rows = []
@@ -182,7 +179,7 @@ def candidates(
                 *(state == s for s in STATES),
                 max(min(scores.get(i, 0.0), SCORE_CLIP), -SCORE_CLIP),
                 len(content & lead_words) / max(len(content), 1),
-                math.log(counts.get(fold(line), 1)),
+                math.log(counts[line.casefold()]),
                 line == page.hints.title,
                 headline[d] and not seen_headline,
                 i / len(page.lines),

@@ -44,6 +44,8 @@ SUBHEADING_OPENER = re.compile(
 )
 # A section label is one to three capitalised words before the headline.
 SECTION_MAX_WORDS = 3
+# What stands between the entries of a menu row or a breadcrumb written out as one line.
+MENU_SEPARATOR = re.compile(r"\s+[|•·»/>]\s+")
 MASTHEAD_MAX_WORDS = 6
 # A dateline is short; a long line with a date in it is a sentence.
 DATELINE_MAX_CHARS = 120
@@ -484,16 +486,25 @@ def _repeats_section(page: Page, line: str) -> bool:
 
 
 def _find_title(page: Page, header: list[int]) -> int | None:
-    """The headline: the first headline-like header line that is not a label or masthead."""
+    """The headline: the first headline-like header line that is not a label, a masthead or
+    a row of menu entries."""
     for i in header:
         line = page.lines[i]
         if _is_masthead(line) or P.DATE_LINE.match(line) or P.BULLET.match(line):
+            continue
+        if _is_menu_row(line):
             continue
         if is_headline_like(line) and not (
             _is_label_like(line, SECTION_MAX_WORDS) and word_count(line) <= SECTION_MAX_WORDS
         ):
             return i
     return None
+
+
+def _is_menu_row(line: str) -> bool:
+    """Short entries between menu separators ("Log in | Create account", "News • Sport")."""
+    entries = MENU_SEPARATOR.split(line)
+    return len(entries) >= 2 and all(0 < word_count(e) <= SECTION_MAX_WORDS for e in entries)
 
 
 def _find_standfirst(page: Page, title: int, first: int | None) -> None:

@@ -98,6 +98,19 @@ def test_learned_boilerplate_matches_after_folding() -> None:
     }
 
 
+def test_a_row_of_menu_entries_is_not_the_headline() -> None:
+    text = (
+        "Log in | Create account\n\nNews • Sport • Weather\n\n"
+        "Schools to get new science labs\n\n"
+        f"{PARA_1}\n\n{PARA_2}"
+    )
+    for options in (CleanOptions(classify_lines=False), CleanOptions()):
+        assert clean(doc(text), options).hints.title == "Schools to get new science labs"
+    # A headline with a section written before a bar is still a headline.
+    text = f"Analysis | Why the council changed its mind on the budget\n\n{PARA_1}\n\n{PARA_2}"
+    assert clean(doc(text), CleanOptions(classify_lines=False)).hints.title.startswith("Analysis")
+
+
 def test_header_title_section_masthead_deck_and_byline() -> None:
     text = (
         "The Riverside Herald\n\nEducation\n\nSchools to get new science labs\n\n"

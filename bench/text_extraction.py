@@ -188,16 +188,27 @@ def fold_models(exs: list[Example], folds: int = FOLDS, log: bool = True) -> dic
     return models
 
 
-def newsdesk_cross_validated(pages: list[Shaped], folds: int = FOLDS) -> dict[str, Score]:
-    """Per shape, newsdesk's score with each page cleaned by a model trained without its site."""
+def newsdesk_cross_validated(
+    pages: list[Shaped], folds: int = FOLDS
+) -> tuple[dict[str, Score], dict[str, float]]:
+    """Per shape, newsdesk's score with each page cleaned by a model trained without its site,
+    and the share of right titles on the pages that come with their true title."""
     models = fold_models(examples(pages), folds, log=False)
     pairs: dict[str, list[tuple[float, float]]] = {s: [] for s in SHAPES}
+    titles: dict[str, list[bool]] = {s: [] for s in SHAPES}
     for shaped in pages:
-        system = newsdesk_system(CleanOptions(line_model=models[site_fold(shaped.site, folds)]))
+        options = CleanOptions(line_model=models[site_fold(shaped.site, folds)])
         for shape in SHAPES:
-            text = system(shaped, getattr(shaped, shape))
+            lines = getattr(shaped, shape)
+            title, standfirst, body = newsdesk_fields(shaped, lines, options)
+            text = "\n".join(f for f in (title, standfirst, body) if f)
             pairs[shape].append(page_precision_recall(text, shaped.true_body))
-    return {shape: average(p) for shape, p in pairs.items()}
+            if shaped.title:
+                titles[shape].append(title_right(shaped, lines, title))
+    return (
+        {shape: average(p) for shape, p in pairs.items()},
+        {shape: sum(t) / max(len(t), 1) for shape, t in titles.items()},
+    )
 
 
 def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:

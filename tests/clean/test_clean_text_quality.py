@@ -4,7 +4,8 @@ The text shapes of bench.text_extraction (region and page, from the corpus' HTML
 clean() + normalise() with a line classifier trained without the page's site: two folds by
 site here (the bench uses five), so the whole gate trains four small models and takes about a
 minute. The floors sit a little under what this two-fold run measured, and below the bench's
-five-fold figures, which train on more sites.
+five-fold figures, which train on more sites. Titles: the share of news-metadata pages whose
+text gets its true title (or none when the text has no line of it).
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ def test_text_shapes_cross_validated_above_floors() -> None:
     warnings.simplefilter("ignore")
     pages, left_out = build()
     assert len(pages) >= FLOORS["pages"] and len(left_out) <= 3
-    scores = newsdesk_cross_validated(pages, folds=FLOORS["folds"])
+    scores, titles = newsdesk_cross_validated(pages, folds=FLOORS["folds"])
     for shape in ("region", "page"):
         assert scores[shape].f1 >= FLOORS[f"{shape}_f1"], (shape, scores[shape])
+        assert titles[shape] >= FLOORS[f"{shape}_title"], (shape, titles[shape])

@@ -8,7 +8,8 @@ and ../shared/corpus/news-metadata (bench/text_shapes.py), runs the rule cascade
 clean() does, labels every open line from the true body, and fits the two passes (numpy, full
 batch Adam with L2): the line model, then the context model on the line model's scores of
 pages it was not fitted on (inner folds by site); then picks the body span's rule (or none)
-from a small grid by the word-level score of the training pages. The file it writes holds
+from a small grid by the word-level score of the training pages, and fits the headline picker
+(newsdesk/clean/headline.py) on the news-metadata pages' true titles. The file it writes holds
 weights of named features and of hashed token buckets, the span's three numbers, the training
 data's provenance and this command; no text of the corpus. bench.text_extraction calls `fit`
 per fold to cross-validate by site.
@@ -157,7 +158,9 @@ def examples(pages: list[Shaped]) -> list[Example]:
 
 
 def fit(train: list[Example], inner_folds: int = FOLDS - 1) -> LineModel:
-    """Both passes: the line model on all of train, the context model on held-out scores."""
+    """Both passes: the line model on all of train, the context model on held-out scores; then
+    the body span's rule and the headline picker, on the training pages as the two passes
+    score them held out (the picker also on the region text under its true title)."""
     cut = {e.key for e in train if e.shape == "region" and truncated_truth(e)}
     train = [e for e in train if e.key not in cut]
     train += [e for e in train if e.shape == "region"] * (REGION_WEIGHT - 1)
@@ -260,7 +263,7 @@ def fit_title(scored: list[tuple[Example, np.ndarray]], span: Span | None) -> Ti
     moment, velocity = np.zeros_like(params), np.zeros_like(params)
     for step in range(1, TITLE_STEPS + 1):
         s, u = x @ params[:d], g @ params[d:]
-        top = np.maximum(u, np.full(n, -np.inf))
+        top = u.copy()  # per page, the highest score: subtracted before exp()
         np.maximum.at(top, owner, s)
         es, eu = np.exp(s - top[owner]), np.exp(u - top)
         total = eu + np.bincount(owner, weights=es, minlength=n)
@@ -318,7 +321,7 @@ def out_of_fold_scores(
     pool = [*train, *(also or [])]
     inner = [zlib.crc32(e.site.encode("utf-8")) // FOLDS % folds for e in pool]
     for k in range(folds):
-        lines = fit_logistic([e for e, f in zip(train, inner, strict=False) if f != k])
+        lines = fit_logistic([e for e, f in zip(train, inner[: len(train)], strict=True) if f != k])
         for n, e in enumerate(pool):
             if inner[n] == k:
                 scores[n] = lines.score(e.feats.dense, e.feats.buckets, e.feats.owners)
@@ -394,6 +397,7 @@ def provenance(pages: list[Shaped], left_out: int) -> dict[str, object]:
                 "pages": sum(bool(p.title) for p in pages),
                 "labels": "the corpus' true titles (news-metadata), matched by word-set "
                 f"Jaccard >= {TITLE_MATCH}",
+                "shapes": ["region", "page", "region under its true title"],
                 "steps": TITLE_STEPS,
                 "l2": TITLE_L2,
             },

@@ -156,6 +156,7 @@ def candidates(
     counts = Counter(line.casefold() for line in page.lines if line)
     headline = [is_headline_like(page.lines[i]) for i in above]
     sentence = [bool(P.TERMINAL.search(page.lines[i])) for i in above]
+    top = next((i for i, line in enumerate(page.lines) if line), -1)  # the text's first line
     rows = []
     seen_headline = False
     for d, i in enumerate(above):
@@ -190,7 +191,7 @@ def candidates(
                 d > 0 and headline[d - 1],
                 d + 1 < len(above) and sentence[d + 1],
                 d > 0 and sentence[d - 1],
-                not any(page.lines[:i]),
+                i == top,
             ]
         )
         seen_headline = seen_headline or headline[d]

@@ -15,6 +15,8 @@ passes:
    whose context scores sum highest (`body_span`) may stay; what stands before or after it
    goes, however much it reads like prose (another story's blurb, the comments, the next
    article of the feed). Inside the span the context pass decides line by line.
+4. the headline: where the rules' headline does not read as the article's, the model's title
+   part picks one among the lines above the body, or none (headline.py).
 
 The model is trained by `python -m bench.train_lines` on the generated text of the reference
 corpora (see bench/text_shapes.py) and shipped as `line_model.json`: numbers only (weights of

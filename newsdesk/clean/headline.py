@@ -31,7 +31,7 @@ import numpy as np
 
 from newsdesk.clean import patterns as P
 from newsdesk.clean.patterns import RULE_GROUPS, STOP_WORDS, UPPER_START
-from newsdesk.clean.text import Page, is_headline_like, is_prose
+from newsdesk.clean.text import Page, find_standfirst, is_headline_like, is_prose
 
 # How many non-blank lines above the body's first paragraph may hold the headline. Between
 # them stand bylines, dates, share buttons, the deck, captions and image credits; on the
@@ -252,3 +252,5 @@ def pick_title(
     if title is None or not all(title < i < first for i in deck):
         page.hints.standfirst = None
         page.hints.standfirst_lines = []
+    if title is not None and not page.hints.standfirst_lines:
+        find_standfirst(page, title, first)

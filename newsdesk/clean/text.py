@@ -476,7 +476,7 @@ def _mark_header(page: Page) -> None:
             page.mark(i, "section_label")
     if title is not None:
         page.hints.title = page.lines[title]
-        _find_standfirst(page, title, first)
+        find_standfirst(page, title, first)
 
 
 def _repeats_section(page: Page, line: str) -> bool:
@@ -507,7 +507,7 @@ def _is_menu_row(line: str) -> bool:
     return len(entries) >= 2 and all(0 < word_count(e) <= SECTION_MAX_WORDS for e in entries)
 
 
-def _find_standfirst(page: Page, title: int, first: int | None) -> None:
+def find_standfirst(page: Page, title: int, first: int | None) -> None:
     """The deck: bullets or a sentence-sized line between the headline and the body."""
     end = first if first is not None else len(page.lines)
     between = [i for i in page.open() if title < i < end]

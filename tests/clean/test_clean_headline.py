@@ -67,6 +67,39 @@ def test_the_headline_under_a_whole_page_of_chrome_is_the_title() -> None:
     assert rules.title in removed
 
 
+COOKIES = [
+    "We value your privacy",
+    "We and our partners use cookies to personalise content and adverts, and by clicking accept "
+    "you agree to our use of them.",
+    "Accept all",
+]
+
+
+def test_the_deck_under_the_picked_headline_is_the_standfirst() -> None:
+    # The cookie notice reads as the first paragraph to the rules, so their header (and the
+    # deck they look for in it) ends above the headline; the deck is found again under the
+    # headline the picker chose.
+    deck = "The ferry will sail from the north quay while the work goes on"
+    lines = [*COOKIES, *CHROME[2:8], TITLE, deck, "By Callum Rafferty", *STORY]
+    document = doc("\n".join(lines))
+    article = normalise(document, clean(document))
+    assert article.title == TITLE
+    assert article.standfirst == deck
+    assert article.body.split("\n\n") == STORY
+
+
+@pytest.mark.xfail(
+    strict=True,
+    reason="known: a deck about the lead's own words wins over the "
+    "headline above it (title vs deck, README 'The headline of text input')",
+)
+def test_a_deck_that_repeats_the_lead_is_not_taken_for_the_headline() -> None:
+    deck = "Two boats ran aground in a week as silt builds up in the inner basin"
+    lines = [*COOKIES, *CHROME[2:8], TITLE, deck, "By Callum Rafferty", *STORY]
+    document = doc("\n".join(lines))
+    assert normalise(document, clean(document)).title == TITLE
+
+
 def test_a_headline_just_above_the_story_stands_as_the_rules_found_it() -> None:
     text = "\n\n".join(["Kellsport Gazette", "Local News", TITLE, "By Callum Rafferty", *STORY])
     for options in (no_classifier(), CleanOptions()):

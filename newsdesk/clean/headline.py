@@ -233,7 +233,7 @@ def pick_title(
 
     The chosen line is kept (a rule's or the classifier's claim on it is withdrawn: it is the
     title, and normalise takes it out of the body); the rules' deck stays only when it stands
-    between the chosen headline and the body.
+    between the chosen headline and the body, and is otherwise looked for again there.
     """
     first = body_start(page, verdict)
     if first is None:

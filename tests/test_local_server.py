@@ -133,14 +133,21 @@ def _run_reporting_imports(env: dict[str, str], inbox: str) -> tuple[dict[str, o
         from newsdesk.cli import main
         code = main(["run", {inbox!r}])
         heavy = sorted(m for m in sys.modules if m.split(".")[0] in {HEAVY!r} or m in {HEAVY!r})
-        print(json.dumps({{"code": code, "heavy": heavy, "prefect": "prefect" in sys.modules}}),
-              file=sys.stderr)
+        report = {{"code": code, "heavy": heavy, "prefect": "prefect" in sys.modules}}
+        print("{REPORT}" + json.dumps(report), file=sys.stderr)
         """
     )
     done = subprocess.run(
         [sys.executable, "-c", code], env=env, capture_output=True, text=True, timeout=300
     )
-    return json.loads(done.stderr.strip().splitlines()[-1]), done.stdout
+    # Prefect may log after the report as the process exits (its events worker flushing on a
+    # busy machine), so the report is found by its mark, not as the last line.
+    reports = [line for line in done.stderr.splitlines() if line.startswith(REPORT)]
+    assert reports, done.stderr[-2000:]
+    return json.loads(reports[-1][len(REPORT) :]), done.stdout
+
+
+REPORT = "newsdesk-test-imports: "
 
 
 def test_a_rerun_with_nothing_new_imports_no_spacy(user: dict[str, str]) -> None:

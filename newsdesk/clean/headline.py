@@ -31,7 +31,7 @@ import numpy as np
 
 from newsdesk.clean import patterns as P
 from newsdesk.clean.patterns import RULE_GROUPS, STOP_WORDS, UPPER_START
-from newsdesk.clean.text import Page, find_standfirst, is_headline_like, is_prose
+from newsdesk.clean.text import Page, find_standfirst, is_headline_like, is_prose, read_byline
 
 # How many non-blank lines above the body's first paragraph may hold the headline. Between
 # them stand bylines, dates, share buttons, the deck, captions and image credits; on the
@@ -229,7 +229,8 @@ def rules_headline_stands(page: Page, verdict: dict[int, bool], found: Candidate
 def pick_title(
     page: Page, verdict: dict[int, bool], scores: dict[int, float], model: TitleModel
 ) -> None:
-    """Set the page's headline (or none) from the lines above the body the classifier found.
+    """Set the page's headline (or none) from the lines above the body the classifier found,
+    and its authors from the bylines between the two.
 
     The chosen line is kept (a rule's or the classifier's claim on it is withdrawn: it is the
     title, and normalise takes it out of the body); the rules' deck stays only when it stands
@@ -239,8 +240,15 @@ def pick_title(
     if first is None:
         return
     found = candidates(page, verdict, scores, first)
-    if rules_headline_stands(page, verdict, found):
-        return
+    if not rules_headline_stands(page, verdict, found):
+        _choose(page, found, model, first)
+    title = next((i for i in found.lines if page.lines[i] == page.hints.title), None)
+    if title is not None:
+        _authors_under_headline(page, title, first)
+
+
+def _choose(page: Page, found: Candidates, model: TitleModel, first: int) -> None:
+    """The picker's headline (or none), and the deck under it."""
     choice = model.choose(found.rows, found.page)
     title = None if choice is None else found.lines[choice]
     if title is not None:
@@ -254,3 +262,14 @@ def pick_title(
         page.hints.standfirst_lines = []
     if title is not None and not page.hints.standfirst_lines:
         find_standfirst(page, title, first)
+
+
+def _authors_under_headline(page: Page, title: int, first: int) -> None:
+    """The authors of the bylines between the headline and the body, when there are any: a
+    whole page's other bylines belong to its teasers and related stories."""
+    names: list[str] = []
+    for i in range(title + 1, first):
+        found = read_byline(page.lines[i]) if page.reasons[i] == "byline" else None
+        names += [name for name in (found[1] if found else []) if name not in names]
+    if names:
+        page.hints.byline_authors = names

@@ -395,20 +395,28 @@ def _mark_bylines(page: Page) -> None:
         line = page.lines[i]
         if word_count(line) > SHORT_LINE_WORDS + 4:
             continue
-        email = P.EMAIL.search(line)
-        byline = P.BYLINE.match(line) or P.DASH_NAME.match(line) if email else P.BYLINE.match(line)
-        if byline:
-            names = authors_from_byline(byline.group("names"))
-            if names or email:
-                page.mark(i, "byline")
-                _add_authors(page, names)
-        elif email:
-            rest = P.EMAIL.sub(" ", line).strip(" -–—[]()<>|,;:")
-            names = authors_from_byline(rest) if looks_like_names(rest) else []
-            page.mark(i, "byline" if names else "email")
-            _add_authors(page, names)
-        if email and page.reasons[i] in {"byline", "email"}:
+        found = read_byline(line)
+        if found is None:
+            continue
+        reason, names = found
+        page.mark(i, reason)
+        _add_authors(page, names)
+        if P.EMAIL.search(line):
             page.hints.emails.extend(P.EMAIL.findall(line))
+
+
+def read_byline(line: str) -> tuple[str, list[str]] | None:
+    """("byline" or "email", the author names) of a byline or contact line, else None."""
+    email = P.EMAIL.search(line)
+    byline = P.BYLINE.match(line) or P.DASH_NAME.match(line) if email else P.BYLINE.match(line)
+    if byline:
+        names = authors_from_byline(byline.group("names"))
+        return ("byline", names) if names or email else None
+    if email:
+        rest = P.EMAIL.sub(" ", line).strip(" -–—[]()<>|,;:")
+        names = authors_from_byline(rest) if looks_like_names(rest) else []
+        return ("byline" if names else "email"), names
+    return None
 
 
 def _contact_authors(page: Page) -> None:

@@ -100,6 +100,18 @@ def test_a_deck_that_repeats_the_lead_is_not_taken_for_the_headline() -> None:
     assert normalise(document, clean(document)).title == TITLE
 
 
+def test_the_author_is_the_byline_under_the_headline_not_a_teasers() -> None:
+    teasers = [
+        "More from Local News",
+        "By Ailsa Dunmore",
+        "Lifeboat crew rescue walkers cut off by tide",
+    ]
+    document = doc("\n".join([*PAGE[:-3], *teasers, *PAGE[-3:]]))
+    rules = normalise(document, clean(document, no_classifier()))
+    assert "Ailsa Dunmore" in rules.authors, "the rules alone take every byline (else moot)"
+    assert normalise(document, clean(document)).authors == ["Callum Rafferty"]
+
+
 def test_a_headline_just_above_the_story_stands_as_the_rules_found_it() -> None:
     text = "\n\n".join(["Kellsport Gazette", "Local News", TITLE, "By Callum Rafferty", *STORY])
     for options in (no_classifier(), CleanOptions()):

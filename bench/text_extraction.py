@@ -46,7 +46,16 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
 from bench.scoring import CORPUS, Score, average, page_precision_recall
 from bench.text_shapes import Shaped, build, label_lines
-from bench.train_lines import FOLDS, SHAPES, Example, examples, fit, same_title, site_fold
+from bench.train_lines import (
+    FOLDS,
+    SHAPES,
+    Example,
+    examples,
+    fit,
+    same_title,
+    site_fold,
+    under_its_title,
+)
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.clean import lines as line_classifier
 from newsdesk.clean.encoding import normalise_text
@@ -240,32 +249,22 @@ def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
                 tallies[shape].setdefault(name, Tally()).add(shaped.corpus, pair, seconds)
             cost = classifier_seconds(lines, model)
             tallies[shape].setdefault("classifier", Tally()).add(shaped.corpus, (0, 0), cost)
-            if shaped.title:
-                for name, options in titled.items():
-                    options = options or CleanOptions(line_model=model)
-                    title = newsdesk_fields(shaped, lines, options)[0]
-                    tallies[shape][name].titles.append(title_right(shaped, lines, title))
-        if shaped.title:
-            lines = under_title(shaped)
+        if not shaped.title:
+            continue
+        texts = {shape: getattr(shaped, shape) for shape in SHAPES}
+        texts[UNDER_TITLE] = under_its_title(shaped.region, shaped.title)
+        for shape, lines in texts.items():
             for name, options in titled.items():
                 options = options or CleanOptions(line_model=model)
                 title = newsdesk_fields(shaped, lines, options)[0]
-                tallies[UNDER_TITLE].setdefault(name, Tally()).titles.append(
-                    title_right(shaped, lines, title)
-                )
+                tally = tallies[shape].setdefault(name, Tally())
+                tally.titles.append(title_right(shaped, lines, title))
     return tallies
 
 
 # Titles only: the region text under its true title, as scrapers that write the headline
 # above the article's text hand it over (the seeds' shape).
 UNDER_TITLE = "region under its title"
-
-
-def under_title(shaped: Shaped) -> list[str]:
-    """The region text with the true title as its first line (unless it holds it already)."""
-    if any(same_title(line, shaped.title) for line in shaped.region):
-        return shaped.region
-    return [str(shaped.title), "", *shaped.region]
 
 
 def report(tallies: dict[str, dict[str, Tally]]) -> None:

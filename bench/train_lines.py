@@ -188,10 +188,7 @@ def titled_example(region: Example) -> Example:
     """The region text with the true title as its first line, as scrapers that write the
     headline above the article's text hand it over (the seeds' shape); for the headline
     picker's fit only. A region text that already holds its title is left as it is."""
-    lines = region.page.lines
-    if not any(same_title(line, region.title) for line in lines):
-        lines = [str(region.title), "", *lines]
-    page = text_page("\n".join(lines))
+    page = text_page("\n".join(under_its_title(region.page.lines, str(region.title))))
     feats = features(page)
     rows = [page.lines[i] for i in feats.rows]
     labels = np.zeros(len(rows))
@@ -208,6 +205,13 @@ def titled_example(region: Example) -> Example:
         page,
         region.title,
     )
+
+
+def under_its_title(lines: list[str], title: str) -> list[str]:
+    """Text lines with their true title as the first line, unless a line of them is it."""
+    if any(same_title(line, title) for line in lines):
+        return lines
+    return [title, "", *lines]
 
 
 def same_title(found: str | None, true: str | None) -> bool:

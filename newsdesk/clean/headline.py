@@ -31,7 +31,14 @@ import numpy as np
 
 from newsdesk.clean import patterns as P
 from newsdesk.clean.patterns import RULE_GROUPS, STOP_WORDS, UPPER_START
-from newsdesk.clean.text import Page, find_standfirst, is_headline_like, is_prose, read_byline
+from newsdesk.clean.text import (
+    Page,
+    find_standfirst,
+    is_headline_like,
+    is_prose,
+    read_byline,
+    title_index,
+)
 
 # How many non-blank lines above the body's first paragraph may hold the headline. Between
 # them stand bylines, dates, share buttons, the deck, captions and image credits; on the
@@ -221,9 +228,8 @@ def _state(page: Page, verdict: dict[int, bool], i: int) -> str:
 def rules_headline_stands(page: Page, verdict: dict[int, bool], found: Candidates) -> bool:
     """Whether the rules' headline reads as the article's: the classifier keeps it, or it is
     one of the `RULES_REACH` lines above the body."""
-    title = page.hints.title
-    at = next((i for i, line in enumerate(page.lines) if line == title), None)
-    return at is not None and (verdict.get(at, False) or at in found.lines[:RULES_REACH])
+    at = title_index(page)
+    return at >= 0 and (verdict.get(at, False) or at in found.lines[:RULES_REACH])
 
 
 def pick_title(

@@ -611,7 +611,7 @@ def _is_inline_headline(page: Page, i: int) -> bool:
     prev, nxt = _prev_kept(page, i), page.next_open(i)
     if prev is None or nxt is None:
         return False
-    return is_prose(page.lines[prev]) and is_prose(page.lines[nxt]) and prev > _title_index(page)
+    return is_prose(page.lines[prev]) and is_prose(page.lines[nxt]) and prev > title_index(page)
 
 
 def _prev_kept(page: Page, i: int) -> int | None:
@@ -622,7 +622,7 @@ def _prev_kept(page: Page, i: int) -> int | None:
     return None
 
 
-def _title_index(page: Page) -> int:
+def title_index(page: Page) -> int:
     """Index of the title line (-1 when none was found)."""
     title = page.hints.title
     return next((i for i, line in enumerate(page.lines) if line == title), -1)

@@ -235,7 +235,13 @@ def title_examples(
     for e, c in scored:
         if not e.title:
             continue
-        verdict = dict(zip(e.feats.rows, decide(c, row_words(e.feats), span).tolist(), strict=True))
+        verdict = dict(
+            zip(
+                e.feats.rows,
+                decide(c, row_words(e.feats), span, e.feats.siblings).tolist(),
+                strict=True,
+            )
+        )
         first = body_start(e.page, verdict)
         if first is None:
             continue
@@ -296,7 +302,7 @@ def word_f1(scored: list[tuple[Example, np.ndarray]], span: Span | None) -> floa
     pairs: dict[str, list[tuple[float, float]]] = {}
     for e, c in scored:
         words = row_words(e.feats)
-        keep = decide(c, words, span)
+        keep = decide(c, words, span, e.feats.siblings)
         true = e.labels > 0.5
         hit = float(words[keep & true].sum())
         precision = hit / max(float(words[keep].sum()), 1e-9) if keep.any() else 0.0
@@ -419,9 +425,8 @@ Decide = Callable[[Example, LineModel], np.ndarray]
 
 def decide_full(e: Example, model: LineModel) -> np.ndarray:
     """Both passes and the body span, as classify() decides."""
-    return decide(
-        context_scores(line_scores(e.feats, model), model), row_words(e.feats), model.span
-    )
+    c = context_scores(line_scores(e.feats, model), model)
+    return decide(c, row_words(e.feats), model.span, e.feats.siblings)
 
 
 def decide_context(e: Example, model: LineModel) -> np.ndarray:

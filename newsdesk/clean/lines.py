@@ -14,7 +14,9 @@ passes:
 3. the body span: the article is one stretch of the text, so only the lines of the stretch
    whose context scores sum highest (`body_span`) may stay; what stands before or after it
    goes, however much it reads like prose (another story's blurb, the comments, the next
-   article of the feed). Inside the span the context pass decides line by line.
+   article of the feed). Inside the span the context pass decides line by line, except that
+   a list (three or more same-shaped lines in a row) is decided as one, by its items' mean,
+   and a span whose edge falls inside a list takes the whole list (`decide`).
 4. the headline: where the rules' headline does not read as the article's, the model's title
    part picks one among the lines above the body, or none (headline.py).
 
@@ -276,6 +278,7 @@ class Features:
     dense: np.ndarray  # [rows, dense features], unstandardised
     buckets: np.ndarray  # hashed token buckets, concatenated
     owners: np.ndarray  # row of each bucket entry
+    siblings: np.ndarray | None = None  # per row, the id of its run of same-shaped lines
 
 
 def features(page: Page) -> Features:
@@ -310,7 +313,45 @@ def features(page: Page) -> Features:
             owners.append(n)
     own = np.hstack([np.array(own_rows, dtype=np.float64), _gaps(page, rows)])
     dense = np.hstack([own, _document(own), _neighbours(own)])
-    return Features(rows, dense, np.array(buckets, np.int64), np.array(owners, np.int64))
+    return Features(
+        rows, dense, np.array(buckets, np.int64), np.array(owners, np.int64), sibling_runs(lines)
+    )
+
+
+# A line's shape for telling list siblings: each run of capitals with the lower-case letters
+# after it read as "A", other lower-case runs as "a", digit runs as "0", the punctuation and
+# other letters kept ("June 3 – Lisbon @ Riverside Arena" and "June 4 – Porto @ Harbour Hall"
+# share one). The substitutions run over the page's text at once (C speed).
+_SHAPE_RUNS = (
+    (re.compile(r"[0-9]+"), "0"),
+    (re.compile(r"[A-Z]+[a-z]*"), "A"),
+    (re.compile(r"[a-z]+"), "a"),
+    (re.compile(r"[ \t]+"), " "),
+)
+
+
+# Lines longer than this are paragraphs, not list items: each is a shape of its own (and is
+# not read, which keeps the cost down: ~1 ms on a whole page).
+SIBLING_MAX_CHARS = 120
+
+
+def line_shapes(lines: list[str]) -> list[str]:
+    """The shape of each line (see _SHAPE_RUNS); a long line's is its index."""
+    short = [n for n, line in enumerate(lines) if len(line) <= SIBLING_MAX_CHARS]
+    text = "\n".join(lines[n] for n in short)
+    for run, mark in _SHAPE_RUNS:
+        text = run.sub(mark, text)
+    shapes = [f"\n{n}" for n in range(len(lines))]  # no short line has this shape
+    for n, shape in zip(short, text.split("\n") if short else [], strict=True):
+        shapes[n] = shape.strip()
+    return shapes
+
+
+def sibling_runs(lines: list[str]) -> np.ndarray:
+    """Per line, the id of its run: consecutive lines of one shape share an id."""
+    shapes = line_shapes(lines)
+    starts = [n == 0 or shapes[n] != shapes[n - 1] for n in range(len(shapes))]
+    return np.cumsum(starts) - 1
 
 
 _OWN = {name: n for n, name in enumerate(feature_names())}
@@ -514,11 +555,29 @@ def body_span(c: np.ndarray, words: np.ndarray, span: Span) -> tuple[int, int]:
     return int(np.argmin(prefix[: last + 1])), last
 
 
-def decide(c: np.ndarray, words: np.ndarray, span: Span | None) -> np.ndarray:
-    """Per row, body or not: the context pass's verdict, inside the body span when there is one."""
+# A run of at least this many same-shaped lines in a row (a list: tour dates, results, a
+# recipe's steps) is decided as one: by its mean context score, so one item of a list is not
+# cut where its siblings stay.
+SIBLING_RUN = 3
+
+
+def decide(
+    c: np.ndarray, words: np.ndarray, span: Span | None, siblings: np.ndarray | None = None
+) -> np.ndarray:
+    """Per row, body or not: the context pass's verdict (a list's items by their mean), inside
+    the body span when there is one."""
     keep = c > 0
+    listed = np.zeros(len(c), dtype=bool)
+    if siblings is not None and len(c):
+        size = np.bincount(siblings)
+        mean = np.bincount(siblings, weights=c) / np.maximum(size, 1)
+        listed = size[siblings] >= SIBLING_RUN
+        keep[listed] = mean[siblings][listed] > 0
     if span is not None and len(c):
         first, last = body_span(c, words, span)
+        if siblings is not None:  # a list the span's edge falls in is taken whole or not at all
+            first = int(np.flatnonzero(siblings == siblings[first])[0]) if listed[first] else first
+            last = int(np.flatnonzero(siblings == siblings[last])[-1]) if listed[last] else last
         keep[:first] = False
         keep[last + 1 :] = False
     return keep
@@ -546,7 +605,7 @@ def _classify(
     if not feats.rows:
         return {}, feats, np.zeros(0)
     c = context_scores(line_scores(feats, model), model)
-    keep = decide(c, row_words(feats), model.span)
+    keep = decide(c, row_words(feats), model.span, feats.siblings)
     return dict(zip(feats.rows, keep.tolist(), strict=True)), feats, c
 
 

@@ -190,6 +190,32 @@ def test_the_body_span_is_the_stretch_whose_scores_sum_highest() -> None:
     assert L.decide(c, words, None).tolist() == (c > 0).tolist()
 
 
+def test_a_list_is_decided_by_its_items_mean_score() -> None:
+    lines = [
+        "The council met on Monday and agreed the plan after a long debate, its leader said.",
+        "June 1 – Lisbon @ Riverside Arena",
+        "June 2 – Porto @ Harbour Hall",
+        "June 3 – Braga @ Old Mill",
+        "Tickets go on sale on Friday at the box office and online, the organisers said.",
+    ]
+    siblings = L.sibling_runs(lines)
+    assert siblings.tolist() == [0, 1, 1, 1, 2]
+    # The list's last item alone reads as furniture, its siblings as body: one verdict for all.
+    c = np.array([3.0, 1.0, 0.6, -0.2, 3.0])
+    words = np.full(len(c), 10.0)
+    assert L.decide(c, words, None).tolist() == [True, True, True, False, True]
+    assert L.decide(c, words, None, siblings).all()
+    # A list that reads as furniture on the whole goes whole, its one body-like item too.
+    c = np.array([3.0, -2.0, 0.5, -1.5, 3.0])
+    assert L.decide(c, words, None, siblings).tolist() == [True, False, False, False, True]
+    # Two same-shaped lines are not a list.
+    assert L.decide(c[:3], words[:3], None, L.sibling_runs(lines[:3])).tolist() == [
+        True,
+        False,
+        True,
+    ]
+
+
 def test_the_floor_sets_what_crossing_a_furniture_block_costs() -> None:
     c = np.array([2.0, 2.0, -6.0, -6.0, 2.0, 2.0])
     words = np.full(len(c), 20.0)

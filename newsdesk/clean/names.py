@@ -183,6 +183,7 @@ def _is_name(part: str) -> bool:
 def authors_from_byline(text: str) -> list[str]:
     """Clean author names from a byline's name part: no "By", e-mails, roles or brackets."""
     text = P.EMAIL.sub(" ", text)
+    text = P.BYLINE_DATE_TAIL.sub("", text)  # "Jo Roe - 12/22/23 11:35 AM ET": the date goes
     text = re.sub(r"[\[\](){}<>]", " ", text)
     text = re.sub(r"^\s*(?:by|from)\s+", "", text, flags=re.IGNORECASE)
     names: list[str] = []

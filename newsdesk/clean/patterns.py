@@ -96,6 +96,25 @@ DATE_LINE = re.compile(
     re.IGNORECASE,
 )
 
+# Where a byline's names end and its date begins: "By Jo Roe - 12/22/23 11:35 AM ET", "Jo Roe
+# on March 3, 2024", "Jo Roe • 12/11/23", "By Jo Roe Updated 3 hours ago". The names are read
+# from what stands before the match.
+BYLINE_DATE_TAIL = re.compile(
+    r"(?:\s*[-–—|•·,]\s*|\s+(?:on|at)\s+)"
+    rf"(?:{_WEEKDAY}\s*,?\s*)?"
+    rf"(?:\d{{1,4}}[/.-]\d{{1,2}}|\d{{1,2}}[:.]\d{{2}}|{_MONTH}\s+\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH})"
+    r".*$"
+    r"|\s*[-–—|•·,]?\s*\b(?:(?:last\s+)?updated|published|posted)\b.*$",
+    re.IGNORECASE,
+)
+
+# A byline after its date, as blog themes print it: "Posted on 8 August 2024 by Elena Marsh".
+DATED_BYLINE = re.compile(
+    r"^(?:posted|published|written|updated)\s+(?:on\s+)?(?P<date>[^\n]{4,40}?)\s+by\s+"
+    r"(?P<names>\S.*)$",
+    re.IGNORECASE,
+)
+
 # Everything a publication-date line is made of: "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED:
 # ...", "Updated 11:21 pm CST, Tuesday, November 19, 2019". A line is a dateline when nothing
 # else is left after removing these pieces (see text.is_dateline).

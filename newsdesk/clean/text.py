@@ -401,6 +401,9 @@ def _mark_bylines(page: Page) -> None:
         reason, names = found
         page.mark(i, reason)
         _add_authors(page, names)
+        dated = byline_date(line)
+        if dated and page.hints.dateline is None:
+            page.hints.dateline = dated
         if P.EMAIL.search(line):
             page.hints.emails.extend(P.EMAIL.findall(line))
 
@@ -408,15 +411,29 @@ def _mark_bylines(page: Page) -> None:
 def read_byline(line: str) -> tuple[str, list[str]] | None:
     """("byline" or "email", the author names) of a byline or contact line, else None."""
     email = P.EMAIL.search(line)
-    byline = P.BYLINE.match(line) or P.DASH_NAME.match(line) if email else P.BYLINE.match(line)
+    byline = P.BYLINE.match(line) or P.DATED_BYLINE.match(line)
+    if email and not byline:
+        byline = P.DASH_NAME.match(line)
     if byline:
         names = authors_from_byline(byline.group("names"))
         return ("byline", names) if names or email else None
     if email:
-        rest = P.EMAIL.sub(" ", line).strip(" -–—[]()<>|,;:")
+        rest = P.BYLINE_DATE_TAIL.sub("", P.EMAIL.sub(" ", line).strip(" -–—[]()<>|,;:"))
         names = authors_from_byline(rest) if looks_like_names(rest) else []
         return ("byline" if names else "email"), names
     return None
+
+
+def byline_date(line: str) -> str | None:
+    """The date a byline prints before or after its names ("Posted on 8 August 2024 by ...",
+    "By Jo Roe - March 3, 2024"), when it reads as a dateline; else None."""
+    dated = P.DATED_BYLINE.match(line)
+    if dated:
+        date = dated.group("date")
+    else:
+        tail = P.BYLINE_DATE_TAIL.search(line)
+        date = tail.group(0).strip(" -–—|•·,") if tail else ""
+    return date if date and is_dateline(date) else None
 
 
 def _contact_authors(page: Page) -> None:

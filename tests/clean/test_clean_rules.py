@@ -3,12 +3,14 @@
 from __future__ import annotations
 
 import dataclasses
+from datetime import date
 
 import pytest
 from clean_docs import doc
 
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.errors import RejectError
+from newsdesk.normalise import normalise
 
 PARA_1 = (
     "The regional council approved a new budget on Monday that raises spending on road repairs "
@@ -124,6 +126,30 @@ def test_header_title_section_masthead_deck_and_byline() -> None:
     assert cleaned.hints.masthead == "The Riverside Herald"
     assert cleaned.hints.section == "Education"
     assert cleaned.hints.byline_authors == ["Anna De Souza", "Mark Lee"]
+
+
+@pytest.mark.parametrize(
+    ("byline", "authors", "day"),
+    [
+        ("By Jo Roe - 12/22/23 11:35 AM ET", ["Jo Roe"], None),
+        ("By Jo Roe and Al Bee on March 3, 2024", ["Jo Roe", "Al Bee"], date(2024, 3, 3)),
+        ("By Jo Roe | Updated Dec. 3, 2024, 10:20 a.m.", ["Jo Roe"], date(2024, 12, 3)),
+        ("Jo Roe • 12/11/23 jo.roe@riversideherald.example", ["Jo Roe"], None),
+        ("Posted on 8 August 2024 by Elena Marsh", ["Elena Marsh"], date(2024, 8, 8)),
+    ],
+)
+def test_a_dated_byline_gives_its_names_and_its_date(
+    byline: str, authors: list[str], day: date | None
+) -> None:
+    text = f"Schools to get new science labs\n\n{byline}\n\n{PARA_1}\n\n{PARA_2}"
+    document = doc(text)
+    cleaned = clean(document)
+    assert cleaned.hints.byline_authors == authors
+    assert byline not in cleaned.lines
+    article = normalise(document, cleaned)
+    assert article.authors == authors
+    if day is not None:
+        assert article.published_at is not None and article.published_at.date() == day
 
 
 def test_a_menu_word_is_not_the_masthead() -> None:

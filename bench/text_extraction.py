@@ -41,9 +41,11 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cache
 from pathlib import Path
+from statistics import fmean
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 
+from bench.metadata import author_f1
 from bench.scoring import CORPUS, Score, average, page_precision_recall
 from bench.text_shapes import Shaped, build, label_lines
 from bench.train_lines import (
@@ -63,7 +65,7 @@ from newsdesk.clean.lines import LineModel
 from newsdesk.clean.text import text_page
 from newsdesk.errors import RejectError
 from newsdesk.normalise import normalise
-from newsdesk.records import RawDocument
+from newsdesk.records import Article, RawDocument
 
 _WORD = re.compile(r"\w+")
 System = Callable[[Shaped, list[str]], str]
@@ -77,6 +79,8 @@ class Tally:
     seconds: float = 0.0
     pages: int = 0
     titles: list[bool] = field(default_factory=list)  # per page with a true title: right?
+    authors: list[float] = field(default_factory=list)  # per news-metadata page: author F1
+    dates: list[bool] = field(default_factory=list)  # per news-metadata page: the true day?
 
     def add(self, corpus: str, pair: tuple[float, float], seconds: float) -> None:
         """Record one page."""
@@ -148,14 +152,21 @@ def newsdesk_system(options: CleanOptions) -> System:
     return run
 
 
+def newsdesk_article(shaped: Shaped, lines: list[str], options: CleanOptions) -> Article | None:
+    """newsdesk's article of the text (None when it is rejected)."""
+    document = text_document(shaped, lines)
+    try:
+        return normalise(document, clean(document, options))
+    except RejectError:
+        return None
+
+
 def newsdesk_fields(
     shaped: Shaped, lines: list[str], options: CleanOptions
 ) -> tuple[str | None, str | None, str]:
     """newsdesk's title, standfirst and body of the text (all empty when it is rejected)."""
-    document = text_document(shaped, lines)
-    try:
-        article = normalise(document, clean(document, options))
-    except RejectError:
+    article = newsdesk_article(shaped, lines, options)
+    if article is None:
         return None, None, ""
     return article.title, article.standfirst, article.body
 
@@ -256,9 +267,14 @@ def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
         for shape, lines in texts.items():
             for name, options in titled.items():
                 options = options or CleanOptions(line_model=model)
-                title = newsdesk_fields(shaped, lines, options)[0]
+                article = newsdesk_article(shaped, lines, options)
                 tally = tallies[shape].setdefault(name, Tally())
-                tally.titles.append(title_right(shaped, lines, title))
+                tally.titles.append(title_right(shaped, lines, article and article.title))
+                day = article.published_at if article else None
+                tally.authors.append(
+                    author_f1(article.authors if article else [], shaped.authors or "")
+                )
+                tally.dates.append(day is not None and day.date().isoformat() == shaped.date)
     return tallies
 
 
@@ -308,6 +324,12 @@ def _report_titles(systems: dict[str, Tally]) -> None:
                 f"  title right ({name}): {sum(tally.titles) / len(tally.titles):.3f} of "
                 f"{len(tally.titles)} news-metadata pages (the true title, or none when the "
                 "text has no line of it)"
+            )
+    for name, tally in systems.items():
+        if tally.authors:
+            print(
+                f"  authors and date ({name}): author F1 {fmean(tally.authors):.3f}, date right "
+                f"{fmean(tally.dates):.3f} (bench.metadata's scoring, the text alone: no URL)"
             )
 
 

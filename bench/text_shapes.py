@@ -61,6 +61,8 @@ class Shaped:
     region: list[str]
     page: list[str]
     title: str | None = None  # the true title (news-metadata only; the AEB has none)
+    authors: str | None = None  # the true authors, comma-separated (news-metadata only)
+    date: str | None = None  # the true publication day, YYYY-MM-DD (news-metadata only)
 
 
 def site_of(url: str) -> str:
@@ -206,32 +208,45 @@ def _true_share(
     return sum(g in truth for g in grams) / len(grams)
 
 
-def _sources() -> Iterator[tuple[str, str, str, str, str, str | None]]:
-    """(key, corpus, url, html, true body, true title) for every page of both corpora."""
+def _sources() -> Iterator[tuple[str, str, str, str, str, dict[str, str | None]]]:
+    """(key, corpus, url, html, true body, true title, authors and date) for every page of both
+    corpora (the AEB has no title, authors or date)."""
     if EXTRACTION.exists():
         truth = load_json(EXTRACTION / "ground-truth.json")
         for key in sorted(truth):
             html = read_page(EXTRACTION / "html" / f"{key}.html.gz")
-            yield key, "aeb", truth[key].get("url", ""), html, truth[key]["articleBody"], None
+            yield key, "aeb", truth[key].get("url", ""), html, truth[key]["articleBody"], {}
     if METADATA.exists():
         gold = load_json(METADATA / "articles.json")
         for key in sorted(gold):
             html = read_page(METADATA / "html" / f"{key}.html.gz")
             url = gold[key].get("url") or gold[key].get("site", "")
             body = gold[key].get("articleBody") or ""
-            yield key, "news-metadata", url, html, body, gold[key].get("title") or None
+            fields = {name: gold[key].get(name) or None for name in ("title", "authors", "date")}
+            yield key, "news-metadata", url, html, body, fields
 
 
 def build(limit: int | None = None) -> tuple[list[Shaped], list[tuple[str, str]]]:
     """Every page that has its true body in its visible text, and (key, corpus) of the rest."""
     kept: list[Shaped] = []
     left_out: list[tuple[str, str]] = []
-    for n, (key, corpus, url, html, true_body, title) in enumerate(_sources()):
+    for n, (key, corpus, url, html, true_body, gold) in enumerate(_sources()):
         if limit is not None and n >= limit:
             break
         shapes = shape(html, true_body)
         if shapes is None:
             left_out.append((key, corpus))
             continue
-        kept.append(Shaped(key, corpus, site_of(url), true_body, *shapes, title=title))
+        kept.append(
+            Shaped(
+                key,
+                corpus,
+                site_of(url),
+                true_body,
+                *shapes,
+                title=gold.get("title"),
+                authors=gold.get("authors"),
+                date=gold.get("date"),
+            )
+        )
     return kept, left_out

@@ -209,8 +209,8 @@ def _true_share(
 
 
 def _sources() -> Iterator[tuple[str, str, str, str, str, dict[str, str | None]]]:
-    """(key, corpus, url, html, true body, true title, authors and date) for every page of both
-    corpora (the AEB has no title, authors or date)."""
+    """(key, corpus, url, html, true body, {"title", "authors", "date": the true values}) for
+    every page of both corpora (the AEB has none of the three: an empty dict)."""
     if EXTRACTION.exists():
         truth = load_json(EXTRACTION / "ground-truth.json")
         for key in sorted(truth):

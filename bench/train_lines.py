@@ -52,7 +52,7 @@ from newsdesk.clean.lines import (
     Span,
     context_features,
     context_scores,
-    decide,
+    decide_rows,
     feature_names,
     features,
     line_scores,
@@ -235,13 +235,7 @@ def title_examples(
     for e, c in scored:
         if not e.title:
             continue
-        verdict = dict(
-            zip(
-                e.feats.rows,
-                decide(c, row_words(e.feats), span, e.feats.siblings).tolist(),
-                strict=True,
-            )
-        )
+        verdict = dict(zip(e.feats.rows, decide_rows(c, e.feats, span).tolist(), strict=True))
         first = body_start(e.page, verdict)
         if first is None:
             continue
@@ -302,7 +296,7 @@ def word_f1(scored: list[tuple[Example, np.ndarray]], span: Span | None) -> floa
     pairs: dict[str, list[tuple[float, float]]] = {}
     for e, c in scored:
         words = row_words(e.feats)
-        keep = decide(c, words, span, e.feats.siblings)
+        keep = decide_rows(c, e.feats, span)
         true = e.labels > 0.5
         hit = float(words[keep & true].sum())
         precision = hit / max(float(words[keep].sum()), 1e-9) if keep.any() else 0.0
@@ -425,8 +419,7 @@ Decide = Callable[[Example, LineModel], np.ndarray]
 
 def decide_full(e: Example, model: LineModel) -> np.ndarray:
     """Both passes and the body span, as classify() decides."""
-    c = context_scores(line_scores(e.feats, model), model)
-    return decide(c, row_words(e.feats), model.span, e.feats.siblings)
+    return decide_rows(context_scores(line_scores(e.feats, model), model), e.feats, model.span)
 
 
 def decide_context(e: Example, model: LineModel) -> np.ndarray:

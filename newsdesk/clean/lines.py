@@ -351,7 +351,7 @@ def sibling_runs(lines: list[str]) -> np.ndarray:
     """Per line, the id of its run: consecutive lines of one shape share an id."""
     shapes = line_shapes(lines)
     starts = [n == 0 or shapes[n] != shapes[n - 1] for n in range(len(shapes))]
-    return np.cumsum(starts) - 1
+    return np.cumsum(starts, dtype=np.int64) - 1
 
 
 _OWN = {name: n for n, name in enumerate(feature_names())}
@@ -566,18 +566,18 @@ def decide(
 ) -> np.ndarray:
     """Per row, body or not: the context pass's verdict (a list's items by their mean), inside
     the body span when there is one."""
-    keep = c > 0
-    listed = np.zeros(len(c), dtype=bool)
-    if siblings is not None and len(c):
-        size = np.bincount(siblings)
-        mean = np.bincount(siblings, weights=c) / np.maximum(size, 1)
-        listed = size[siblings] >= SIBLING_RUN
-        keep[listed] = mean[siblings][listed] > 0
+    runs = np.arange(len(c)) if siblings is None else siblings  # no lists: a run per row
+    size = np.bincount(runs)
+    listed = size[runs] >= SIBLING_RUN
+    mean = np.bincount(runs, weights=c) / np.maximum(size, 1)
+    keep = np.where(listed, mean[runs], c) > 0
     if span is not None and len(c):
         first, last = body_span(c, words, span)
-        if siblings is not None:  # a list the span's edge falls in is taken whole or not at all
-            first = int(np.flatnonzero(siblings == siblings[first])[0]) if listed[first] else first
-            last = int(np.flatnonzero(siblings == siblings[last])[-1]) if listed[last] else last
+        # A list the span's edge falls in is taken whole (its verdict above) or not at all.
+        if listed[first]:
+            first = int(np.flatnonzero(runs == runs[first])[0])
+        if listed[last]:
+            last = int(np.flatnonzero(runs == runs[last])[-1])
         keep[:first] = False
         keep[last + 1 :] = False
     return keep
@@ -586,6 +586,12 @@ def decide(
 def row_words(feats: Features) -> np.ndarray:
     """Per row, the words of the line."""
     return np.expm1(feats.dense[:, _OWN["log_words"]])
+
+
+def decide_rows(c: np.ndarray, feats: Features, span: Span | None) -> np.ndarray:
+    """`decide` over a page's feature rows, as `classify` decides (the training code calls it
+    too, so the span it fits is judged the same way)."""
+    return decide(c, row_words(feats), span, feats.siblings)
 
 
 def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
@@ -605,7 +611,7 @@ def _classify(
     if not feats.rows:
         return {}, feats, np.zeros(0)
     c = context_scores(line_scores(feats, model), model)
-    keep = decide(c, row_words(feats), model.span, feats.siblings)
+    keep = decide_rows(c, feats, model.span)
     return dict(zip(feats.rows, keep.tolist(), strict=True)), feats, c
 
 

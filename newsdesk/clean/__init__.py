@@ -53,6 +53,9 @@ Removed by the line classifier (plain text only), named by the line's shape and 
 - ``footer``          furniture below the article's last paragraph (site links, legal lines)
 - ``teaser_list``     a run of headline-like lines: other stories' headlines
 - ``price_box``       a short line of prices, market moves or figures ("$22", "-0.77%")
+- ``comments``        the comment section under the article, from its heading ("34 responses
+                      to ...", "6 thoughts on ...") followed by comment headers ("Jo says:",
+                      "2 days ago at 07:52 am") to the end of the text
 - ``boilerplate``     anything else the classifier reads as furniture (inside the article:
                       stray labels, credits, teaser blurbs)
 - ``html:<tag>``      an HTML container of page chrome (``html:nav``, ``html:aside``,

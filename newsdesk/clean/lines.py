@@ -16,7 +16,9 @@ passes:
    goes, however much it reads like prose (another story's blurb, the comments, the next
    article of the feed). Inside the span the context pass decides line by line, except that
    a list (three or more same-shaped lines in a row) is decided as one, by its items' mean,
-   and a span whose edge falls inside a list takes the whole list (`decide`).
+   and a span whose edge falls inside a list takes the whole list (`decide`). A comment
+   section under the article (its heading, then comment headers: `comment_section`) is never
+   body and the span cannot reach into it: the comments are prose, often more than the story.
 4. the headline: where the rules' headline does not read as the article's, the model's title
    part picks one among the lines above the body, or none (headline.py).
 
@@ -601,18 +603,71 @@ def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:
 
 def _classify(
     page: Page, model: LineModel | None
-) -> tuple[dict[int, bool], Features | None, np.ndarray]:
-    """The verdicts of `classify`, the features they were read from (None: not read) and the
-    context pass's log-odds per feature row."""
+) -> tuple[dict[int, bool], Features | None, np.ndarray, int | None]:
+    """The verdicts of `classify`, the features they were read from (None: not read), the
+    context pass's log-odds per feature row and where the comment section starts (None: no
+    comments found)."""
     model = model or shipped_model()
     if sum(1 for _ in page.open()) > MAX_LINES:
-        return {}, None, np.zeros(0)
+        return {}, None, np.zeros(0), None
     feats = features(page)
     if not feats.rows:
-        return {}, feats, np.zeros(0)
-    c = context_scores(line_scores(feats, model), model)
+        return {}, feats, np.zeros(0), None
+    c, comments = set_comments_apart(
+        context_scores(line_scores(feats, model), model), feats.rows, page.lines
+    )
     keep = decide_rows(c, feats, model.span)
-    return dict(zip(feats.rows, keep.tolist(), strict=True)), feats, c
+    return dict(zip(feats.rows, keep.tolist(), strict=True)), feats, c, comments
+
+
+# A comment section is read as one when its heading is followed, within this many lines, by
+# the first of at least this many comment headers (see patterns.COMMENTS_HEADING and
+# COMMENT_HEADER): three, so a story quoting two people "said:" is not one.
+COMMENT_REACH = 12
+MIN_COMMENTS = 3
+COMMENT_HEADER_MAX_WORDS = 14
+# The log-odds the lines from a comment section's heading on get: never body, and each costs
+# the body span what the span's floor charges (the span cannot reach across them).
+COMMENT_SCORE = -30.0
+
+
+def set_comments_apart(
+    c: np.ndarray, rows: list[int], lines: list[str]
+) -> tuple[np.ndarray, int | None]:
+    """The context log-odds with the comment section's rows at COMMENT_SCORE, and the line
+    where the section starts (None: no comment section, or nothing above it reads as body)."""
+    start = comment_section(lines)
+    if start is None:
+        return c, None
+    before = np.asarray(rows) < start
+    if not (c[before] > 0).any():
+        return c, None
+    return np.where(before, c, COMMENT_SCORE), start
+
+
+def comment_section(lines: list[str]) -> int | None:
+    """The line index where the comment section under the article starts, or None.
+
+    The comments are prose, often more of it than the article, so the body span alone would
+    take them (or take them instead of a short article). The section is told by its heading
+    ("167 comments", "6 thoughts on ...") followed closely by comment headers ("Jo says:",
+    "2 days ago at 07:52 am").
+    """
+    headers = [
+        n
+        for n, line in enumerate(lines)
+        if len(line.split()) <= COMMENT_HEADER_MAX_WORDS
+        and P.COMMENT_HEADER.match(line.strip())
+        and not P.PRONOUN_START.match(line.strip())
+    ]
+    if len(headers) < MIN_COMMENTS:
+        return None
+    for n, line in enumerate(lines):
+        if len(line.split()) <= COMMENT_HEADER_MAX_WORDS and P.COMMENTS_HEADING.match(line.strip()):
+            after = [h for h in headers if h > n]
+            if len(after) >= MIN_COMMENTS and after[0] - n <= COMMENT_REACH:
+                return n
+    return None
 
 
 # A removed run of at least this many headline-like lines is a list of other stories.
@@ -630,7 +685,7 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     standfirst). When the classifier would keep nothing the rules' verdict stands.
     """
     model = model or shipped_model()
-    verdict, feats, c = _classify(page, model)
+    verdict, feats, c, comments = _classify(page, model)
     body = [i for i, keep in verdict.items() if keep and page.reasons[i] is None]
     if not body or feats is None:
         return
@@ -646,13 +701,21 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
     headline_like = dict(zip(feats.rows, feats.dense[:, _OWN["headline_like"]] > 0, strict=True))
     headline = {i: headline_like[i] for i in removed}
     for i in removed:
-        page.mark(i, furniture_class(page, i, headline, body[0], body[-1]))
+        page.mark(i, furniture_class(page, i, headline, body[0], body[-1], comments))
 
 
-def furniture_class(page: Page, i: int, headline: dict[int, bool], first: int, last: int) -> str:
+def furniture_class(
+    page: Page,
+    i: int,
+    headline: dict[int, bool],
+    first: int,
+    last: int,
+    comments: int | None = None,
+) -> str:
     """The class of a line the classifier removed, from its shape and where it stands.
 
-    `headline` holds, for every line the classifier removed, whether it is headline-like.
+    `headline` holds, for every line the classifier removed, whether it is headline-like;
+    `comments` is where the comment section starts (`comment_section`), if there is one.
     """
     line = page.lines[i]
     if MARKS["markup"].search(line) or MARKS["handle"].search(line) or P.URL_LINE.match(line):
@@ -663,6 +726,8 @@ def furniture_class(page: Page, i: int, headline: dict[int, bool], first: int, l
         return "price_box"
     if headline[i] and _in_headline_run(i, headline):
         return "teaser_list"
+    if comments is not None and i >= comments:
+        return "comments"
     if i < first:
         return "navigation"
     if i > last:

@@ -228,6 +228,31 @@ WIDGET_LABEL = re.compile(
     re.IGNORECASE,
 )
 
+# The comment section under an article: its heading ("167 comments", "34 responses to ...",
+# "6 thoughts on ...", "Top Rated Comments", "Leave a Reply") and the header of each comment,
+# the commenter's name with a "says:"/"said:" and a date, or the comment's date and clock time
+# on a line of its own ("Jo on 12 May 2024 at 4:47 pm said:", "August 22, 2018 at 5:57 am",
+# "2 days ago at 07:52 am", "Jo Roe • 3 hours ago"). lines.comment_section uses both.
+COMMENTS_HEADING = re.compile(
+    r"^[\[(]?\s*(?:\d[\d,.]*k?\s+)?(?:top\s+rated\s+|reader\s+|user\s+)?"
+    r"(?:comments?|responses?|replies|reactions|thoughts\s+on)\b[^.!?]{0,80}$"
+    r"|^(?:leave|post|add|write)\s+a\s+(?:comment|reply)\b|^join\s+the\s+(?:conversation|discussion)\b",
+    re.IGNORECASE,
+)
+_COMMENTER = r"[^\s.!?:;,][^.!?:;,]{0,50}?"
+_COMMENT_DATE = r"[^!?;:]{0,40}?\d[^!?;]{0,30}?"
+_COMMENT_CLOCK = r"\d{1,2}[:.]\d\d\s*(?:[ap]\.?m\.?)?"
+COMMENT_HEADER = re.compile(
+    rf"^{_COMMENTER}\s(?:on\s{_COMMENT_DATE}\s)?(?:says|said|wrote|writes|replied)"
+    rf"(?:\s(?:on|at)\s{_COMMENT_DATE})?:?$"
+    rf"|^(?:{_COMMENT_DATE}\s)?(?:at\s)?{_COMMENT_CLOCK}$"
+    rf"|^{_COMMENTER}\s[•·|]\s\d+\s(?:seconds?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?)"
+    r"\sago$",
+    re.IGNORECASE,
+)
+# "He said:" introduces a quote in the story, not a comment.
+PRONOUN_START = re.compile(r"^(?:he|she|they|it|we|i|you|who)\s", re.IGNORECASE)
+
 # A list of tags or topics: "Tags: North Korea, China, Diplomacy".
 TAG_LIST = re.compile(
     r"^(?:tags?|topics?|keywords?|filed\s+under|categories|related\s+topics)\s*:", re.I

@@ -127,7 +127,7 @@ def test_without_a_title_model_the_rules_headline_stands() -> None:
 
 def test_candidates_are_the_lines_above_the_body_nearest_first() -> None:
     page = text_page("\n".join(PAGE))
-    verdict, feats, scores = L._classify(page, L.shipped_model())
+    verdict, feats, scores, _ = L._classify(page, L.shipped_model())
     assert feats is not None
     first = H.body_start(page, verdict)
     assert first is not None and page.lines[first] == STORY[0]

@@ -247,3 +247,50 @@ def test_a_model_file_without_a_span_still_loads() -> None:
     model = L.LineModel.from_json(data)
     assert model.span is None
     assert L.classify(text_page("\n".join(PAGE)), model)
+
+
+COMMENTS = [
+    "4 responses to “Marrowby votes to turn Eastgate car park into covered market”",
+    "Gwen Pellow says:",
+    "12 March 2024 at 6:34 pm",
+    "About time too. I have stood in the rain buying apples on that square for twenty years and "
+    "my knees would thank the council if they could, though I will miss the parking.",
+    "Dai Rhoscombe says:",
+    "12 March 2024 at 7:02 pm",
+    "The retail park already has free parking and a roof, so I do not see why anyone will drive "
+    "into town now that the car park is going. The traders are cheering their own exit.",
+    "Tamsin Oduya says:",
+    "12 March 2024 at 8:15 pm",
+    "We counted the footfall last winter, Dai, and most of our customers walk in from the "
+    "estates. A roof brings them back in January. Come and see us at the meeting next month.",
+    "Orla Fenwick says:",
+    "13 March 2024 at 9:40 am",
+    "Will the temporary car park on the depot site be lit at night? It is a long walk back to "
+    "the bus station in the dark, and the council has not said anything about lighting yet.",
+]
+
+
+def test_a_comment_section_under_the_story_goes_with_its_class() -> None:
+    # A short story and more comment prose than story: the span alone would take the comments.
+    page = [*MENU, TITLE, "By Jo Halloran", *STORY[:2], *COMMENTS, *FOOTER]
+    kept, removed = cleaned_page(page)
+    assert STORY[0] in kept and STORY[1] in kept
+    for line in COMMENTS:
+        assert line not in kept, line
+    comment_texts = [line for line in COMMENTS if len(line.split()) > 12]
+    assert {removed[line] for line in comment_texts} == {"comments"}
+    assert L.comment_section(page) == page.index(COMMENTS[0])
+
+
+def test_quotes_and_a_comments_label_alone_are_no_comment_section() -> None:
+    # A story that introduces quotes with "said:" has no comment heading above them.
+    quotes = [*STORY[:2], "Tamsin Oduya said:", STORY[4], "The council leader said:", STORY[5]]
+    assert L.comment_section([*quotes, "Mr Pellow said:", STORY[6]]) is None
+    # One comment (a name and a date line) under a heading is not a section yet.
+    assert L.comment_section([*STORY[:2], "Comments", *COMMENTS[1:4]]) is None
+    # Headers far below the heading do not make it the section's heading.
+    far = [*STORY[:2], "2 comments", *STORY, *STORY, *COMMENTS[1:]]
+    assert L.comment_section(far) is None
+    # "He said:" introduces a quote even under a heading.
+    pronouns = ["Comments", "He said:", STORY[0], "She said:", STORY[1], "They said:", STORY[2]]
+    assert L.comment_section(pronouns) is None

@@ -663,7 +663,7 @@ def comment_section(lines: list[str]) -> int | None:
     if len(headers) < MIN_COMMENTS:
         return None
     for n, line in enumerate(lines):
-        if len(line.split()) <= COMMENT_HEADER_MAX_WORDS and P.COMMENTS_HEADING.match(line.strip()):
+        if P.COMMENTS_HEADING.match(line.strip()):
             after = [h for h in headers if h > n]
             if len(after) >= MIN_COMMENTS and after[0] - n <= COMMENT_REACH:
                 return n

@@ -235,7 +235,9 @@ WIDGET_LABEL = re.compile(
 # "2 days ago at 07:52 am", "Jo Roe • 3 hours ago"). lines.comment_section uses both.
 COMMENTS_HEADING = re.compile(
     r"^[\[(]?\s*(?:\d[\d,.]*k?\s+)?(?:top\s+rated\s+|reader\s+|user\s+)?"
-    r"(?:comments?|responses?|replies|reactions|thoughts\s+on)\b[^.!?]{0,80}$"
+    r"(?:comments?|responses?|replies|reactions)\b[^.!?]{0,80}$"
+    # "6 thoughts on “<the headline>”": the headline may be long and hold any punctuation.
+    r"|^\d[\d,]*\s+(?:thoughts|responses|comments|replies)\s+(?:on|to)\s.{1,250}$"
     r"|^(?:leave|post|add|write)\s+a\s+(?:comment|reply)\b|^join\s+the\s+(?:conversation|discussion)\b",
     re.IGNORECASE,
 )
@@ -268,10 +270,10 @@ END_MARKER = re.compile(r"^(?:\(\s*end\s*\)|-\s*30\s*-|#{3}|ends?)$", re.IGNOREC
 
 # Social sharing buttons: one or more network / action names and nothing else.
 SHARE_PROMPT = re.compile(
-    r"^(?:(?:share|share\s+(?:this|the)\s+(?:article|story|post|page)|share\s+(?:on|via|to)\s+\w+"
+    r"^(?:(?:share|share\s+(?:this|the)(?:\s+(?:article|story|post|page))?|share\s+(?:on|via|to)\s+\w+"
     r"|click\s+to\s+(?:share|email|print)[^.]{0,40}|tweet|email|e-mail|print|whatsapp|facebook|twitter|x"
     r"|linkedin|reddit|telegram|pinterest|copy\s+link|copied|link\s+copied|pin\s+it|flipboard|messenger"
-    r"|line|sms|mail)[\s|,·•/]*)+$",
+    r"|line|sms|mail)[\s|,·•/:]*)+$",
     re.IGNORECASE,
 )
 

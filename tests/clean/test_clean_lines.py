@@ -250,7 +250,9 @@ def test_a_model_file_without_a_span_still_loads() -> None:
 
 
 COMMENTS = [
-    "4 responses to “Marrowby votes to turn Eastgate car park into covered market”",
+    # The heading quotes the headline, however long and whatever its punctuation.
+    "4 responses to “Marrowby votes to turn Eastgate car park into covered market. What now for "
+    "the traders of St. Anne's Row?”",
     "Gwen Pellow says:",
     "12 March 2024 at 6:34 pm",
     "About time too. I have stood in the rain buying apples on that square for twenty years and "

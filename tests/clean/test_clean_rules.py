@@ -41,6 +41,7 @@ def reasons(text: str, **options: object) -> dict[str, str]:
         ("Estimated read time 3 min read", "read_time"),
         ("5 min read", "read_time"),
         ("Share this article", "share_prompt"),
+        ("Share this:", "share_prompt"),
         ("Facebook Twitter WhatsApp", "share_prompt"),
         ("Must read", "widget_label"),
         ("You might also like", "widget_label"),

@@ -30,6 +30,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.clean import patterns as P
+from newsdesk.clean.names import bare_name_byline
 from newsdesk.clean.patterns import RULE_GROUPS, STOP_WORDS, UPPER_START
 from newsdesk.clean.text import (
     Page,
@@ -272,10 +273,43 @@ def _choose(page: Page, found: Candidates, model: TitleModel, first: int) -> Non
 
 def _authors_under_headline(page: Page, title: int, first: int) -> None:
     """The authors of the bylines between the headline and the body, when there are any: a
-    whole page's other bylines belong to its teasers and related stories."""
+    whole page's other bylines belong to its teasers and related stories. Without a "By ..."
+    byline there, a line that is only a name is one (`bare_name_byline`): the first such line
+    under the headline, and those standing within BARE_NAME_REACH lines after it (co-authors
+    printed one a line)."""
     names: list[str] = []
     for i in range(title + 1, first):
         found = read_byline(page.lines[i]) if page.reasons[i] == "byline" else None
         names += [name for name in (found[1] if found else []) if name not in names]
+    if not names:
+        names = _bare_names(page, title, first)
     if names:
         page.hints.byline_authors = names
+
+
+# Co-authors printed one a line stand this close to each other (a role or a photo line
+# between); more names than BARE_NAME_MOST in such a run are a list of other stories' authors.
+BARE_NAME_REACH = 3
+BARE_NAME_MOST = 3
+# Lines the rules removed that may still be a bare-name byline: the classifier's classes only
+# (a rule's verdict, a widget label or a credit, stands).
+_CLASSIFIER_CLASSES = frozenset(["navigation", "footer", "teaser_list", "boilerplate"])
+
+
+def _bare_names(page: Page, title: int, first: int) -> list[str]:
+    """Names of the bare-name bylines between the headline and the body (marked "byline")."""
+    names: list[str] = []
+    last = None
+    for i in range(title + 1, first):
+        if last is not None and i - last > BARE_NAME_REACH:
+            break
+        reason = page.reasons[i]
+        if reason is not None and reason not in _CLASSIFIER_CLASSES:
+            continue
+        found = bare_name_byline(page.lines[i])
+        if not found:
+            continue
+        names += [name for name in found if name not in names]
+        page.reasons[i] = "byline"
+        last = i
+    return names if len(names) <= BARE_NAME_MOST else []

@@ -180,6 +180,29 @@ def _is_name(part: str) -> bool:
     return words[0][0].isupper() and all(_NAME_WORD.match(w) for w in words)
 
 
+# Lower-case words a bare name may hold ("Enrico de Lazaro", "Sajid Bin Mohammad").
+_PARTICLES = frozenset(
+    ["de", "van", "von", "der", "da", "di", "du", "la", "le", "del", "dos", "bin"]
+)
+BARE_NAME_MAX_WORDS = 4
+
+
+def bare_name_byline(line: str) -> list[str]:
+    """The names of a byline printed without "By": a line that is only names ("Jo Roe", "Jo
+    Roe and Sam Lee", "Jo Roe, Senior Writer"), else []. Stricter than `looks_like_names`: the
+    first name is 2..4 capitalised words (particles aside) in mixed case, none of them a role
+    or a furniture word."""
+    first = _SPLIT.split(line.strip(), maxsplit=1)[0].strip(" -–—:|.,•")
+    words = first.split()
+    if not NAME_MIN_WORDS <= len(words) <= BARE_NAME_MAX_WORDS or first.isupper():
+        return []
+    if not all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words):
+        return []
+    if _ROLE.search(first) or P.NOT_A_NAME.search(first) or not looks_like_names(first):
+        return []
+    return authors_from_byline(line)
+
+
 def authors_from_byline(text: str) -> list[str]:
     """Clean author names from a byline's name part: no "By", e-mails, roles or brackets."""
     text = P.EMAIL.sub(" ", text)

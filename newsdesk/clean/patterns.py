@@ -255,6 +255,20 @@ COMMENT_HEADER = re.compile(
 # "He said:" introduces a quote in the story, not a comment.
 PRONOUN_START = re.compile(r"^(?:he|she|they|it|we|i|you|who)\s", re.IGNORECASE)
 
+# Words that make a short Title Case line page furniture rather than a person's name ("Sign
+# In", "Share on Facebook", "Getty Images", "Next Story", "USA TODAY NETWORK"): a bare-name
+# byline (names.bare_name_byline) holds none of them.
+NOT_A_NAME = re.compile(
+    r"\b(?:share|sharing|sign|log|save[ds]?|articles?|galler(?:y|ies)|videos?|loading|unavailable"
+    r"|play|close|alert|follow|view|contact|e-?mail|links?|social|guides?|points|browse|posts?"
+    r"|previous|next|stor(?:y|ies)|more|learn|images?|getty|photos?|courtesy|via|published"
+    r"|updated|watch(?:ed)?|news|media|content|partner|sponsored|account|digital|print|subscribe"
+    r"|newsletters?|menu|search|home|top|latest|trending|popular|breaking|live|editorial"
+    r"|guidelines|reprints|rating|pricing|specs|savings|lessons|network|today|staff|team"
+    r"|hi|hello|dear|whatsapp|facebook|twitter|instagram|pinterest|linkedin|youtube|tiktok)\b",
+    re.IGNORECASE,
+)
+
 # A list of tags or topics: "Tags: North Korea, China, Diplomacy".
 TAG_LIST = re.compile(
     r"^(?:tags?|topics?|keywords?|filed\s+under|categories|related\s+topics)\s*:", re.I

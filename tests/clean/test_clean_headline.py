@@ -14,6 +14,7 @@ from clean_docs import doc
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.clean import headline as H
 from newsdesk.clean import lines as L
+from newsdesk.clean.names import bare_name_byline
 from newsdesk.clean.text import text_page
 from newsdesk.normalise import normalise
 
@@ -110,6 +111,52 @@ def test_the_author_is_the_byline_under_the_headline_not_a_teasers() -> None:
     rules = normalise(document, clean(document, no_classifier()))
     assert "Ailsa Dunmore" in rules.authors, "the rules alone take every byline (else moot)"
     assert normalise(document, clean(document)).authors == ["Callum Rafferty"]
+
+
+def test_a_name_alone_under_the_headline_is_the_byline() -> None:
+    # Many sites print the author's name without "By" (a link to the author's page); on a
+    # whole page's text the classifier removes it as navigation.
+    header = [TITLE, "Callum Rafferty", "Published 14 June 2024", "Share", "Copy link"]
+    lines = [*CHROME, *header, *STORY, "About us", "Privacy policy"]
+    document = doc("\n".join(lines))
+    rules = normalise(document, clean(document, no_classifier()))
+    assert rules.authors != ["Callum Rafferty"], "the rules alone should miss it (else moot)"
+    cleaned = clean(document)
+    article = normalise(document, cleaned)
+    assert article.title == TITLE
+    assert article.authors == ["Callum Rafferty"]
+    assert {r.text: r.reason for r in cleaned.removed}["Callum Rafferty"] == "byline"
+    assert article.body.split("\n\n") == STORY
+
+
+def test_co_authors_one_a_line_and_chrome_that_looks_like_names() -> None:
+    header = [TITLE, "Callum Rafferty", "Chief Reporter", "Isla Brodie", "Share", *STORY]
+    document = doc("\n".join([*CHROME, *header]))
+    assert normalise(document, clean(document)).authors == ["Callum Rafferty", "Isla Brodie"]
+    # Title Case chrome between the headline and the story is not taken for a name.
+    chrome = [TITLE, "Sign In", "Getty Images", "Share on Facebook", "Senior Contributor"]
+    document = doc("\n".join([*CHROME, *chrome, "Next Story", *STORY]))
+    assert normalise(document, clean(document)).authors == []
+
+
+@pytest.mark.parametrize(
+    ("line", "names"),
+    [
+        ("Callum Rafferty", ["Callum Rafferty"]),
+        ("Callum Rafferty and Isla Brodie", ["Callum Rafferty", "Isla Brodie"]),
+        ("Callum Rafferty, Senior Writer", ["Callum Rafferty"]),
+        ("Enrico de Lazaro", ["Enrico de Lazaro"]),
+        ("Sign In", []),
+        ("Getty Images", []),
+        ("JUST WATCHED", []),
+        ("Hiking the Boulder Flat Irons", []),
+        ("Senior Contributor", []),
+        ("Hi Milan,", []),
+        ("Kellsport", []),
+    ],
+)
+def test_bare_name_bylines(line: str, names: list[str]) -> None:
+    assert bare_name_byline(line) == names
 
 
 def test_a_headline_just_above_the_story_stands_as_the_rules_found_it() -> None:

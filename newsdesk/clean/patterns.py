@@ -97,14 +97,17 @@ DATE_LINE = re.compile(
 )
 
 # Where a byline's names end and its date begins: "By Jo Roe - 12/22/23 11:35 AM ET", "Jo Roe
-# on March 3, 2024", "Jo Roe • 12/11/23", "By Jo Roe Updated 3 hours ago". The names are read
+# on March 3, 2024", "Jo Roe • 12/11/23", "By Jo Roe Updated 3 hours ago", "Jo Roe Dec. 21,
+# 2023". The names are read
 # from what stands before the match.
 BYLINE_DATE_TAIL = re.compile(
     r"(?:\s*[-–—|•·,]\s*|\s+(?:on|at)\s+)"
     rf"(?:{_WEEKDAY}\s*,?\s*)?"
     rf"(?:\d{{1,4}}[/.-]\d{{1,2}}|\d{{1,2}}[:.]\d{{2}}|{_MONTH}\s+\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH})"
     r".*$"
-    r"|\s*[-–—|•·,]?\s*\b(?:(?:last\s+)?updated|published|posted)\b.*$",
+    r"|\s*[-–—|•·,]?\s*\b(?:(?:last\s+)?updated|published|posted)\b.*$"
+    # A whole date with its year needs no separator: "By Jo Roe Dec. 21, 2023 11:00 pm EST".
+    rf"|\s+{_MONTH}\s+\d{{1,2}}(?:st|nd|rd|th)?,?\s+\d{{4}}\b.*$",
     re.IGNORECASE,
 )
 
@@ -299,6 +302,14 @@ BYLINE = re.compile(
     r"^[-–—•|]?\s*(?:by|words\s+by|written\s+by|reported\s+by|story\s+by|text\s+by|reporting\s+by"
     r"|author|authors)\s*:?\s+(?P<names>\S.*)$",
     re.IGNORECASE,
+)
+
+# Inline parts of a byline a scraper wrote without a space between them: "ByLiya Davidov",
+# "By Emma BatyPublished: Dec 22, 2023", "By Jo Roe Dec 23, 2023 12:00 PMTags". A space goes
+# after a leading "By", after "AM"/"PM", and where a word of three or more lower-case letters
+# runs into a capital ("McGregor", "DeArdo", "MacDonald" stay whole).
+JOINED_BYLINE = re.compile(
+    r"(?<=^By)(?=[A-Z][a-z])|(?<=\b[AP]M)(?=[A-Z][a-z])|(?<=[a-z]{3})(?=[A-Z][a-z])"
 )
 
 # A dash-led name line with an e-mail ("- Dewey Sim dewey.sim@..."): the dash is how wire and

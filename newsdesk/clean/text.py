@@ -410,6 +410,7 @@ def _mark_bylines(page: Page) -> None:
 
 def read_byline(line: str) -> tuple[str, list[str]] | None:
     """("byline" or "email", the author names) of a byline or contact line, else None."""
+    line = P.JOINED_BYLINE.sub(" ", line)
     email = P.EMAIL.search(line)
     byline = P.BYLINE.match(line) or P.DATED_BYLINE.match(line)
     if email and not byline:
@@ -427,6 +428,7 @@ def read_byline(line: str) -> tuple[str, list[str]] | None:
 def byline_date(line: str) -> str | None:
     """The date a byline prints before or after its names ("Posted on 8 August 2024 by ...",
     "By Jo Roe - March 3, 2024"), when it reads as a dateline; else None."""
+    line = P.JOINED_BYLINE.sub(" ", line)
     dated = P.DATED_BYLINE.match(line)
     if dated:
         date = dated.group("date")

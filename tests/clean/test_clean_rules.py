@@ -137,6 +137,12 @@ def test_header_title_section_masthead_deck_and_byline() -> None:
         ("By Jo Roe | Updated Dec. 3, 2024, 10:20 a.m.", ["Jo Roe"], date(2024, 12, 3)),
         ("Jo Roe • 12/11/23 jo.roe@riversideherald.example", ["Jo Roe"], None),
         ("Posted on 8 August 2024 by Elena Marsh", ["Elena Marsh"], date(2024, 8, 8)),
+        # Inline parts a scraper joined without a space.
+        ("By Jo HallidayPublished: Mar 3, 2024 10:55 AM EST", ["Jo Halliday"], date(2024, 3, 3)),
+        ("ByOrla Fenwick", ["Orla Fenwick"], None),
+        ("By Dai Rhoscombe Mar. 3, 2024 11:00 pm EST", ["Dai Rhoscombe"], date(2024, 3, 3)),
+        ("By Jo Roe Dec 23, 2023 12:00 PMTags", ["Jo Roe"], None),  # date then a menu word: no date
+        ("By Dan McGregor and Jo DeArdo", ["Dan McGregor", "Jo DeArdo"], None),
     ],
 )
 def test_a_dated_byline_gives_its_names_and_its_date(

@@ -17,7 +17,8 @@ ADVERT = re.compile(
     r"|paid\s+(?:content|post|partnership)|promoted(?:\s+content)?|partner\s+content"
     r"|story\s+continues\s+(?:below|after)(?:\s+(?:this\s+)?(?:advertisement|ad))?"
     r"|(?:article\s+)?continues?\s+(?:reading\s+)?(?:below|after\s+(?:the\s+)?(?:ad|advertisement))"
-    r"|scroll\s+(?:down\s+)?to\s+continue(?:\s+(?:reading|with\s+content))?)[\W_]*$",
+    r"|scroll\s+(?:down\s+)?to\s+continue(?:\s+(?:reading|with\s+content))?"
+    r"|advertisement[\W_]+(?:page|story|article|content)\s+continues?(?:\s+below)?)[\W_]*$",
     re.IGNORECASE,
 )
 

@@ -40,6 +40,7 @@ def reasons(text: str, **options: object) -> dict[str, str]:
         ("12:07", "video_duration"),
         ("Estimated read time 3 min read", "read_time"),
         ("5 min read", "read_time"),
+        ("Advertisement - Page continues below", "advert"),
         ("Share this article", "share_prompt"),
         ("Share this:", "share_prompt"),
         ("Facebook Twitter WhatsApp", "share_prompt"),

@@ -653,21 +653,25 @@ def comment_section(lines: list[str]) -> int | None:
     ("167 comments", "6 thoughts on ...") followed closely by comment headers ("Jo says:",
     "2 days ago at 07:52 am").
     """
-    headers = [
-        n
-        for n, line in enumerate(lines)
-        if len(line.split()) <= COMMENT_HEADER_MAX_WORDS
-        and P.COMMENT_HEADER.match(line.strip())
-        and not P.PRONOUN_START.match(line.strip())
-    ]
-    if len(headers) < MIN_COMMENTS:
-        return None
     for n, line in enumerate(lines):
-        if P.COMMENTS_HEADING.match(line.strip()):
-            after = [h for h in headers if h > n]
-            if len(after) >= MIN_COMMENTS and after[0] - n <= COMMENT_REACH:
-                return n
+        if not P.COMMENTS_HEADING.match(line.strip()):
+            continue
+        near = range(n + 1, min(n + 1 + COMMENT_REACH, len(lines)))
+        if not any(_is_comment_header(lines[h]) for h in near):
+            continue
+        if sum(1 for h in range(n + 1, len(lines)) if _is_comment_header(lines[h])) >= MIN_COMMENTS:
+            return n
     return None
+
+
+def _is_comment_header(line: str) -> bool:
+    """A comment's header: the commenter's "says:" line or the comment's date line."""
+    line = line.strip()
+    return (
+        len(line.split()) <= COMMENT_HEADER_MAX_WORDS
+        and bool(P.COMMENT_HEADER.match(line))
+        and not P.PRONOUN_START.match(line)
+    )
 
 
 # A removed run of at least this many headline-like lines is a list of other stories.

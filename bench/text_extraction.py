@@ -210,24 +210,31 @@ def fold_models(exs: list[Example], folds: int = FOLDS, log: bool = True) -> dic
 
 def newsdesk_cross_validated(
     pages: list[Shaped], folds: int = FOLDS
-) -> tuple[dict[str, Score], dict[str, float]]:
+) -> tuple[dict[str, Score], dict[str, float], dict[str, float]]:
     """Per shape, newsdesk's score with each page cleaned by a model trained without its site,
-    and the share of right titles on the pages that come with their true title."""
+    the share of right titles and the mean author F1 on the pages that come with their true
+    title and authors (news-metadata)."""
     models = fold_models(examples(pages), folds, log=False)
     pairs: dict[str, list[tuple[float, float]]] = {s: [] for s in SHAPES}
     titles: dict[str, list[bool]] = {s: [] for s in SHAPES}
+    authors: dict[str, list[float]] = {s: [] for s in SHAPES}
     for shaped in pages:
         options = CleanOptions(line_model=models[site_fold(shaped.site, folds)])
         for shape in SHAPES:
             lines = getattr(shaped, shape)
-            title, standfirst, body = newsdesk_fields(shaped, lines, options)
-            text = "\n".join(f for f in (title, standfirst, body) if f)
+            article = newsdesk_article(shaped, lines, options)
+            title = article.title if article else None
+            fields = (title, article.standfirst, article.body) if article else ()
+            text = "\n".join(f for f in fields if f)
             pairs[shape].append(page_precision_recall(text, shaped.true_body))
             if shaped.title:
                 titles[shape].append(title_right(shaped, lines, title))
+                got = article.authors if article else []
+                authors[shape].append(author_f1(got, shaped.authors or ""))
     return (
         {shape: average(p) for shape, p in pairs.items()},
         {shape: sum(t) / max(len(t), 1) for shape, t in titles.items()},
+        {shape: sum(a) / max(len(a), 1) for shape, a in authors.items()},
     )
 
 

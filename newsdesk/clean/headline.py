@@ -291,20 +291,20 @@ def _authors_under_headline(page: Page, title: int, first: int) -> None:
 # between); more names than BARE_NAME_MOST in such a run are a list of other stories' authors.
 BARE_NAME_REACH = 3
 BARE_NAME_MOST = 3
-# Lines the rules removed that may still be a bare-name byline: the classifier's classes only
-# (a rule's verdict, a widget label or a credit, stands).
-_CLASSIFIER_CLASSES = frozenset(["navigation", "footer", "teaser_list", "boilerplate"])
 
 
 def _bare_names(page: Page, title: int, first: int) -> list[str]:
-    """Names of the bare-name bylines between the headline and the body (marked "byline")."""
+    """Names of the bare-name bylines between the headline and the body, marked "byline".
+
+    Runs before the classifier's verdicts are marked, so a line a rule claimed (a widget
+    label, a credit) is passed over and one only the classifier would remove is read.
+    """
     names: list[str] = []
     last = None
     for i in range(title + 1, first):
         if last is not None and i - last > BARE_NAME_REACH:
             break
-        reason = page.reasons[i]
-        if reason is not None and reason not in _CLASSIFIER_CLASSES:
+        if page.reasons[i] is not None:
             continue
         found = bare_name_byline(page.lines[i])
         if not found:

@@ -99,8 +99,7 @@ DATE_LINE = re.compile(
 
 # Where a byline's names end and its date begins: "By Jo Roe - 12/22/23 11:35 AM ET", "Jo Roe
 # on March 3, 2024", "Jo Roe • 12/11/23", "By Jo Roe Updated 3 hours ago", "Jo Roe Dec. 21,
-# 2023". The names are read
-# from what stands before the match.
+# 2023". The names are read from what stands before the match.
 BYLINE_DATE_TAIL = re.compile(
     r"(?:\s*[-–—|•·,]\s*|\s+(?:on|at)\s+)"
     rf"(?:{_WEEKDAY}\s*,?\s*)?"

@@ -29,6 +29,7 @@ named features and of hashed token buckets), never lines of the corpus.
 
 from __future__ import annotations
 
+import itertools
 import json
 import math
 import re
@@ -659,7 +660,8 @@ def comment_section(lines: list[str]) -> int | None:
         near = range(n + 1, min(n + 1 + COMMENT_REACH, len(lines)))
         if not any(_is_comment_header(lines[h]) for h in near):
             continue
-        if sum(1 for h in range(n + 1, len(lines)) if _is_comment_header(lines[h])) >= MIN_COMMENTS:
+        headers = (h for h in range(n + 1, len(lines)) if _is_comment_header(lines[h]))
+        if len(list(itertools.islice(headers, MIN_COMMENTS))) == MIN_COMMENTS:
             return n
     return None
 

@@ -6,8 +6,9 @@ import re
 
 from newsdesk.clean import patterns as P
 
-# Names are split on commas, semicolons, "and", "&" and "|"; "with" joins contributors.
-_SPLIT = re.compile(r"\s*(?:,|;|\||\band\b|&|\bwith\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
+# Names are split on commas, semicolons, "and", "&", "|" and a middle dot or bullet ("Jo Roe ·
+# Riverside Herald"); "with" joins contributors.
+_SPLIT = re.compile(r"\s*(?:,|;|\||[·•]|\band\b|&|\bwith\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
 # Job titles and desks that follow a name in bylines ("Jane Roe, Political Editor").
 _ROLE = re.compile(
     r"\b(?:editor|correspondent|reporter|writer|columnist|contributor|staff|desk|bureau|chief"

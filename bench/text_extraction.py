@@ -147,7 +147,7 @@ def newsdesk_system(options: CleanOptions) -> System:
     """newsdesk's clean + normalise with these options: title, standfirst and body."""
 
     def run(shaped: Shaped, lines: list[str]) -> str:
-        return "\n".join(f for f in newsdesk_fields(shaped, lines, options) if f)
+        return scored_text(newsdesk_article(shaped, lines, options))
 
     return run
 
@@ -161,14 +161,11 @@ def newsdesk_article(shaped: Shaped, lines: list[str], options: CleanOptions) ->
         return None
 
 
-def newsdesk_fields(
-    shaped: Shaped, lines: list[str], options: CleanOptions
-) -> tuple[str | None, str | None, str]:
-    """newsdesk's title, standfirst and body of the text (all empty when it is rejected)."""
-    article = newsdesk_article(shaped, lines, options)
-    if article is None:
-        return None, None, ""
-    return article.title, article.standfirst, article.body
+def scored_text(article: Article | None) -> str:
+    """What the metric scores of newsdesk's article: title, standfirst and body (empty when the
+    text was rejected)."""
+    fields = (article.title, article.standfirst, article.body) if article else ()
+    return "\n".join(f for f in fields if f)
 
 
 def title_right(shaped: Shaped, lines: list[str], title: str | None) -> bool:
@@ -223,12 +220,9 @@ def newsdesk_cross_validated(
         for shape in SHAPES:
             lines = getattr(shaped, shape)
             article = newsdesk_article(shaped, lines, options)
-            title = article.title if article else None
-            fields = (title, article.standfirst, article.body) if article else ()
-            text = "\n".join(f for f in fields if f)
-            pairs[shape].append(page_precision_recall(text, shaped.true_body))
+            pairs[shape].append(page_precision_recall(scored_text(article), shaped.true_body))
             if shaped.title:
-                titles[shape].append(title_right(shaped, lines, title))
+                titles[shape].append(title_right(shaped, lines, article and article.title))
                 got = article.authors if article else []
                 authors[shape].append(author_f1(got, shaped.authors or ""))
     return (

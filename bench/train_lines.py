@@ -56,6 +56,7 @@ from newsdesk.clean.lines import (
     feature_names,
     features,
     line_scores,
+    page_context_scores,
     row_words,
     set_comments_apart,
 )
@@ -192,7 +193,8 @@ def fit(train: list[Example], inner_folds: int = FOLDS - 1) -> LineModel:
 
 
 def page_scores(e: Example, c: np.ndarray) -> np.ndarray:
-    """A page's context log-odds as classify() decides on them (its comment section apart)."""
+    """A page's context log-odds from held-out first-pass scores, its comment section set apart
+    as classify() sets it (`lines.page_context_scores` for a model's own scores)."""
     return set_comments_apart(c, e.feats.rows, e.page.lines)[0]
 
 
@@ -431,13 +433,12 @@ Decide = Callable[[Example, LineModel], np.ndarray]
 
 def decide_full(e: Example, model: LineModel) -> np.ndarray:
     """Both passes and the body span, as classify() decides."""
-    c = page_scores(e, context_scores(line_scores(e.feats, model), model))
-    return decide_rows(c, e.feats, model.span)
+    return decide_rows(page_context_scores(e.feats, e.page.lines, model)[0], e.feats, model.span)
 
 
 def decide_context(e: Example, model: LineModel) -> np.ndarray:
     """Both passes, without the body span."""
-    return page_scores(e, context_scores(line_scores(e.feats, model), model)) > 0
+    return page_context_scores(e.feats, e.page.lines, model)[0] > 0
 
 
 def decide_lines(e: Example, model: LineModel) -> np.ndarray:

@@ -614,9 +614,7 @@ def _classify(
     feats = features(page)
     if not feats.rows:
         return {}, feats, np.zeros(0), None
-    c, comments = set_comments_apart(
-        context_scores(line_scores(feats, model), model), feats.rows, page.lines
-    )
+    c, comments = page_context_scores(feats, page.lines, model)
     keep = decide_rows(c, feats, model.span)
     return dict(zip(feats.rows, keep.tolist(), strict=True)), feats, c, comments
 
@@ -630,6 +628,15 @@ COMMENT_HEADER_MAX_WORDS = 14
 # The log-odds the lines from a comment section's heading on get: never body, and each costs
 # the body span what the span's floor charges (the span cannot reach across them).
 COMMENT_SCORE = -30.0
+
+
+def page_context_scores(
+    feats: Features, lines: list[str], model: LineModel
+) -> tuple[np.ndarray, int | None]:
+    """Both passes' log-odds per feature row with the comment section set apart, and where it
+    starts (`set_comments_apart`): what `classify` decides on (the training code scores pages
+    with it too)."""
+    return set_comments_apart(context_scores(line_scores(feats, model), model), feats.rows, lines)
 
 
 def set_comments_apart(

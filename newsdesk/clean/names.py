@@ -199,7 +199,7 @@ def bare_name_byline(line: str) -> list[str]:
         return []
     if not all(w[:1].isupper() or w.casefold() in _PARTICLES for w in words):
         return []
-    if _ROLE.search(first) or P.NOT_A_NAME.search(first) or not looks_like_names(first):
+    if _ROLE.search(first) or P.NOT_A_NAME.search(first) or not _is_name(first):
         return []
     return authors_from_byline(line)
 

@@ -31,6 +31,10 @@ PROSE = (
             ["Lim Jeong-won", "Shin Kyung-jin"],
         ),
         ("Jane Roe, Political Editor", ["Jane Roe"]),
+        # A beat before the title is the title's ("City Hall reporter" is no co-author) ...
+        ("By Dana Whitcombe, City Hall reporter", ["Dana Whitcombe"]),
+        # ... and a surname that is also a beat word stays a name.
+        ("By Jo Hall and Ben Food, Staff Writers", ["Jo Hall", "Ben Food"]),
         (["Ann Lee", {"name": "Bo Chan"}, None, 3], ["Ann Lee", "Bo Chan"]),
         ("Reuters", []),  # an agency credit names the publisher, not a person
         ("https://example.com/authors/x", []),

@@ -9,11 +9,26 @@ from newsdesk.clean import patterns as P
 # Names are split on commas, semicolons, "and", "&", "|" and a middle dot or bullet ("Jo Roe ·
 # Riverside Herald"); "with" joins contributors.
 _SPLIT = re.compile(r"\s*(?:,|;|\||[·•]|\band\b|&|\bwith\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
-# Job titles and desks that follow a name in bylines ("Jane Roe, Political Editor").
+# Job titles and desks that follow a name in bylines ("Jane Roe, Political Editor"). A beat
+# or desk written before the title is part of it ("City Columnist", "City Hall reporter",
+# "Climate and Energy Writer"): the words name a beat, not a person, only before a title (a
+# "Jo Hall" keeps her name).
+_TITLE_WORD = (
+    r"editor|correspondent|reporter|writer|columnist|contributor|photographer|analyst|producer"
+    r"|intern"
+)
+_BEAT = (
+    r"city(?:\s+hall)?|metro|local|health|science|tech(?:nology)?|culture|arts|food|travel"
+    r"|crime|courts?|education|environment(?:al)?|climate|energy|foreign|investigative"
+    r"|investigations|digital|entertainment|music|film|fashion|style|lifestyle|weather|opinion"
+    r"|features?|world|national|politics|economics?|finance|markets?|money|motoring|property"
+    r"|legal|justice|white\s+house|statehouse|transportation|data|video|audio|social\s+media"
+)
 _ROLE = re.compile(
-    r"\b(?:editor|correspondent|reporter|writer|columnist|contributor|staff|desk|bureau|chief"
-    r"|senior|political|business|sports?|news|in\s+\w+|photographer|analyst|producer|intern"
-    r"|updated|published|special\s+to|for\s+the|deputy|head\s+of|follow|learn|recipe|tested)\b",
+    rf"\b(?:(?:{_BEAT})(?:\s+(?:and|&)\s+(?:{_BEAT}))?\s+(?={_TITLE_WORD})"
+    rf"|(?:{_TITLE_WORD}|staff|desk|bureau|chief"
+    r"|senior|political|business|sports?|news|in\s+\w+"
+    r"|updated|published|special\s+to|for\s+the|deputy|head\s+of|follow|learn|recipe|tested)\b)",
     re.IGNORECASE,
 )
 # Common romanised Korean surnames: hyphenated given names after them keep the second syllable

@@ -144,6 +144,7 @@ def test_header_title_section_masthead_deck_and_byline() -> None:
         ("By Dai Rhoscombe Mar. 3, 2024 11:00 pm EST", ["Dai Rhoscombe"], date(2024, 3, 3)),
         ("By Jo Roe Dec 23, 2023 12:00 PMTags", ["Jo Roe"], None),  # date then a menu word: no date
         ("By Dan McGregor and Jo DeArdo", ["Dan McGregor", "Jo DeArdo"], None),
+        ("By Dana WhitcombeCity Columnist", ["Dana Whitcombe"], None),  # a beat and a title
         # Parts set apart by a middle dot or a bullet.
         (
             "By Jo Roe · Riverside Herald · Posted: Mar 3, 2024 8:25 AM",

@@ -92,6 +92,13 @@ class Tally:
         """Averaged precision and recall, over one corpus or all."""
         return average([p for c, ps in self.pairs.items() if corpus in (None, c) for p in ps])
 
+    def add_fields(self, shaped: Shaped, lines: list[str], article: Article | None) -> None:
+        """Record newsdesk's title, authors and date of a page that comes with its true ones."""
+        self.titles.append(title_right(shaped, lines, article and article.title))
+        self.authors.append(author_f1(article.authors if article else [], shaped.authors or ""))
+        day = article.published_at if article else None
+        self.dates.append(day is not None and day.date().isoformat() == shaped.date)
+
 
 def as_paragraphs(lines: list[str]) -> str:
     """The lines as <p> paragraphs of an HTML page (what jusText and trafilatura are given)."""
@@ -141,15 +148,6 @@ def text_document(shaped: Shaped, lines: list[str]) -> RawDocument:
         text,
         "utf-8",
     )
-
-
-def newsdesk_system(options: CleanOptions) -> System:
-    """newsdesk's clean + normalise with these options: title, standfirst and body."""
-
-    def run(shaped: Shaped, lines: list[str]) -> str:
-        return scored_text(newsdesk_article(shaped, lines, options))
-
-    return run
 
 
 def newsdesk_article(shaped: Shaped, lines: list[str], options: CleanOptions) -> Article | None:
@@ -212,70 +210,71 @@ def newsdesk_cross_validated(
     the share of right titles and the mean author F1 on the pages that come with their true
     title and authors (news-metadata)."""
     models = fold_models(examples(pages), folds, log=False)
-    pairs: dict[str, list[tuple[float, float]]] = {s: [] for s in SHAPES}
-    titles: dict[str, list[bool]] = {s: [] for s in SHAPES}
-    authors: dict[str, list[float]] = {s: [] for s in SHAPES}
+    tallies = {shape: Tally() for shape in SHAPES}
     for shaped in pages:
         options = CleanOptions(line_model=models[site_fold(shaped.site, folds)])
-        for shape in SHAPES:
+        for shape, tally in tallies.items():
             lines = getattr(shaped, shape)
             article = newsdesk_article(shaped, lines, options)
-            pairs[shape].append(page_precision_recall(scored_text(article), shaped.true_body))
+            pair = page_precision_recall(scored_text(article), shaped.true_body)
+            tally.add(shaped.corpus, pair, 0.0)
             if shaped.title:
-                titles[shape].append(title_right(shaped, lines, article and article.title))
-                got = article.authors if article else []
-                authors[shape].append(author_f1(got, shaped.authors or ""))
+                tally.add_fields(shaped, lines, article)
     return (
-        {shape: average(p) for shape, p in pairs.items()},
-        {shape: sum(t) / max(len(t), 1) for shape, t in titles.items()},
-        {shape: sum(a) / max(len(a), 1) for shape, a in authors.items()},
+        {shape: tally.score() for shape, tally in tallies.items()},
+        {shape: fmean(tally.titles or [0.0]) for shape, tally in tallies.items()},
+        {shape: fmean(tally.authors or [0.0]) for shape, tally in tallies.items()},
     )
 
 
 def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
-    """Per shape, per system, the tally over every page; the systems take turns per page."""
+    """Per shape, per system, the tally over every page; the systems take turns per page.
+
+    newsdesk's systems are clean() + normalise() with their options (None: the fold's model);
+    one article per page and shape gives both the scored text and, on pages with their true
+    fields, the title, authors and date.
+    """
     print("training the line classifier per fold (cross-validation by site) ...", flush=True)
     models = fold_models(examples(pages))
-    fixed: dict[str, System] = {
+    systems: dict[str, System | CleanOptions | None] = {
         "as is": as_is_text,
         "jusText": justext_text,
         "trafilatura": trafilatura_text,
-        "newsdesk rules": newsdesk_system(CleanOptions(classify_lines=False)),
+        "newsdesk rules": CleanOptions(classify_lines=False),
     }
     if in_sample:
-        fixed["newsdesk in-sample"] = newsdesk_system(CleanOptions())
-    # The systems whose titles are scored (None: the fold's model).
-    titled = {"newsdesk rules": CleanOptions(classify_lines=False), "newsdesk": None}
+        systems["newsdesk in-sample"] = CleanOptions()
+    systems |= {"newsdesk": None, "oracle": oracle_text}
+    # The systems whose titles, authors and dates are scored.
+    fielded = ("newsdesk rules", "newsdesk")
     tallies: dict[str, dict[str, Tally]] = {s: {} for s in (*SHAPES, UNDER_TITLE)}
     for shaped in pages:
         model = models[site_fold(shaped.site)]
-        systems = {**fixed, "newsdesk": newsdesk_system(CleanOptions(line_model=model))}
-        systems["oracle"] = oracle_text
+        fold_options = CleanOptions(line_model=model)
         for shape in SHAPES:
             lines = getattr(shaped, shape)
             for name, system in systems.items():
+                tally = tallies[shape].setdefault(name, Tally())
                 started = time.perf_counter()
-                text = system(shaped, lines)
+                article = None
+                if callable(system):
+                    text = system(shaped, lines)
+                else:
+                    article = newsdesk_article(shaped, lines, system or fold_options)
+                    text = scored_text(article)
                 seconds = time.perf_counter() - started
-                pair = page_precision_recall(text, shaped.true_body)
-                tallies[shape].setdefault(name, Tally()).add(shaped.corpus, pair, seconds)
+                tally.add(shaped.corpus, page_precision_recall(text, shaped.true_body), seconds)
+                if shaped.title and name in fielded:
+                    tally.add_fields(shaped, lines, article)
             cost = classifier_seconds(lines, model)
             tallies[shape].setdefault("classifier", Tally()).add(shaped.corpus, (0, 0), cost)
-        if not shaped.title:
-            continue
-        texts = {shape: getattr(shaped, shape) for shape in SHAPES}
-        texts[UNDER_TITLE] = under_its_title(shaped.region, shaped.title)
-        for shape, lines in texts.items():
-            for name, options in titled.items():
-                options = options or CleanOptions(line_model=model)
-                article = newsdesk_article(shaped, lines, options)
-                tally = tallies[shape].setdefault(name, Tally())
-                tally.titles.append(title_right(shaped, lines, article and article.title))
-                day = article.published_at if article else None
-                tally.authors.append(
-                    author_f1(article.authors if article else [], shaped.authors or "")
-                )
-                tally.dates.append(day is not None and day.date().isoformat() == shaped.date)
+        if shaped.title:
+            lines = under_its_title(shaped.region, shaped.title)
+            for name in fielded:
+                options = systems[name]
+                assert not callable(options)
+                article = newsdesk_article(shaped, lines, options or fold_options)
+                tallies[UNDER_TITLE].setdefault(name, Tally()).add_fields(shaped, lines, article)
     return tallies
 
 

@@ -236,17 +236,20 @@ def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
     """
     print("training the line classifier per fold (cross-validation by site) ...", flush=True)
     models = fold_models(examples(pages))
+    # The newsdesk systems whose titles, authors and dates are scored.
+    fielded: dict[str, CleanOptions | None] = {
+        "newsdesk rules": CleanOptions(classify_lines=False),
+        "newsdesk": None,
+    }
     systems: dict[str, System | CleanOptions | None] = {
         "as is": as_is_text,
         "jusText": justext_text,
         "trafilatura": trafilatura_text,
-        "newsdesk rules": CleanOptions(classify_lines=False),
+        "newsdesk rules": fielded["newsdesk rules"],
     }
     if in_sample:
         systems["newsdesk in-sample"] = CleanOptions()
-    systems |= {"newsdesk": None, "oracle": oracle_text}
-    # The systems whose titles, authors and dates are scored.
-    fielded = ("newsdesk rules", "newsdesk")
+    systems |= {"newsdesk": fielded["newsdesk"], "oracle": oracle_text}
     tallies: dict[str, dict[str, Tally]] = {s: {} for s in (*SHAPES, UNDER_TITLE)}
     for shaped in pages:
         model = models[site_fold(shaped.site)]
@@ -270,9 +273,7 @@ def run(pages: list[Shaped], in_sample: bool) -> dict[str, dict[str, Tally]]:
             tallies[shape].setdefault("classifier", Tally()).add(shaped.corpus, (0, 0), cost)
         if shaped.title:
             lines = under_its_title(shaped.region, shaped.title)
-            for name in fielded:
-                options = systems[name]
-                assert not callable(options)
+            for name, options in fielded.items():
                 article = newsdesk_article(shaped, lines, options or fold_options)
                 tallies[UNDER_TITLE].setdefault(name, Tally()).add_fields(shaped, lines, article)
     return tallies

@@ -10,9 +10,8 @@ from newsdesk.clean import patterns as P
 # Riverside Herald"); "with" joins contributors.
 _SPLIT = re.compile(r"\s*(?:,|;|\||[·•]|\band\b|&|\bwith\b|\bund\b|\bet\b|\by\b)\s*", re.IGNORECASE)
 # Job titles and desks that follow a name in bylines ("Jane Roe, Political Editor"). A beat
-# or desk written before the title is part of it ("City Columnist", "City Hall reporter",
-# "Climate and Energy Writer"): the words name a beat, not a person, only before a title (a
-# "Jo Hall" keeps her name).
+# or desk written before the title is part of it ("City Columnist", "City Hall reporter"):
+# the words name a beat, not a person, only before a title (a "Jo Hall" keeps her name).
 _TITLE_WORD = (
     r"editor|correspondent|reporter|writer|columnist|contributor|photographer|analyst|producer"
     r"|intern"
@@ -25,7 +24,7 @@ _BEAT = (
     r"|legal|justice|white\s+house|statehouse|transportation|data|video|audio|social\s+media"
 )
 _ROLE = re.compile(
-    rf"\b(?:(?:{_BEAT})(?:\s+(?:and|&)\s+(?:{_BEAT}))?\s+(?={_TITLE_WORD})"
+    rf"\b(?:(?:{_BEAT})\s+(?={_TITLE_WORD})"
     rf"|(?:{_TITLE_WORD}|staff|desk|bureau|chief"
     r"|senior|political|business|sports?|news|in\s+\w+"
     r"|updated|published|special\s+to|for\s+the|deputy|head\s+of|follow|learn|recipe|tested)\b)",

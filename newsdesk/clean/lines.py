@@ -50,6 +50,7 @@ from newsdesk.clean.text import (
     PROSE_MIN_WORDS,
     Page,
     is_headline_like,
+    is_prose,
 )
 
 MODEL_PATH = Path(__file__).with_name("line_model.json")
@@ -628,6 +629,9 @@ COMMENT_HEADER_MAX_WORDS = 14
 # The log-odds the lines from a comment section's heading on get: never body, and each costs
 # the body span what the span's floor charges (the span cannot reach across them).
 COMMENT_SCORE = -30.0
+# When nothing above a comment section reads as body, the lines above are raised until the
+# best paragraph among them reads as body by this margin (see `set_comments_apart`).
+ABOVE_COMMENTS_LIFT = 1e-3
 
 
 def page_context_scores(
@@ -643,13 +647,23 @@ def set_comments_apart(
     c: np.ndarray, rows: list[int], lines: list[str]
 ) -> tuple[np.ndarray, int | None]:
     """The context log-odds with the comment section's rows at COMMENT_SCORE, and the line
-    where the section starts (None: no comment section, or nothing above it reads as body)."""
+    where the section starts (None: no comment section, or no paragraph above it).
+
+    The article stands above its comments. When the classifier reads none of the lines above
+    as body (a short post under a long menu), they are all raised by one amount, until the
+    best-scored paragraph among them reads as body: the span then takes the article's text
+    rather than nothing, and never the comments. With no paragraph above (a heading matched
+    high on the page, over the article itself) the section is not set apart.
+    """
     start = comment_section(lines)
     if start is None:
         return c, None
     before = np.asarray(rows) < start
     if not (c[before] > 0).any():
-        return c, None
+        prose = before & np.array([is_prose(lines[r]) for r in rows], dtype=bool)
+        if not prose.any():
+            return c, None
+        c = np.where(before, c - c[prose].max() + ABOVE_COMMENTS_LIFT, c)
     return np.where(before, c, COMMENT_SCORE), start
 
 

@@ -296,3 +296,36 @@ def test_quotes_and_a_comments_label_alone_are_no_comment_section() -> None:
     # "He said:" introduces a quote even under a heading.
     pronouns = ["Comments", "He said:", STORY[0], "She said:", STORY[1], "They said:", STORY[2]]
     assert L.comment_section(pronouns) is None
+
+
+def test_a_post_the_classifier_missed_is_taken_over_its_comments() -> None:
+    # Nothing above the comments reads as body (a short post under a long menu): the lines
+    # above are raised together until the post's best paragraph does, and the comments stay
+    # out however well they score.
+    page = [*MENU, TITLE, STORY[0], "Share this post", *COMMENTS, *FOOTER]
+    rows = list(range(len(page)))
+    scores = np.full(len(rows), -2.0)
+    scores[page.index(STORY[0])] = -0.6
+    scores[page.index(TITLE)] = -1.0
+    comment_rows = [page.index(line) for line in COMMENTS if len(line.split()) > 12]
+    scores[comment_rows] = 3.0
+    lifted, start = L.set_comments_apart(scores, rows, page)
+    assert start == page.index(COMMENTS[0])
+    assert lifted[page.index(STORY[0])] > 0
+    assert (lifted[: page.index(STORY[0])] < 0).all()
+    assert (lifted[start:] == L.COMMENT_SCORE).all()
+    # Only the order above moved: each line above is raised by the same amount.
+    shift = lifted[:start] - scores[:start]
+    assert np.allclose(shift, shift[0])
+
+
+def test_with_no_paragraph_above_the_comments_nothing_is_set_apart() -> None:
+    # A comment heading matched over the whole article (only menu lines above it) is not a
+    # comment section under a story: the scores stand as the classifier gave them.
+    page = [*MENU, *COMMENTS, *FOOTER]
+    rows = list(range(len(page)))
+    scores = np.linspace(-3.0, 2.0, len(rows))
+    scores[: len(MENU)] = -1.5
+    same, start = L.set_comments_apart(scores, rows, page)
+    assert start is None
+    assert np.array_equal(same, scores)

@@ -119,11 +119,13 @@ DATED_BYLINE = re.compile(
 )
 
 # Everything a publication-date line is made of: "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED:
-# ...", "Updated 11:21 pm CST, Tuesday, November 19, 2019". A line is a dateline when nothing
-# else is left after removing these pieces (see text.is_dateline).
+# ...", "Updated 11:21 pm CST, Tuesday, November 19, 2019", "Nov 18, 2019, 11:47am EST" (the
+# clock's am/pm written on it). A line is a dateline when nothing else is left after removing
+# these pieces (see text.is_dateline).
 DATE_PIECE = re.compile(
     rf"\b(?:{_MONTH}|{_WEEKDAY}|(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)"
-    r"|on|at|date|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|GMT[+-]?\d*|UTC[+-]?\d*|\d{1,4}(?:st|nd|rd|th)?)\b\.?"
+    r"|on|at|date|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|GMT[+-]?\d*|UTC[+-]?\d*"
+    r"|\d{1,4}(?:st|nd|rd|th|[ap]\.?m)?)\b\.?"
     r"|[\s,:|/.·•–—()+-]+",
     re.IGNORECASE,
 )

@@ -190,3 +190,31 @@ def test_a_zoneless_dateline_takes_the_zone_of_markup_showing_the_same_time(
 def test_labelled_published_part_is_parsed(value: str) -> None:
     parsed = parse_date(value)
     assert parsed is not None and parsed.date() == date(2025, 2, 20)
+
+
+@pytest.mark.parametrize(
+    ("line", "day", "hour"),
+    [
+        ("Published 6:12am, 14 Oct 2025", date(2025, 10, 14), 6),
+        ("Oct 14, 2025, 07:40pm EST", date(2025, 10, 14), 19),
+        ("14 October 2025 • 1:16PM", date(2025, 10, 14), 13),
+    ],
+)
+def test_a_text_dateline_with_am_pm_written_on_its_clock_is_read(
+    line: str, day: date, hour: int
+) -> None:
+    # "6:12am": the am/pm glued to the clock, as many sites print it.
+    story = "Ferry winter timetable keeps two crossings"
+    late = (
+        "The last sailing of the day will leave the harbour at 5.35pm on October 20, an hour "
+        "earlier than in the summer months, the operator said in its statement."
+    )
+    text = "\n\n".join([story, "By Ines Marlow", line, PROSE, late, MORE])
+    document = doc(text, "text/plain")
+    cleaned = clean(document)
+    article = normalise(document, cleaned)
+    assert article.published_at is not None
+    assert article.published_at.date() == day and article.published_at.hour == hour
+    assert {r.reason for r in cleaned.removed if r.text == line} == {"dateline"}
+    # A sentence that tells a time and a date is no dateline.
+    assert "5.35pm on October 20" in article.body

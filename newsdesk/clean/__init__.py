@@ -38,6 +38,7 @@ Removal reasons (short labels, stored in `articles.removed`):
 - ``dateline``        a line made only of a date ("Published: 3 March 2024 10:02 GMT"); the
                       first one above the text becomes the published-date hint (one further
                       down only a weak hint: it may date a correction)
+- ``timestamp``       a time with no date ("3 hours ago", "Updated 9:40am"): no date hint
 - ``related_link``    a link to another story: a headline standing alone between paragraphs,
                       "Read more: ..." lines, headline lists after a "Related" label, HTML
                       blocks that are all link text
@@ -78,7 +79,7 @@ from typing import Any
 from newsdesk.clean import html as html_stage
 from newsdesk.clean.encoding import normalise_text
 from newsdesk.clean.lines import LineModel, mark_by_classifier
-from newsdesk.clean.text import Page, apply_rules, fold, is_prose, text_page
+from newsdesk.clean.text import Page, apply_rules, fold, is_prose, mark_timestamps, text_page
 from newsdesk.errors import RejectError
 from newsdesk.limits import MAX_HTML_DEPTH
 from newsdesk.records import Cleaned, PageMeta, RawDocument, Removed
@@ -127,6 +128,7 @@ def clean(doc: RawDocument, options: CleanOptions | None = None) -> Cleaned:
         page = text_page(body, options.learned_boilerplate)
         if options.classify_lines:
             mark_by_classifier(page, options.line_model)
+    mark_timestamps(page)
     hints = replace(page.hints, meta=meta, record=record)
     kept = page.kept()
     _reject_if_empty(doc, page, kept, is_html)

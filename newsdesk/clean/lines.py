@@ -745,6 +745,8 @@ def furniture_class(
     `comments` is where the comment section starts (`comment_section`), if there is one.
     """
     line = page.lines[i]
+    if P.TIMESTAMP.match(line):
+        return "timestamp"
     if MARKS["markup"].search(line) or MARKS["handle"].search(line) or P.URL_LINE.match(line):
         return "embed"
     digits = sum(map(line.count, "0123456789")) / max(len(line), 1)

@@ -199,6 +199,19 @@ CONTACT_NAME = re.compile(
 )
 URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 
+# A time with no date: how long ago ("3 hours ago", "Updated 2 days ago") or a clock under a
+# publication label ("Updated 9:40am", "Posted at 1:23 p.m. ET"). Page furniture, but it dates
+# nothing: no date hint is read from it (a clock alone, "02:43", is a video's duration).
+_TIME_LABEL = (
+    r"(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)\s*(?:on|at)?\s*:?\s*"
+)
+TIMESTAMP = re.compile(
+    rf"^(?:{_TIME_LABEL})?(?:about\s+|an?\s+|\d{{1,2}}\s*)"
+    r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[smhdw])\s+ago\.?$"
+    rf"|^{_TIME_LABEL}(?:at\s+)?\d{{1,2}}[:.]\d{{2}}\s*(?:[ap]\.?m\.?)?(?:\s*(?-i:[A-Z]{{2,5}}))?$",
+    re.IGNORECASE,
+)
+
 # "Estimated read time 3 min read", "5 min read", "Reading time: 4 minutes".
 READ_TIME = re.compile(
     r"^(?:estimated\s+)?(?:read(?:ing)?\s+time\s*:?\s*)?(?:about\s+)?\d{1,3}\s*(?:-|–)?\s*"

@@ -625,6 +625,8 @@ def _is_inline_headline(page: Page, i: int) -> bool:
         return False
     if not (is_headline_like(line) or line.rstrip("\"'”’").endswith("?")):
         return False
+    if P.TIMESTAMP.match(line):
+        return False  # "Posted at 1:23 p.m. ET": a time, left to `mark_timestamps`
     if i == 0 or page.lines[i - 1] or i + 1 >= len(page.lines) or page.lines[i + 1]:
         return False  # must stand alone, with a blank line each side
     prev, nxt = _prev_kept(page, i), page.next_open(i)
@@ -686,6 +688,20 @@ RULES: list[Callable[[Page], None]] = [
 def text_page(text: str, learned: frozenset[str] = frozenset()) -> Page:
     """The lines of plain text, unwrapped, after the cascade of line rules."""
     return apply_rules(Page(unwrap(text.split("\n")), plain=True), learned)
+
+
+def mark_timestamps(page: Page) -> None:
+    """The last step, after the rules (and, on plain text, the classifier): a time with no date
+    ("3 hours ago", "Updated 9:40am") is furniture, and dates nothing.
+
+    It runs after the classifier, not among the rules, because on a whole page's text these
+    lines separate the teasers of a story list, and the classifier reads them better with the
+    lines there (removing them first measured lower under cross-validation by site: page
+    F1 0.9163 -> 0.9140, line level).
+    """
+    for i in list(page.open()):
+        if P.TIMESTAMP.match(page.lines[i]):
+            page.mark(i, "timestamp")
 
 
 def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:

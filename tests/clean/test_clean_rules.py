@@ -9,6 +9,7 @@ import pytest
 from clean_docs import doc
 
 from newsdesk.clean import CleanOptions, clean
+from newsdesk.clean import patterns as P
 from newsdesk.errors import RejectError
 from newsdesk.normalise import normalise
 
@@ -57,6 +58,10 @@ def reasons(text: str, **options: object) -> dict[str, str]:
         ("A crane lifts a beam into place. (AP Photo/Jo Smith)", "photo_caption"),
         ("By Jane Roe", "byline"),
         ("Contact the desk at desk@paper.example", "email"),
+        ("3 hours ago", "timestamp"),
+        ("Updated 2 days ago", "timestamp"),
+        ("Updated 9:40am", "timestamp"),
+        ("Posted at 1:23 p.m. ET", "timestamp"),
     ],
 )
 def test_furniture_line_removed_with_reason(line: str, reason: str) -> None:
@@ -79,6 +84,16 @@ def test_weather_widget_date_is_not_the_published_date() -> None:
     cleaned = clean(doc(f"21°C\nLisbon\nMonday, June 2, 2025\n\n{PARA_1}\n\n{PARA_2}"))
     assert [r.reason for r in cleaned.removed] == ["weather_widget"] * 3
     assert cleaned.hints.dateline is None
+
+
+def test_a_time_with_no_date_is_no_date_hint() -> None:
+    # Above the text or below it, "how long ago" and a clock alone date nothing.
+    cleaned = clean(doc(f"Updated 9:40am\n\n{PARA_1}\n\n5 hours ago\n\n{PARA_2}"))
+    assert [r.reason for r in cleaned.removed] == ["timestamp"] * 2
+    assert cleaned.hints.dateline is None and cleaned.hints.late_dateline is None
+    # "He left 3 hours ago" is a sentence, and a clock alone a video's duration.
+    assert P.TIMESTAMP.match("He left 3 hours ago") is None
+    assert P.TIMESTAMP.match("02:43") is None
 
 
 def test_inline_headline_between_paragraphs_is_a_related_link() -> None:

@@ -120,10 +120,12 @@ DATED_BYLINE = re.compile(
 
 # Everything a publication-date line is made of: "PUBLISHED: 10:48, Tue, Nov 19, 2019 | UPDATED:
 # ...", "Updated 11:21 pm CST, Tuesday, November 19, 2019", "Nov 18, 2019, 11:47am EST" (the
-# clock's am/pm written on it). A line is a dateline when nothing else is left after removing
-# these pieces (see text.is_dateline).
+# clock's am/pm written on it), "2019-11-13T23:06:00+01:00", "January 8, 2024 · 5 min read". A
+# line is a dateline when nothing else is left after removing these pieces (see is_dateline).
 DATE_PIECE = re.compile(
-    rf"\b(?:{_MONTH}|{_WEEKDAY}|(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)"
+    r"\b(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
+    r"|\d{1,2}\s*min(?:ute)?s?\s+read)\b"
+    rf"|\b(?:{_MONTH}|{_WEEKDAY}|(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)"
     r"|on|at|date|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|GMT[+-]?\d*|UTC[+-]?\d*"
     r"|\d{1,4}(?:st|nd|rd|th|[ap]\.?m)?)\b\.?"
     r"|[\s,:|/.·•–—()+-]+",

@@ -54,6 +54,8 @@ DATE_SHAPED = re.compile(
     r"|[A-Za-z]{3,9}\.?\s+\d{1,2}(?:st|nd|rd|th)?,?\s+\d{4}|\d{1,2}\s+[A-Za-z]{3,9}\.?,?\s+\d{4}"
     r"|\d{1,2}/\d{1,2}/\d{4}"
 )
+# A clock written with a dot, "06.12" (not part of a dotted date, "14.10.2024", or a number).
+DOT_CLOCK = re.compile(r"(?<![\d.])(\d{1,2})\.(\d{2})(?![\d.])")
 # Dates in URL paths: /2023/12/20/ and /2023/dec/21/.
 URL_DATE = re.compile(r"/((?:19|20)\d{2})/(\d{1,2}|[a-z]{3})/(\d{1,2})(?:/|$)", re.IGNORECASE)
 # Labels naming the date that follows them. A value may carry both ("Posted: Dec 22, 2023 |
@@ -122,13 +124,21 @@ def _published_part(text: str) -> str:
 
 
 def _parse_text_date(text: str) -> datetime | None:
-    """dateutil on the whole text, else on its first date-shaped piece ("Sat Dec 23, 2023 ...")."""
+    """dateutil on the whole text, else on its first date-shaped piece ("Sat Dec 23, 2023 ...");
+    a clock written with a dot ("Mon 14 Oct 2024 06.12 BST") is read as one with a colon."""
+    text = DOT_CLOCK.sub(_colon_clock, text)
     for candidate in (text, *(m.group(0) for m in DATE_SHAPED.finditer(text))):
         try:
             return date_parser.parse(candidate, fuzzy=True, tzinfos=TZ_ABBREVIATIONS)
         except (ValueError, OverflowError, TypeError):
             continue
     return None
+
+
+def _colon_clock(match: re.Match[str]) -> str:
+    """"06.12" -> "06:12" when it is a time of day; anything else as it was."""
+    hour, minute = int(match.group(1)), int(match.group(2))
+    return f"{match.group(1)}:{match.group(2)}" if hour <= 23 and minute <= 59 else match.group(0)
 
 
 def update_part(text: str) -> str | None:

@@ -198,12 +198,14 @@ def test_labelled_published_part_is_parsed(value: str) -> None:
         ("Published 6:12am, 14 Oct 2025", date(2025, 10, 14), 6),
         ("Oct 14, 2025, 07:40pm EST", date(2025, 10, 14), 19),
         ("14 October 2025 • 1:16PM", date(2025, 10, 14), 13),
+        # A clock written with a dot, as British papers print it.
+        ("Tue 14 Oct 2025 06.12 BST", date(2025, 10, 14), 6),
     ],
 )
 def test_a_text_dateline_with_am_pm_written_on_its_clock_is_read(
     line: str, day: date, hour: int
 ) -> None:
-    # "6:12am": the am/pm glued to the clock, as many sites print it.
+    # "6:12am": the am/pm glued to the clock, as many sites print it; "06.12": a dot for a colon.
     story = "Ferry winter timetable keeps two crossings"
     late = (
         "The last sailing of the day will leave the harbour at 5.35pm on October 20, an hour "
@@ -218,3 +220,13 @@ def test_a_text_dateline_with_am_pm_written_on_its_clock_is_read(
     assert {r.reason for r in cleaned.removed if r.text == line} == {"dateline"}
     # A sentence that tells a time and a date is no dateline.
     assert "5.35pm on October 20" in article.body
+
+
+def test_a_dotted_clock_is_read_and_a_dotted_date_stays_a_date() -> None:
+    stamp = parse_date("Mon 13 Oct 2025 23.40 BST")
+    assert stamp is not None and stamp.astimezone(UTC) == datetime(2025, 10, 13, 22, 40, tzinfo=UTC)
+    dotted = parse_date("13.10.2025")
+    assert dotted is not None and (dotted.date(), dotted.hour) == (date(2025, 10, 13), 0)
+    # Not a time of day: left as written, the day still read.
+    late = parse_date("13 Oct 2025 27.75")
+    assert late is not None and late.date() == date(2025, 10, 13) and late.hour == 0

@@ -136,7 +136,7 @@ def _parse_text_date(text: str) -> datetime | None:
 
 
 def _colon_clock(match: re.Match[str]) -> str:
-    """"06.12" -> "06:12" when it is a time of day; anything else as it was."""
+    """The clock "06.12" as "06:12" when it is a time of day; anything else as it was."""
     hour, minute = int(match.group(1)), int(match.group(2))
     return f"{match.group(1)}:{match.group(2)}" if hour <= 23 and minute <= 59 else match.group(0)
 

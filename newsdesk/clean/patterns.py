@@ -131,6 +131,9 @@ DATE_PIECE = re.compile(
     r"|[\s,:|/.·•–—()+-]+",
     re.IGNORECASE,
 )
+# What dates an article rather than a day: a clock ("10:13 AM", "06.12", "6pm") or a publication
+# label. A date line with neither ("Sunday, December 24, 2023") is as often the site's "today".
+STAMPED_DATE = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[ap]\.?m\b|\b(?:published|posted)\b", re.I)
 DATE_ANCHOR = re.compile(
     rf"\b(?:{_MONTH}\s*\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}})", re.I
 )

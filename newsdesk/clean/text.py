@@ -714,7 +714,23 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
     _mark_duplicates(page)
     _contact_authors(page)
     _late_dateline(page)
+    _prefer_stamped_dateline(page)
     return page
+
+
+def _prefer_stamped_dateline(page: Page) -> None:
+    """A bare date taken for the dateline ("Sunday, December 24, 2023": no clock, no label) gives
+    way to a dateline further on that prints a clock or a publication label ("Dec 23, 2023,
+    1:45 p.m. ET", "Published: 22 Dec 2023"): on a whole page's text the bare date at the top
+    is as often the site's "today" as the article's day."""
+    hint = page.hints.dateline
+    if hint is None or P.STAMPED_DATE.search(hint):
+        return
+    for i, reason in enumerate(page.reasons):
+        line = page.lines[i]
+        if reason == "dateline" and line != hint and P.STAMPED_DATE.search(line):
+            page.hints.dateline = line
+            return
 
 
 def _late_dateline(page: Page) -> None:

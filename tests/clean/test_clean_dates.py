@@ -230,3 +230,22 @@ def test_a_dotted_clock_is_read_and_a_dotted_date_stays_a_date() -> None:
     # Not a time of day: left as written, the day still read.
     late = parse_date("13 Oct 2025 27.75")
     assert late is not None and late.date() == date(2025, 10, 13) and late.hour == 0
+
+
+def test_a_stamped_dateline_wins_over_a_bare_date_at_the_top_of_a_page() -> None:
+    # A whole page's text: the site's "today" (a bare date) above the menu, the article's
+    # dateline (a clock, or a "Published" label) under its headline.
+    def published_day(dateline: str | None) -> date | None:
+        header = ["Friday, October 17, 2025", "News", "Sport", "Weather", "Sign in"]
+        story = ["Ferry winter timetable keeps two crossings", "By Ines Marlow"]
+        text = "\n\n".join([*header, *story, *([dateline] if dateline else []), PROSE, MORE])
+        document = doc(text, "text/plain")
+        stamp = normalise(document, clean(document)).published_at
+        return stamp.date() if stamp else None
+
+    assert published_day("Oct. 14, 2025, 6:12 p.m. ET") == date(2025, 10, 14)
+    assert published_day("Published: 14 Oct 2025") == date(2025, 10, 14)
+    # A bare date under the headline is no better than the one at the top: the first stands.
+    assert published_day("October 14, 2025") == date(2025, 10, 17)
+    # With nothing else, the bare date is the dateline.
+    assert published_day(None) == date(2025, 10, 17)

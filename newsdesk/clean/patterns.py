@@ -126,11 +126,15 @@ DATE_PIECE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
     r"|\d{1,2}\s*min(?:ute)?s?\s+read)\b"
     rf"|\b(?:{_MONTH}|{_WEEKDAY}|(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)"
-    r"|on|at|date|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|GMT[+-]?\d*|UTC[+-]?\d*"
+    r"|on|at|date|ago|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|GMT[+-]?\d*|UTC[+-]?\d*"
     r"|\d{1,4}(?:st|nd|rd|th|[ap]\.?m)?)\b\.?"
     r"|[\s,:|/.·•–—()+-]+",
     re.IGNORECASE,
 )
+# Date parts a scraper wrote without a space between them: "Dec 23, 202310:30 AM" (the year and
+# the clock), "9:53 AM UTCUpdated" (a label after the zone); text.unglue_date spaces them.
+GLUED_YEAR_CLOCK = re.compile(r"\b((?:19|20)\d{2})(?=\d{1,2}[:.]\d{2}\b)")
+GLUED_DATE_LABEL = re.compile(r"(?<=[A-Za-z0-9])(?=(?:Updated|Published|Posted)\b)")
 # What dates an article rather than a day: a clock ("10:13 AM", "06.12", "6pm") or a publication
 # label. A date line with neither ("Sunday, December 24, 2023") is as often the site's "today".
 STAMPED_DATE = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[ap]\.?m\b|\b(?:published|posted)\b", re.I)

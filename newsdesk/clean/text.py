@@ -209,7 +209,13 @@ def is_dateline(line: str) -> bool:
     """True for a line made only of a date, times and "Published/Updated" words."""
     if len(line) > DATELINE_MAX_CHARS or not P.DATE_ANCHOR.search(line):
         return False
-    return not P.DATE_PIECE.sub("", line).strip()
+    return not P.DATE_PIECE.sub("", unglue_date(line)).strip()
+
+
+def unglue_date(text: str) -> str:
+    """A date's parts spaced where the scraper joined them: "Dec 23, 202310:30 AM" -> "Dec 23,
+    2023 10:30 AM", "9:53 AM UTCUpdated ago" -> "9:53 AM UTC Updated ago"."""
+    return P.GLUED_DATE_LABEL.sub(" ", P.GLUED_YEAR_CLOCK.sub(r"\1 ", text))
 
 
 def _pattern_reason(line: str, short: bool) -> str | None:

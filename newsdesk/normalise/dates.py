@@ -18,6 +18,7 @@ from zoneinfo import ZoneInfo
 from dateutil import parser as date_parser
 
 from newsdesk.clean.metadata import YEAR
+from newsdesk.clean.text import unglue_date
 from newsdesk.records import Candidate
 
 # US and common newsroom timezone abbreviations dateutil does not know by itself. A fixed
@@ -94,7 +95,7 @@ def _parse_wall_clock(value: Any) -> datetime | None:
         text = re.sub(
             r"^\s*(?:first\s+)?(?:published|updated|posted|date)\s*(?:on|at)?\s*:?",
             "",
-            _published_part(value.strip()),
+            _published_part(unglue_date(value.strip())),
             flags=re.IGNORECASE,
         )
         if not YEAR.search(text):

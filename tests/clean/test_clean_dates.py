@@ -200,6 +200,8 @@ def test_labelled_published_part_is_parsed(value: str) -> None:
         ("14 October 2025 • 1:16PM", date(2025, 10, 14), 13),
         # A clock written with a dot, as British papers print it.
         ("Tue 14 Oct 2025 06.12 BST", date(2025, 10, 14), 6),
+        # The year and the clock written without a space between them.
+        ("Oct 14, 20256:12 AM", date(2025, 10, 14), 6),
     ],
 )
 def test_a_text_dateline_with_am_pm_written_on_its_clock_is_read(

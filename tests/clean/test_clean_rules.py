@@ -61,6 +61,7 @@ def reasons(text: str, **options: object) -> dict[str, str]:
         ("2025-10-13T23:06:00+01:00", "dateline"),
         ("January 8, 2025 · 5 min read", "dateline"),
         ("Oct 13, 2025, 11:47am EST", "dateline"),
+        ("October 13, 20259:53 AM UTCUpdated ago", "dateline"),
         ("3 hours ago", "timestamp"),
         ("Updated 2 days ago", "timestamp"),
         ("Updated 9:40am", "timestamp"),

@@ -205,10 +205,10 @@ def fold_models(exs: list[Example], folds: int = FOLDS, log: bool = True) -> dic
 
 def newsdesk_cross_validated(
     pages: list[Shaped], folds: int = FOLDS
-) -> tuple[dict[str, Score], dict[str, float], dict[str, float]]:
+) -> tuple[dict[str, Score], dict[str, float], dict[str, float], dict[str, float]]:
     """Per shape, newsdesk's score with each page cleaned by a model trained without its site,
-    the share of right titles and the mean author F1 on the pages that come with their true
-    title and authors (news-metadata)."""
+    the share of right titles, the mean author F1 and the share of right dates on the pages
+    that come with their true title, authors and date (news-metadata)."""
     models = fold_models(examples(pages), folds, log=False)
     tallies = {shape: Tally() for shape in SHAPES}
     for shaped in pages:
@@ -224,6 +224,7 @@ def newsdesk_cross_validated(
         {shape: tally.score() for shape, tally in tallies.items()},
         {shape: fmean(tally.titles or [0.0]) for shape, tally in tallies.items()},
         {shape: fmean(tally.authors or [0.0]) for shape, tally in tallies.items()},
+        {shape: fmean(tally.dates or [0.0]) for shape, tally in tallies.items()},
     )
 
 

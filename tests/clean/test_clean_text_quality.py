@@ -5,8 +5,9 @@ clean() + normalise() with a line classifier trained without the page's site: tw
 site here (the bench uses five), so the whole gate trains four small models and takes about a
 minute. The floors sit a little under what this two-fold run measured, and below the bench's
 five-fold figures, which train on more sites. Titles: the share of news-metadata pages whose
-text gets its true title (or none when the text has no line of it); authors: the mean author
-F1 of those pages' whole-page text (bench.metadata's scoring).
+text gets its true title (or none when the text has no line of it); authors and date: the mean
+author F1 and the share of right days of those pages' whole-page text (bench.metadata's
+scoring).
 """
 
 from __future__ import annotations
@@ -35,9 +36,11 @@ def test_text_shapes_cross_validated_above_floors() -> None:
     warnings.simplefilter("ignore")
     pages, left_out = build()
     assert len(pages) >= FLOORS["pages"] and len(left_out) <= 3
-    scores, titles, authors = newsdesk_cross_validated(pages, folds=FLOORS["folds"])
+    scores, titles, authors, dates = newsdesk_cross_validated(pages, folds=FLOORS["folds"])
     for shape in ("region", "page"):
         assert scores[shape].f1 >= FLOORS[f"{shape}_f1"], (shape, scores[shape])
         assert titles[shape] >= FLOORS[f"{shape}_title"], (shape, titles[shape])
     # A whole page's text names its authors (a region text mostly holds no byline).
     assert authors["page"] >= FLOORS["page_authors"], authors
+    # ... and its publication day, from the text alone.
+    assert dates["page"] >= FLOORS["page_date"], dates

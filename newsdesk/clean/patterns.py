@@ -138,6 +138,7 @@ GLUED_DATE_LABEL = re.compile(r"(?<=[A-Za-z0-9])(?=(?:Updated|Published|Posted)\
 # What dates an article rather than a day: a clock ("10:13 AM", "06.12", "6pm") or a publication
 # label. A date line with neither ("Sunday, December 24, 2023") is as often the site's "today".
 STAMPED_DATE = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[ap]\.?m\b|\b(?:published|posted)\b", re.I)
+YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
 DATE_ANCHOR = re.compile(
     rf"\b(?:{_MONTH}\s*\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}})", re.I
 )

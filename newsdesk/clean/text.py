@@ -47,6 +47,8 @@ SECTION_MAX_WORDS = 3
 # What stands between the entries of a menu row or a breadcrumb written out as one line.
 MENU_SEPARATOR = re.compile(r"\s+[|•·»/>]\s+")
 MASTHEAD_MAX_WORDS = 6
+# A writer's line that ends in a date (`_dated_tail`) is short.
+DATED_TAIL_MAX_WORDS = 16
 # A dateline is short; a long line with a date in it is a sentence.
 DATELINE_MAX_CHARS = 120
 # A promo paragraph (call to action + marketing words) is at most this long.
@@ -721,7 +723,27 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
     _contact_authors(page)
     _late_dateline(page)
     _prefer_stamped_dateline(page)
+    _dated_tail(page)
     return page
+
+
+def _dated_tail(page: Page) -> None:
+    """With no dateline found, the first short line that ends in a date with its clock ("Senior
+    Editor, PCWorld Nov 14, 2023 3:30 am PST", "Tiernan Ray, Writer Dec. 13, 2023 at 7:17 a.m.
+    PT"): a writer's line the byline rules did not read. The line itself is left to the rest."""
+    if page.hints.dateline is not None or page.hints.late_dateline is not None:
+        return
+    for i in page.open():
+        line = unglue_date(page.lines[i])
+        if word_count(line) > DATED_TAIL_MAX_WORDS:
+            continue
+        tail = P.BYLINE_DATE_TAIL.search(line)
+        if tail is None:
+            continue
+        date = tail.group(0).strip(" -–—|•·,")
+        if is_dateline(date) and P.STAMPED_DATE.search(date) and P.YEAR_IN.search(date):
+            page.hints.late_dateline = date
+            return
 
 
 def _prefer_stamped_dateline(page: Page) -> None:

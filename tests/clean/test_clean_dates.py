@@ -251,3 +251,16 @@ def test_a_stamped_dateline_wins_over_a_bare_date_at_the_top_of_a_page() -> None
     assert published_day("October 14, 2025") == date(2025, 10, 17)
     # With nothing else, the bare date is the dateline.
     assert published_day(None) == date(2025, 10, 17)
+
+
+def test_a_writers_line_ending_in_a_stamped_date_dates_the_text() -> None:
+    # No dateline of its own: the writer's line under the headline ends in the date and clock.
+    def published_at(writer: str) -> datetime | None:
+        story = ["Ferry winter timetable keeps two crossings", writer]
+        document = doc("\n\n".join([*story, PROSE, MORE]), "text/plain")
+        return normalise(document, clean(document)).published_at
+
+    stamp = published_at("Ines Marlow, Transport Editor Oct 14, 2025 6:12 pm PDT")
+    assert stamp is not None and stamp.date() == date(2025, 10, 14) and stamp.hour == 18
+    # A date with no clock at the end of such a line is as likely a related story's: not read.
+    assert published_at("Ines Marlow, Transport Editor, Oct 14, 2025") is None

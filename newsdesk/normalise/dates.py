@@ -126,14 +126,29 @@ def _published_part(text: str) -> str:
 
 def _parse_text_date(text: str) -> datetime | None:
     """dateutil on the whole text, else on its first date-shaped piece ("Sat Dec 23, 2023 ...");
-    a clock written with a dot ("Mon 14 Oct 2024 06.12 BST") is read as one with a colon."""
+    a clock written with a dot ("Mon 14 Oct 2024 06.12 BST") is read as one with a colon.
+
+    A text that names no day ("December 2023", "2023") is no date: dateutil would fill the
+    missing day and month from today's, so the same page would be dated differently each day.
+    It is parsed against two different defaults; where they show through, a part was missing.
+    """
     text = DOT_CLOCK.sub(_colon_clock, text)
     for candidate in (text, *(m.group(0) for m in DATE_SHAPED.finditer(text))):
         try:
-            return date_parser.parse(candidate, fuzzy=True, tzinfos=TZ_ABBREVIATIONS)
+            found = [
+                date_parser.parse(candidate, default=d, fuzzy=True, tzinfos=TZ_ABBREVIATIONS)
+                for d in _DEFAULTS
+            ]
         except (ValueError, OverflowError, TypeError):
             continue
+        if found[0].date() == found[1].date():
+            return found[0]
+        # The day or the month came from the defaults, not this candidate: try the next.
     return None
+
+
+# Two defaults that differ in year, month and day (see `_parse_text_date`).
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 
 
 def _colon_clock(match: re.Match[str]) -> str:

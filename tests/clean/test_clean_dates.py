@@ -264,3 +264,16 @@ def test_a_writers_line_ending_in_a_stamped_date_dates_the_text() -> None:
     assert stamp is not None and stamp.date() == date(2025, 10, 14) and stamp.hour == 18
     # A date with no clock at the end of such a line is as likely a related story's: not read.
     assert published_at("Ines Marlow, Transport Editor, Oct 14, 2025") is None
+
+
+@pytest.mark.parametrize("value", ["December 2023", "Archive: June 2023 (38)", "2023", "2023-12"])
+def test_a_date_without_its_day_is_no_date(value: str) -> None:
+    # dateutil fills a missing day or month from today's: the page would change date daily.
+    assert parse_date(value) is None
+
+
+def test_a_days_date_is_read_whatever_the_day_it_is_read_on() -> None:
+    assert parse_date("5 December 2023") == datetime(2023, 12, 5, tzinfo=UTC)
+    # The day-less part aside, a later whole date in the same text is read.
+    stamp = parse_date("Updated June 2023, first published 5 May 2023")
+    assert stamp is not None and stamp.date() == date(2023, 5, 5)

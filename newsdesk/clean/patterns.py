@@ -122,10 +122,12 @@ DATED_BYLINE = re.compile(
 # ...", "Updated 11:21 pm CST, Tuesday, November 19, 2019", "Nov 18, 2019, 11:47am EST" (the
 # clock's am/pm written on it), "2019-11-13T23:06:00+01:00", "January 8, 2024 · 5 min read". A
 # line is a dateline when nothing else is left after removing these pieces (see is_dateline).
+# The labels a publication time is printed under ("Published", "Last updated", ...).
+_TIME_LABEL_WORDS = r"(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)"
 DATE_PIECE = re.compile(
     r"\b(?:\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2})?(?:\.\d+)?(?:Z|[+-]\d{2}:?\d{2})?"
     r"|\d{1,2}\s*min(?:ute)?s?\s+read)\b"
-    rf"|\b(?:{_MONTH}|{_WEEKDAY}|(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)"
+    rf"|\b(?:{_MONTH}|{_WEEKDAY}|{_TIME_LABEL_WORDS}"
     r"|on|at|date|ago|[ap]\.?m\.?|(?-i:[A-Z]{2,4})|GMT[+-]?\d*|UTC[+-]?\d*"
     r"|\d{1,4}(?:st|nd|rd|th|[ap]\.?m)?)\b\.?"
     r"|[\s,:|/.·•–—()+-]+",
@@ -138,7 +140,6 @@ GLUED_DATE_LABEL = re.compile(r"(?<=[A-Za-z0-9])(?=(?:Updated|Published|Posted)\
 # What dates an article rather than a day: a clock ("10:13 AM", "06.12", "6pm") or a publication
 # label. A date line with neither ("Sunday, December 24, 2023") is as often the site's "today".
 STAMPED_DATE = re.compile(r"\d{1,2}[:.]\d{2}|\d\s*[ap]\.?m\b|\b(?:published|posted)\b", re.I)
-YEAR_IN = re.compile(r"\b(?:19|20)\d{2}\b")
 DATE_ANCHOR = re.compile(
     rf"\b(?:{_MONTH}\s*\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}})", re.I
 )
@@ -212,9 +213,7 @@ URL_LINE = re.compile(r"^(?:https?://|www\.)\S+$", re.IGNORECASE)
 # A time with no date: how long ago ("3 hours ago", "Updated 2 days ago") or a clock under a
 # publication label ("Updated 9:40am", "Posted at 1:23 p.m. ET"). Page furniture, but it dates
 # nothing: no date hint is read from it (a clock alone, "02:43", is a video's duration).
-_TIME_LABEL = (
-    r"(?:first\s+|last\s+)?(?:published|updated|posted|modified|edited)\s*(?:on|at)?\s*:?\s*"
-)
+_TIME_LABEL = rf"{_TIME_LABEL_WORDS}\s*(?:on|at)?\s*:?\s*"
 TIMESTAMP = re.compile(
     rf"^(?:{_TIME_LABEL})?(?:about\s+|an?\s+|\d{{1,2}}\s*)"
     r"(?:seconds?|secs?|minutes?|mins?|hours?|hrs?|days?|weeks?|months?|years?|[smhdw])\s+ago\.?$"

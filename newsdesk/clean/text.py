@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsdesk.clean import patterns as P
+from newsdesk.clean.metadata import YEAR
 from newsdesk.clean.names import authors_from_byline, looks_like_names
 from newsdesk.records import Hints
 
@@ -438,12 +439,15 @@ def byline_date(line: str) -> str | None:
     "By Jo Roe - March 3, 2024"), when it reads as a dateline; else None."""
     line = P.JOINED_BYLINE.sub(" ", line)
     dated = P.DATED_BYLINE.match(line)
-    if dated:
-        date = dated.group("date")
-    else:
-        tail = P.BYLINE_DATE_TAIL.search(line)
-        date = tail.group(0).strip(" -–—|•·,") if tail else ""
+    date = dated.group("date") if dated else _tail_date(line)
     return date if date and is_dateline(date) else None
+
+
+def _tail_date(line: str) -> str:
+    """What follows a byline's names when it starts like a date ("Jo Roe - March 3, 2024" ->
+    "March 3, 2024"); "" when nothing does. Whether it is a date is the caller's check."""
+    tail = P.BYLINE_DATE_TAIL.search(line)
+    return tail.group(0).strip(" -–—|•·,") if tail else ""
 
 
 def _contact_authors(page: Page) -> None:
@@ -737,11 +741,8 @@ def _dated_tail(page: Page) -> None:
         line = unglue_date(page.lines[i])
         if word_count(line) > DATED_TAIL_MAX_WORDS:
             continue
-        tail = P.BYLINE_DATE_TAIL.search(line)
-        if tail is None:
-            continue
-        date = tail.group(0).strip(" -–—|•·,")
-        if is_dateline(date) and P.STAMPED_DATE.search(date) and P.YEAR_IN.search(date):
+        date = _tail_date(line)
+        if date and is_dateline(date) and P.STAMPED_DATE.search(date) and YEAR.search(date):
             page.hints.late_dateline = date
             return
 

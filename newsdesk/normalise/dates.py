@@ -124,6 +124,10 @@ def _published_part(text: str) -> str:
     return text
 
 
+# Two defaults that differ in year, month and day (see `_parse_text_date`).
+_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
+
+
 def _parse_text_date(text: str) -> datetime | None:
     """dateutil on the whole text, else on its first date-shaped piece ("Sat Dec 23, 2023 ...");
     a clock written with a dot ("Mon 14 Oct 2024 06.12 BST") is read as one with a colon.
@@ -145,10 +149,6 @@ def _parse_text_date(text: str) -> datetime | None:
             return found[0]
         # The day or the month came from the defaults, not this candidate: try the next.
     return None
-
-
-# Two defaults that differ in year, month and day (see `_parse_text_date`).
-_DEFAULTS = (datetime(2001, 1, 1), datetime(2002, 2, 2))
 
 
 def _colon_clock(match: re.Match[str]) -> str:

@@ -21,7 +21,8 @@ Removal reasons (short labels, stored in `articles.removed`):
 - ``editor_note``     corrections and editor's notes ("A previous version of this story ...")
 - ``video_duration``  a video player's duration badge ("02:43")
 - ``video_headline``  the headline a video player prints (often twice), "Watch: ..." labels
-- ``photo_caption``   captions recognised by their credit ("... Photo: AFP", "... [YONHAP]")
+- ``photo_caption``   captions recognised by their credit ("... Photo: AFP", "... [YONHAP]",
+                      "Courtesy of ...", "... in May. (AP)", "... REUTERS/Jo Roe")
 - ``weather_widget``  temperature, place and date of a weather widget
 - ``date_widget``     HTML: a today/clock widget's date, or a date in the site's chrome (the
                       date of the visit, never the article's: no dateline)

@@ -56,15 +56,27 @@ VIDEO_LABEL = re.compile(
 )
 
 # Photo credits that end a caption: "... Photo: AFP", "... Picture by Jane Roe", "... [YONHAP]",
-# "... (AP Photo/John Doe)", "... /Getty Images". The credit words are the generic vocabulary of
-# picture desks; bracketed credits must be capitals (agency style), so ordinary brackets in prose
-# do not match.
+# "... (AP Photo/John Doe)", "... /Getty Images", "Courtesy of Jo Roe/Instagram", "... Jo
+# Roe/Courier Staff", "... in May. (AP)", "... in May. © Agency / Jo Roe", "... REUTERS/Jo
+# Roe/File Photo". The credit words are the generic vocabulary of picture desks and the wire
+# agencies' names, and may stand glued to the caption as scrapers join them ("... a rabbitCredit:
+# Alamy"); bracketed credits must be capitals (agency style) and a bare "(AP)" must follow a
+# sentence's end, so ordinary brackets in prose do not match. Each alternative starts with a
+# literal or a character class, not a word boundary, so the search skips ahead fast (a leading
+# \b or lookbehind made the scan of a whole page's lines twice as slow).
+_WIRE_AGENCY = r"(?:REUTERS|Reuters|AFP|EPA|AP|Xinhua|XINHUA|ANP|dpa|Yonhap|YONHAP|KCNA|TASS|UPI)"
 PHOTO_CREDIT = re.compile(
-    r"(?:\b(?:Photos?|PHOTOS?|Photograph|Picture|PICTURE|Pic|Image|IMAGE|Illustration|Graphic"
-    r"|File\s+photo|FILE\s+PHOTO|Handout|Credit|CREDIT|Photo\s+credit)\s*(?::|by\b|/|\|)\s*[^.!?]{1,60}[.]?$"
+    r"(?:(?:Photos?|PHOTOS?|Photograph|Picture|PICTURE|Pic|Image|IMAGE|Illustration|Graphic"
+    r"|File\s+photo|FILE\s+PHOTO|Handout|Credit|CREDIT|Photo\s+credit)\s*(?::|by\b|/|\|)\s*"
+    r"[^.!?]{1,60}[.]?$"
     r"|\[(?:[A-Z0-9][A-Z0-9 .,&/'’-]{1,40})\]$"
     r"|\((?:[^()]{0,40}\b)?(?:Photos?|PHOTO|Picture|Image|File\s+photo|Handout)\b[^()]{0,60}\)$"
-    r"|(?:/|\bvia\s+|\b)(?:Getty\s+Images|Shutterstock|Alamy|AP\s+Photo|EPA-EFE|iStock)\b[^.!?]{0,40}$)"
+    r"|(?:Getty\s+Images|Shutterstock|Alamy|AP\s+Photo|EPA-EFE|iStock)\b[^.!?]{0,40}$"
+    r"|(?:(?:Photos?|Images?|Pictures?)\s+courtesy\s+(?:of\s+)?|Courtesy\s+(?:of\s+)?(?=[A-Z]))"
+    r"[^.!?]{1,60}[.]?$"
+    r"|/\s*(?:[A-Z][\w.&'’-]*\s+){0,4}(?:Staff|Staff\s+Photographer|Contributor)$"
+    r"|[.!?”\"’]\s*(?:\([A-Z]{2,8}\)|©\s*(?!\d|Copyright)[A-Z][^©.!?]{1,50})$"
+    rf"|{_WIRE_AGENCY}\s*/\s*[A-Z][^.!?/]{{1,40}}(?:/\s*(?:File\s+)?Photo\b)?[^.!?]{{0,60}}$)"
 )
 # A weather widget's temperature reading: "68.7 F", "21°C", "-3 °C".
 TEMPERATURE = re.compile(r"^-?\d{1,3}(?:[.,]\d{1,2})?\s*°?\s*[FC]$")
@@ -144,6 +156,13 @@ DATE_ANCHOR = re.compile(
     rf"\b(?:{_MONTH}\s*\d|\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}|\d{{4}}-\d{{2}}-\d{{2}})", re.I
 )
 
+# What dates a line: a clock ("4:29", "21.17"), a month and its day, or a numeric date.
+DATED = re.compile(
+    rf"\d{{1,2}}:\d{{2}}\b|\b{_MONTH}\s*\d{{1,2}}\b|\b\d{{1,2}}(?:st|nd|rd|th)?\s+{_MONTH}"
+    r"|\b\d{1,4}[/.-]\d{1,2}[/.-]\d{2,4}\b",
+    re.IGNORECASE,
+)
+
 # A promo paragraph: an imperative call to action plus another marketing signal.
 PROMO_ACTION = re.compile(
     r"\b(?:sign\s+up|click\s+here|subscribe\s+(?:to|now|today|for)|use\s+the\s+code|get\s+access"
@@ -170,10 +189,12 @@ NEWSLETTER_LINE = re.compile(
     r"|(?:start|begin)\s+your\s+(?:\w+\s+){0,3}(?:subscription|membership|free\s+trial))\b",
     re.IGNORECASE,
 )
-# Affiliate/commerce disclaimers: "we may earn a commission", "independently selected".
+# Affiliate/commerce disclaimers: "we may earn a commission", "we may earn revenue from the
+# products on this page", "independently selected".
 AFFILIATE_DISCLAIMER = re.compile(
-    r"\b(?:affiliate\s+(?:commission|links?|partnerships?)|we\s+(?:may\s+)?(?:earn|receive|get)\s+"
-    r"(?:a\s+)?(?:small\s+)?(?:commission|share|compensation|fee)|independently\s+selected"
+    r"\b(?:affiliate\s+(?:commission|links?|partnerships?|programs?|programmes?)"
+    r"|we\s+(?:may\s+)?(?:earn|receive|get)\s+"
+    r"(?:a\s+)?(?:small\s+)?(?:commission|share|compensation|fee|revenue)|independently\s+selected"
     r"|if\s+you\s+(?:make\s+a\s+purchase|buy\s+something)\s+(?:by\s+clicking|through)"
     r"|earn\s+(?:a\s+)?commission)\b",
     re.IGNORECASE,

@@ -215,6 +215,29 @@ def is_dateline(line: str) -> bool:
     return not P.DATE_PIECE.sub("", unglue_date(line)).strip()
 
 
+# A line that carries a date or a clock reads as a deck only with at least this many words
+# beside the date's pieces: "Posted by Jo Roe on May 3, 2024, 6:21 AM EST" (three: "by Jo Roe")
+# is a byline, "Senior Editor, Courier May 3, 2024 3:30 am" (three) a writer's line.
+DECK_MIN_WORDS_BESIDE_DATE = 8
+
+
+def is_time_line(line: str) -> bool:
+    """Whether a line is what dates or times an article rather than a deck: a read time ("2 min
+    read"), a time ago, or a dated line (`is_dated_line`)."""
+    text = P.BULLET.sub("", line)
+    return bool(P.READ_TIME.match(text) or P.TIMESTAMP.match(text)) or is_dated_line(text)
+
+
+def is_dated_line(line: str) -> bool:
+    """A date or clock with fewer than DECK_MIN_WORDS_BESIDE_DATE other words beside it: a
+    dateline with more on it than a date ("Updated on: May 3, 2024 / 10:07 AM / Courier"), a
+    byline or writer's line with its date."""
+    if not P.DATED.search(line):
+        return False
+    beside = P.DATE_PIECE.sub(" ", unglue_date(line))
+    return word_count(beside) < DECK_MIN_WORDS_BESIDE_DATE
+
+
 def unglue_date(text: str) -> str:
     """A date's parts spaced where the scraper joined them: "Dec 23, 202310:30 AM" -> "Dec 23,
     2023 10:30 AM", "9:53 AM UTCUpdated ago" -> "9:53 AM UTC Updated ago"."""
@@ -239,7 +262,7 @@ def _pattern_reason(line: str, short: bool) -> str | None:
         return "photo_caption"
     if P.END_MARKER.match(line):
         return "publisher_credit"
-    if P.READ_TIME.match(line):
+    if P.READ_TIME.match(P.BULLET.sub("", line, count=1)):  # "5 min read", "• 5 min read"
         return "read_time"
     if not short:
         return None
@@ -547,9 +570,10 @@ def _is_menu_row(line: str) -> bool:
 
 
 def find_standfirst(page: Page, title: int, first: int | None) -> None:
-    """The deck: bullets or a sentence-sized line between the headline and the body."""
+    """The deck: bullets or a sentence-sized line between the headline and the body, neither
+    of them a time line (`is_time_line`)."""
     end = first if first is not None else len(page.lines)
-    between = [i for i in page.open() if title < i < end]
+    between = [i for i in page.open() if title < i < end and not is_time_line(page.lines[i])]
     bullets = [i for i in between if P.BULLET.match(page.lines[i])]
     if bullets:
         page.hints.standfirst = "\n".join(P.BULLET.sub("", page.lines[i]) for i in bullets)
@@ -728,7 +752,23 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
     _late_dateline(page)
     _prefer_stamped_dateline(page)
     _dated_tail(page)
+    _mark_dated_header(page)
     return page
+
+
+def _mark_dated_header(page: Page) -> None:
+    """After the date hints are read: a dated line between the headline and the first
+    paragraph (`is_dated_line`: "Posted by Jo Roe on May 3, 2024, 6:21 AM", "Updated on: May 3,
+    2024 / 10:07 AM / Courier") is a dateline with more on it, and goes. Its date was read only
+    as a writer's line's is (`_dated_tail`), never as the dateline: such a line's date without
+    a clock is as likely a related story's."""
+    title = title_index(page)
+    first = _first_prose(page)
+    if title < 0 or first is None:
+        return
+    for i in list(page.open()):
+        if title < i < first and is_dated_line(page.lines[i]):
+            page.mark(i, "dateline")
 
 
 def _dated_tail(page: Page) -> None:

@@ -150,3 +150,15 @@ def test_body_segments_of_the_same_class_are_joined() -> None:
     html = page(f"<main><div class='column'>{parts[0]}{shop}{parts[1]}</div></main>")
     kept = " ".join(clean(doc(html, "text/html")).lines)
     assert all(m in kept for m in months) and "Harbour Lamp" not in kept
+
+
+def test_a_dated_line_under_the_headline_is_neither_deck_nor_body() -> None:
+    # A writer's line with its date, as a page prints it between the headline and the text.
+    dated = "Posted by Jo Roe on May 3, 2025, 6:21 AM EST"
+    html = page(
+        f"<article><h1>Dredging to start in May</h1><p>{dated}</p><p>{PROSE}</p>"
+        f"<p>{PROSE.replace('Friday', 'Monday')}</p></article>"
+    )
+    cleaned = clean(doc(html, "text/html"))
+    assert dated not in cleaned.lines and cleaned.hints.standfirst is None
+    assert {r.text: r.reason for r in cleaned.removed}.get(dated) == "dateline"

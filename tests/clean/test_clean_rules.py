@@ -56,6 +56,20 @@ def reasons(text: str, **options: object) -> dict[str, str]:
         ("The mayor visits the new depot on Friday. Photo: Kai Ito", "photo_caption"),
         ("Workers repair a road in the old town. [AGENCY POOL]", "photo_caption"),
         ("A crane lifts a beam into place. (AP Photo/Jo Smith)", "photo_caption"),
+        # The credit kinds of picture desks and wires: glued to the caption, "Courtesy of",
+        # a paper's staff photographer, a bare agency after the sentence, a copyright sign,
+        # an agency and the photographer with what the wire appends.
+        ("A heron waits on the weir at first lightCredit: Jo Roe", "photo_caption"),
+        ("Courtesy of Lena Ortiz/Instagram", "photo_caption"),
+        ("Photo courtesy of the harbour trust", "photo_caption"),
+        ("Crowds line the quay for the regatta.Mark Doyle/Courier Staff", "photo_caption"),
+        ("A cargo ship leaves the port at dusk on May 3, 2025. (AP)", "photo_caption"),
+        ("Marchers cross the old bridge, May 3, 2025. © Agency / Jo Roe", "photo_caption"),
+        (
+            "Crews clear a road, May 3, 2025. REUTERS/Ana Lima/File Photo Buy Rights",
+            "photo_caption",
+        ),
+        ("Riot police guard the parliament EPA/MARC DUVAL", "photo_caption"),
         ("By Jane Roe", "byline"),
         ("Contact the desk at desk@paper.example", "email"),
         ("2025-10-13T23:06:00+01:00", "dateline"),
@@ -150,6 +164,30 @@ def test_header_title_section_masthead_deck_and_byline() -> None:
 
 
 @pytest.mark.parametrize(
+    "line",
+    [
+        "Posted by Jo Roe on March 3, 2025, 6:21 AM EST",
+        "Senior Editor, Riverside Herald Mar 3, 2025 3:30 am PST",
+        "On 3/13/25 at 4:00 PM EST",
+        "• 4 min read",
+    ],
+)
+def test_a_time_line_under_the_headline_is_not_the_deck(line: str) -> None:
+    text = f"Schools to get new science labs\n\n{line}\n\n{PARA_1}\n\n{PARA_2}\n\n{PARA_3}"
+    for options in (CleanOptions(classify_lines=False), CleanOptions()):
+        cleaned = clean(doc(text), options)
+        assert cleaned.hints.title == "Schools to get new science labs"
+        assert cleaned.hints.standfirst is None, (line, options.classify_lines)
+        assert line not in cleaned.lines, (line, options.classify_lines)
+
+
+def test_a_deck_that_names_a_date_is_still_the_deck() -> None:
+    deck = "Ministry says on March 3 every secondary school in the region will be refitted"
+    text = f"Schools to get new science labs\n\n{deck}\n\nBy Jane Roe\n\n{PARA_1}\n\n{PARA_2}"
+    assert clean(doc(text), CleanOptions(classify_lines=False)).hints.standfirst == deck
+
+
+@pytest.mark.parametrize(
     ("byline", "authors", "day"),
     [
         ("By Jo Roe - 12/22/23 11:35 AM ET", ["Jo Roe"], None),
@@ -236,6 +274,11 @@ def test_nothing_left_is_a_reject(text: str) -> None:
             "disclaimer",
         ),
         (
+            "We may earn revenue from the products on this page and take part in affiliate "
+            "programs.",
+            "disclaimer",
+        ),
+        (
             "Dana Whitfield is a senior reporter at the Daily Ledger covering courts and policing.",
             "author_bio",
         ),
@@ -264,6 +307,11 @@ def test_paragraph_sized_furniture(line: str, reason: str) -> None:
         "On May 5 2025 the minister said the talks were over and the strike would go ahead.",
         "She said readers had asked the paper to sign up more local reporters in the north.",
         "The commission will publish its findings on the new bridge in the autumn.",
+        # Prose that shares a credit's pieces: an agency's poll, an acronym in brackets.
+        "A new AP/NORC poll found that most voters in the county want the levy dropped.",
+        "The space agency (NASA) said on Friday that the launch would be delayed a week.",
+        "Courtesy of the weather, the final was delayed by two hours and the crowd left early.",
+        "The firm said its affiliate in Spain would earn less revenue than forecast this year.",
     ],
 )
 def test_sentences_that_resemble_furniture_are_kept(line: str) -> None:

@@ -341,11 +341,11 @@ SHARE_PROMPT = re.compile(
 
 EMAIL = re.compile(r"[\w.+-]+@[\w-]+(?:\.[\w-]+)+")
 
-# "By Jane Roe", "- Dewey Sim", "Words by ...", "BY LIM JEONG-WON, SHIN KYUNG-JIN": the byline
-# lead-in words newsrooms use, at the start of a short line.
+# "By Jane Roe", "- Dewey Sim", "Words by ...", "Posted by Jo Roe on ...", "BY LIM JEONG-WON, SHIN
+# KYUNG-JIN": the byline lead-in words newsrooms and blog themes use, at the start of a short line.
 BYLINE = re.compile(
     r"^[-–—•|]?\s*(?:by|words\s+by|written\s+by|reported\s+by|story\s+by|text\s+by|reporting\s+by"
-    r"|author|authors)\s*:?\s+(?P<names>\S.*)$",
+    r"|posted\s+by|author|authors)\s*:?\s+(?P<names>\S.*)$",
     re.IGNORECASE,
 )
 

@@ -153,8 +153,8 @@ def test_body_segments_of_the_same_class_are_joined() -> None:
 
 
 def test_a_dated_line_under_the_headline_is_neither_deck_nor_body() -> None:
-    # A writer's line with its date, as a page prints it between the headline and the text.
-    dated = "Posted by Jo Roe on May 3, 2025, 6:21 AM EST"
+    # A dateline with the outlet's name on it, as a page prints it under the headline.
+    dated = "Updated on: May 3, 2025 / 10:07 AM / Harbour Courier"
     html = page(
         f"<article><h1>Dredging to start in May</h1><p>{dated}</p><p>{PROSE}</p>"
         f"<p>{PROSE.replace('Friday', 'Monday')}</p></article>"

@@ -209,6 +209,7 @@ def test_a_deck_that_names_a_date_is_still_the_deck() -> None:
             date(2024, 3, 3),
         ),
         ("By Jo Roe • Al Bee", ["Jo Roe", "Al Bee"], None),
+        ("Posted by Jo Roe on March 3, 2024", ["Jo Roe"], None),
     ],
 )
 def test_a_dated_byline_gives_its_names_and_its_date(

@@ -573,15 +573,21 @@ def find_standfirst(page: Page, title: int, first: int | None) -> None:
     """The deck: bullets or a sentence-sized line between the headline and the body, neither
     of them a time line (`is_time_line`)."""
     end = first if first is not None else len(page.lines)
-    between = [i for i in page.open() if title < i < end and not is_time_line(page.lines[i])]
-    bullets = [i for i in between if P.BULLET.match(page.lines[i])]
+    between = [i for i in page.open() if title < i < end]
+    bullets = [
+        i for i in between if P.BULLET.match(page.lines[i]) and not is_time_line(page.lines[i])
+    ]
     if bullets:
         page.hints.standfirst = "\n".join(P.BULLET.sub("", page.lines[i]) for i in bullets)
         page.hints.standfirst_lines = bullets
         return
     if first is None:
         return
-    candidates = [i for i in between if word_count(page.lines[i]) >= RELATED_MIN_WORDS]
+    candidates = [
+        i
+        for i in between
+        if word_count(page.lines[i]) >= RELATED_MIN_WORDS and not is_time_line(page.lines[i])
+    ]
     byline_after = any(page.reasons[k] == "byline" for k in range(title, end))
     if len(candidates) == 1 and (byline_after or is_headline_like(page.lines[candidates[0]])):
         page.hints.standfirst = page.lines[candidates[0]]
@@ -758,8 +764,8 @@ def apply_rules(page: Page, learned: frozenset[str] = frozenset()) -> Page:
 
 def _mark_dated_header(page: Page) -> None:
     """After the date hints are read: a dated line between the headline and the first
-    paragraph (`is_dated_line`: "Posted by Jo Roe on May 3, 2024, 6:21 AM", "Updated on: May 3,
-    2024 / 10:07 AM / Courier") is a dateline with more on it, and goes. Its date was read only
+    paragraph (`is_dated_line`: "Senior Editor, Courier May 3, 2024 3:30 am", "Updated on: May
+    3, 2024 / 10:07 AM / Courier") is a dateline with more on it, and goes. Its date was read only
     as a writer's line's is (`_dated_tail`), never as the dateline: such a line's date without
     a clock is as likely a related story's."""
     title = title_index(page)

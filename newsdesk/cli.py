@@ -169,7 +169,8 @@ def _parser() -> argparse.ArgumentParser:
     analyst.add_argument(
         "--password",
         default=None,
-        help="its password (default: NEWSDESK_ANALYST_PASSWORD; unset: no password)",
+        help="its password (default: NEWSDESK_ANALYST_PASSWORD; unset: no password); one that "
+        "starts with '-' is given as --password=VALUE",
     )
     analyst.set_defaults(func=cmd_create_analyst_role)
     _analyst_commands(sub)

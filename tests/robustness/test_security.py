@@ -33,7 +33,8 @@ def analyst(db_url: str, monkeypatch: pytest.MonkeyPatch) -> Iterator[psycopg.Co
     monkeypatch.setenv("NEWSDESK_DATABASE_URL", db_url)
     get_settings.cache_clear()
     try:
-        assert main(["create-analyst-role", "--password", password]) == 0
+        # token_urlsafe may start with "-": as a separate argument argparse reads it as an option.
+        assert main(["create-analyst-role", f"--password={password}"]) == 0
         assert main(["create-analyst-role"]) == 0  # the role already exists: updated, no error
     finally:
         get_settings.cache_clear()

@@ -16,7 +16,9 @@ passes:
    goes, however much it reads like prose (another story's blurb, the comments, the next
    article of the feed). Inside the span the context pass decides line by line, except that
    a list (three or more same-shaped lines in a row) is decided as one, by its items' mean,
-   and a span whose edge falls inside a list takes the whole list (`decide`). A comment
+   and a span whose edge falls inside a list takes the whole list; a table the scraper wrote
+   one cell per line (`table_blocks`) costs the span nothing and, right under a body line,
+   is kept whole (`decide`). A comment
    section under the article (its heading, then comment headers: `comment_section`) is never
    body and the span cannot reach into it: the comments are prose, often more than the story.
 4. the headline: where the rules' headline does not read as the article's, the model's title
@@ -283,6 +285,7 @@ class Features:
     buckets: np.ndarray  # hashed token buckets, concatenated
     owners: np.ndarray  # row of each bucket entry
     siblings: np.ndarray | None = None  # per row, the id of its run of same-shaped lines
+    tables: np.ndarray | None = None  # per row, the id of its table (-1: none; table_blocks)
 
 
 def features(page: Page) -> Features:
@@ -318,8 +321,70 @@ def features(page: Page) -> Features:
     own = np.hstack([np.array(own_rows, dtype=np.float64), _gaps(page, rows)])
     dense = np.hstack([own, _document(own), _neighbours(own)])
     return Features(
-        rows, dense, np.array(buckets, np.int64), np.array(owners, np.int64), sibling_runs(lines)
+        rows,
+        dense,
+        np.array(buckets, np.int64),
+        np.array(owners, np.int64),
+        sibling_runs(lines),
+        table_blocks(lines, words),
     )
+
+
+# A table the scraper wrote one cell per line ("Pos.", "Driver", "Points", then "1", "Kyle
+# Busch", "5040", ...) is told by the period of its cells' kinds: a number cell ("5040", "85%",
+# "$1,349.00", "11-3"), a short cell (up to TABLE_CELL_WORDS words), a longer line. A run of at
+# least TABLE_MIN_ROWS rows of 2 to TABLE_MAX_PERIOD cells whose kinds repeat row after row,
+# with a number cell in the row and at least two thirds of its cells number or short cells (a
+# numbered list of other stories' headlines, "1" then a headline, is no table), is a table;
+# a row of short cells right above it is its header.
+_NUMBER_CELL = re.compile(r"[^\w\n]*\d[\d\W_]*[a-zA-Z%]{0,3}[^\w\n]*")
+TABLE_CELL_WORDS = 4
+TABLE_MAX_PERIOD = 10
+TABLE_MIN_ROWS = 3
+NUMBER, SHORT, LONG = 0, 1, 2
+
+
+def table_blocks(lines: list[str], words: list[list[str]]) -> np.ndarray:
+    """Per line, the id of the table it is a cell of, or -1 (see _NUMBER_CELL's comment);
+    `words` are the lines' words (`_words`)."""
+    n = len(lines)
+    out = np.full(n, -1, dtype=np.int64)
+    kinds = np.array(
+        [
+            NUMBER
+            if len(w) <= TABLE_CELL_WORDS and _NUMBER_CELL.fullmatch(line)
+            else SHORT
+            if len(w) <= TABLE_CELL_WORDS
+            else LONG
+            for line, w in zip(lines, words, strict=True)
+        ],
+        dtype=np.int64,
+    )
+    found: list[tuple[int, int, int]] = []  # (first line, end, period)
+    for period in range(2, min(TABLE_MAX_PERIOD, n // TABLE_MIN_ROWS) + 1):
+        # same[j]: line j repeats the kind of the cell a row above; a table is a long run of it.
+        same = np.concatenate([[False], kinds[period:] == kinds[:-period], [False]])
+        edges = np.flatnonzero(np.diff(same.astype(np.int8)))
+        # A run same[a + 1 .. b] (lines a + period .. b + period - 1 each repeating the line a
+        # row above) is the table of lines a .. b + period - 1.
+        for first, last in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
+            row = kinds[first : first + period]
+            if (
+                last - first >= (TABLE_MIN_ROWS - 1) * period
+                and (row == NUMBER).any()
+                and 3 * int((row < LONG).sum()) >= 2 * period
+                and len(set(row.tolist())) > 1
+            ):
+                found.append((first, last + period, period))
+    table = 0  # the longest tables first; of two as long, the one of the shorter row
+    for first, end, period in sorted(found, key=lambda f: (f[0] - f[1], f[2])):
+        head = first - period
+        if head >= 0 and (kinds[head:first] < LONG).all() and (out[head:first] < 0).all():
+            first = head
+        if (out[first:end] < 0).all():
+            out[first:end] = table
+            table += 1
+    return out
 
 
 # A line's shape for telling list siblings: each run of capitals with the lower-case letters
@@ -566,17 +631,24 @@ SIBLING_RUN = 3
 
 
 def decide(
-    c: np.ndarray, words: np.ndarray, span: Span | None, siblings: np.ndarray | None = None
+    c: np.ndarray,
+    words: np.ndarray,
+    span: Span | None,
+    siblings: np.ndarray | None = None,
+    tables: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per row, body or not: the context pass's verdict (a list's items by their mean), inside
-    the body span when there is one."""
+    the body span when there is one; a table (`tables`, see table_blocks) right under a body
+    line is the article's, and is kept whole."""
     runs = np.arange(len(c)) if siblings is None else siblings  # no lists: a run per row
     size = np.bincount(runs)
     listed = size[runs] >= SIBLING_RUN
     mean = np.bincount(runs, weights=c) / np.maximum(size, 1)
     keep = np.where(listed, mean[runs], c) > 0
+    cells = np.zeros(len(c), dtype=bool) if tables is None else tables >= 0
     if span is not None and len(c):
-        first, last = body_span(c, words, span)
+        # A table's cells cost the span nothing: it may reach across a table to the text below.
+        first, last = body_span(np.where(cells, -span.bias, c), words, span)
         # A list the span's edge falls in is taken whole (its verdict above) or not at all.
         if listed[first]:
             first = int(np.flatnonzero(runs == runs[first])[0])
@@ -584,6 +656,11 @@ def decide(
             last = int(np.flatnonzero(runs == runs[last])[-1])
         keep[:first] = False
         keep[last + 1 :] = False
+    if tables is not None and cells.any():
+        for table in np.unique(tables[cells]).tolist():
+            at = np.flatnonzero(tables == table)
+            if at[0] > 0 and keep[at[0] - 1]:
+                keep[at] = True
     return keep
 
 
@@ -595,7 +672,7 @@ def row_words(feats: Features) -> np.ndarray:
 def decide_rows(c: np.ndarray, feats: Features, span: Span | None) -> np.ndarray:
     """`decide` over a page's feature rows, as `classify` decides (the training code calls it
     too, so the span it fits is judged the same way)."""
-    return decide(c, row_words(feats), span, feats.siblings)
+    return decide(c, row_words(feats), span, feats.siblings, feats.tables)
 
 
 def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:

@@ -216,6 +216,65 @@ def test_a_list_is_decided_by_its_items_mean_score() -> None:
     ]
 
 
+# A results table as a scraper writes it, one cell per line: a header row, then rows of a
+# name and two numbers.
+TABLE = [
+    "Ward",
+    "For",
+    "Against",
+    *("Eastgate", "4", "1"),
+    *("Hollins Cross", "3", "1"),
+    *("Old Mill", "2", "2"),
+    *("Riverside", "2", "0"),
+]
+
+
+def _tables(lines: list[str]) -> list[int]:
+    return L.table_blocks(lines, [L._words(line) for line in lines]).tolist()
+
+
+def test_a_flattened_table_is_told_by_the_period_of_its_cells() -> None:
+    lines = [STORY[0], *TABLE, STORY[1]]
+    # The header row of short cells is the table's too; the paragraphs around it are not.
+    assert _tables(lines) == [-1, *[0] * len(TABLE), -1]
+    # Two rows are no table; nor is a numbered list of other stories' headlines (a number,
+    # then a long line: no two thirds of short cells), nor a list with no number cell.
+    assert set(_tables([STORY[0], *TABLE[:9]])) == {-1}
+    numbered = [x for n, teaser in enumerate(TEASERS[1:], 1) for x in (str(n), teaser)]
+    assert set(_tables(numbered)) == {-1}
+    assert set(_tables(MENU)) == {-1}
+
+
+def test_a_table_under_a_body_line_is_kept_whole_and_the_span_crosses_it() -> None:
+    lines = [STORY[0], *TABLE, STORY[1], *MENU[:3]]
+    tables = L.table_blocks(lines, [L._words(line) for line in lines])
+    c = np.array([3.0, *[-3.0] * len(TABLE), 3.0, -3.0, -3.0, -3.0])
+    words = np.array([30.0, *[1.0] * len(TABLE), 30.0, 1.0, 1.0, 1.0])
+    span = L.Span(bias=0.0, floor=-4.0, power=0.5)
+    keep = L.decide(c, words, span, None, tables)
+    assert keep.tolist() == [*[True] * (len(TABLE) + 2), False, False, False]
+    # Without the table read as one, its cells go, and the span stops above them.
+    assert L.decide(c, words, span).tolist() == [True, *[False] * (len(lines) - 1)]
+    # A table under furniture is not the article's.
+    c[0] = -3.0
+    assert not L.decide(c, words, span, None, tables)[1 : len(TABLE) + 1].any()
+
+
+def test_a_story_keeps_its_table_in_a_whole_page_dump() -> None:
+    page = [
+        *PAGE[: PAGE.index(STORY[2])],
+        "The votes by ward were:",
+        *TABLE,
+        *PAGE[PAGE.index(STORY[2]) :],
+    ]
+    kept, removed = cleaned_page(page)
+    for cell in TABLE:
+        assert cell in kept
+    for paragraph in STORY:
+        assert paragraph in kept
+    assert {"Privacy policy", "Rugby club appoints former captain as head coach"} <= set(removed)
+
+
 def test_the_floor_sets_what_crossing_a_furniture_block_costs() -> None:
     c = np.array([2.0, 2.0, -6.0, -6.0, 2.0, 2.0])
     words = np.full(len(c), 20.0)

@@ -307,24 +307,18 @@ def features(page: Page) -> Features:
     counts: dict[str, int] = {}
     for key in keys:
         counts[key] = counts.get(key, 0) + 1
-    marks = _marks(lines)
-    own_rows: list[list[float]] = []
-    buckets: list[int] = []
-    owners: list[int] = []
-    cache: dict[str, int] = {}
-    for n, (i, line, key) in enumerate(zip(rows, lines, keys, strict=True)):
-        own_rows.append(_own(line, words[n], marks[n], title, title_words))
-        own_rows[-1] += [math.log(counts[key]), float(i in standfirst)]
-        for bucket in _buckets(words[n], cache):
-            buckets.append(bucket)
-            owners.append(n)
-    own = np.hstack([np.array(own_rows, dtype=np.float64), _gaps(page, rows)])
+    repeats = np.array([math.log(counts[key]) for key in keys])
+    decks = np.array([i in standfirst for i in rows], dtype=np.float64)
+    buckets, owners = _buckets(words)
+    own = np.column_stack(
+        [*_own(lines, words, title, title_words), repeats, decks, _gaps(page, rows)]
+    )
     dense = np.hstack([own, _document(own), _neighbours(own)])
     return Features(
         rows,
         dense,
-        np.array(buckets, np.int64),
-        np.array(owners, np.int64),
+        buckets,
+        owners,
         sibling_runs(lines),
         table_blocks(lines, words),
     )
@@ -426,19 +420,17 @@ def sibling_runs(lines: list[str]) -> np.ndarray:
 _OWN = {name: n for n, name in enumerate(feature_names())}
 
 
-def _marks(lines: list[str]) -> list[dict[str, float]]:
-    """Per line, how many of each mark it holds (non_latin: how many characters)."""
-    joined = "\n".join(lines)
-    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
-    out: list[dict[str, float]] = [{} for _ in lines]
-    for name, pattern in MARKS.items():
-        found = [(m.start(), m.end() - m.start()) for m in pattern.finditer(joined)]
-        if not found:
-            continue
-        at = np.searchsorted(starts, [start for start, _ in found], side="right") - 1
-        for n, (_, length) in zip(at.tolist(), found, strict=True):
-            out[n][name] = out[n].get(name, 0.0) + (length if name == "non_latin" else 1.0)
-    return out
+def _per_line(
+    pattern: re.Pattern[str], joined: str, starts: np.ndarray, lengths: bool = False
+) -> np.ndarray:
+    """Per line of `joined` (lines starting at `starts`), how many matches of the pattern
+    start in it (lengths: how many characters they cover)."""
+    found = [(m.start(), m.end()) for m in pattern.finditer(joined)]
+    if not found:
+        return np.zeros(len(starts))
+    at = np.searchsorted(starts, [start for start, _ in found], side="right") - 1
+    weights = [float(end - start) for start, end in found] if lengths else None
+    return np.bincount(at, weights=weights, minlength=len(starts)).astype(np.float64)
 
 
 def _words(line: str) -> list[str]:
@@ -449,57 +441,84 @@ def _words(line: str) -> list[str]:
     return _WORD.findall(lower)
 
 
+# The sentence ends of _TERMINAL and patterns.TERMINAL, found in the page's text at once (one
+# match per line at most).
+_TERMINAL_EOL = re.compile(_TERMINAL.pattern, re.MULTILINE)
+_PROSE_END_EOL = re.compile(P.TERMINAL.pattern, re.MULTILINE)
+
+
 def _own(
-    line: str, words: list[str], marks: dict[str, float], title: Any, title_words: set[str]
-) -> list[float]:
-    """The features of one line on its own (repetition and deck flags are appended after)."""
-    n = len(words)
-    per_word = max(n, 1)
-    chars = max(len(line), 1)
-    terminal = bool(_TERMINAL.search(line))
-    word_set = set(words)
-    likeness = len(word_set & title_words) / len(word_set | title_words) if title_words else 0.0
+    lines: list[str], words: list[list[str]], title: Any, title_words: set[str]
+) -> list[np.ndarray]:
+    """The columns of the features of each line on its own (OWN_FEATURES' order, repetition
+    and deck flags aside). Rare marks and sentence ends are found in the page's text at once;
+    what most lines have (capitals, digits, commas) is counted line by line, in C."""
+    joined = "\n".join(lines)
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines[:-1]])
+
+    def count(pattern: re.Pattern[str], lengths: bool = False) -> np.ndarray:
+        return _per_line(pattern, joined, starts, lengths)
+
+    def flag(values: Iterable[bool]) -> np.ndarray:
+        return np.fromiter(values, dtype=np.float64, count=len(lines))
+
+    n = np.array([len(w) for w in words], dtype=np.float64)
+    length = np.array([len(line) for line in lines], dtype=np.float64)
+    per_word = np.maximum(n, 1.0)
+    chars = np.maximum(length, 1.0)
+    prose_end = count(_PROSE_END_EOL) > 0
+    if title_words:
+        likeness = [len((ws := set(w)) & title_words) / len(ws | title_words) for w in words]
+    else:
+        likeness = [0.0] * len(lines)
     return [
-        math.log1p(n),
-        math.log1p(len(line)),
-        float(n <= 2),
-        float(n <= 5),
-        float(n <= 12),
-        float(n <= 30),
-        float(terminal),
-        float(line.endswith(":")),
-        float(line[-1:].isalnum()),
-        (line.count(",") + line.count(";")) / per_word,
-        float(n >= PROSE_ALWAYS_WORDS or (n >= PROSE_MIN_WORDS and bool(P.TERMINAL.search(line)))),
-        float(is_headline_like(line, n)),
-        sum(map(STOP_WORDS.__contains__, words)) / per_word,
-        len(UPPER_START.findall(line)) / per_word,
-        len(_CAPS_WORD.findall(line)) / per_word,
-        float(line[:1].isupper()),
-        marks.get("non_latin", 0.0) / chars,
-        float(line[:1].isdigit()),
-        sum(map(line.count, "0123456789")) / chars if _HAS_DIGIT(line) else 0.0,
-        *(float(name in marks) for name in PRESENCE_MARKS),
-        marks.get("separators", 0.0) / per_word,
-        likeness,
-        float(isinstance(title, str) and line == title),
+        np.array([math.log1p(len(w)) for w in words]),  # math's log1p, as the model was fit on
+        np.array([math.log1p(len(line)) for line in lines]),
+        n <= 2,
+        n <= 5,
+        n <= 12,
+        n <= 30,
+        count(_TERMINAL_EOL) > 0,
+        flag(line.endswith(":") for line in lines),
+        flag(line[-1:].isalnum() for line in lines),
+        np.array([line.count(",") + line.count(";") for line in lines]) / per_word,
+        (n >= PROSE_ALWAYS_WORDS) | ((n >= PROSE_MIN_WORDS) & prose_end),
+        flag(is_headline_like(line, len(w)) for line, w in zip(lines, words, strict=True)),
+        np.array([sum(map(STOP_WORDS.__contains__, w)) for w in words]) / per_word,
+        np.array([len(UPPER_START.findall(line)) for line in lines]) / per_word,
+        np.array([len(_CAPS_WORD.findall(line)) for line in lines]) / per_word,
+        flag(line[:1].isupper() for line in lines),
+        count(MARKS["non_latin"], lengths=True) / chars,
+        flag(line[:1].isdigit() for line in lines),
+        np.array([sum(map(line.count, "0123456789")) for line in lines]) / chars,
+        *(count(MARKS[name]) > 0 for name in PRESENCE_MARKS),
+        count(MARKS["separators"]) / per_word,
+        np.array(likeness),
+        flag(isinstance(title, str) and line == title for line in lines),
     ]
 
 
-def _buckets(words: list[str], cache: dict[str, int]) -> Iterable[int]:
-    """Hashed token buckets of a line: its words (or, for a long line, its first and last)."""
-    if not words:
-        tokens = {"<empty>"}
-    elif len(words) <= HASH_ALL_WORDS:
-        tokens = {*words, f"^{words[0]}", f"{words[-1]}$", f"#{len(words)}"}
-    else:
-        tokens = {f"^{words[0]}", f"^^{words[0]} {words[1]}", f"{words[-1]}$"}
+def _buckets(words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
+    """Hashed token buckets of each line, concatenated, and the line each belongs to: a line's
+    words (or, for a long line, its first and last), its first and last word marked, its size."""
     mask = (1 << HASH_BITS) - 1
-    for token in tokens:
-        bucket = cache.get(token)
-        if bucket is None:
-            bucket = cache[token] = zlib.crc32(token.encode("utf-8")) & mask
-        yield bucket
+    cache: dict[str, int] = {}
+    buckets: list[int] = []
+    owners: list[int] = []
+    for row, w in enumerate(words):
+        if not w:
+            tokens = {"<empty>"}
+        elif len(w) <= HASH_ALL_WORDS:
+            tokens = {*w, f"^{w[0]}", f"{w[-1]}$", f"#{len(w)}"}
+        else:
+            tokens = {f"^{w[0]}", f"^^{w[0]} {w[1]}", f"{w[-1]}$"}
+        for token in tokens:
+            bucket = cache.get(token)
+            if bucket is None:
+                bucket = cache[token] = zlib.crc32(token.encode("utf-8")) & mask
+            buckets.append(bucket)
+        owners += [row] * len(tokens)
+    return np.array(buckets, dtype=np.int64), np.array(owners, dtype=np.int64)
 
 
 def _gaps(page: Page, rows: list[int]) -> np.ndarray:

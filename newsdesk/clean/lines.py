@@ -17,7 +17,7 @@ passes:
    article of the feed). Inside the span the context pass decides line by line, except that
    a list (three or more same-shaped lines in a row) is decided as one, by its items' mean,
    and a span whose edge falls inside a list takes the whole list; a table the scraper wrote
-   one cell per line (`table_blocks`) costs the span nothing and, right under a body line,
+   one cell per line (`cells.table_blocks`) costs the span nothing and, right under a body line,
    is kept whole (`decide`). A comment
    section under the article (its heading, then comment headers: `comment_section`) is never
    body and the span cannot reach into it: the comments are prose, often more than the story.
@@ -45,6 +45,7 @@ from typing import Any
 import numpy as np
 
 from newsdesk.clean import patterns as P
+from newsdesk.clean.cells import table_blocks
 from newsdesk.clean.headline import TitleModel, pick_title
 from newsdesk.clean.patterns import RULE_GROUPS, STOP_WORDS, UPPER_START
 from newsdesk.clean.text import (
@@ -320,65 +321,8 @@ def features(page: Page) -> Features:
         buckets,
         owners,
         sibling_runs(lines),
-        table_blocks(lines, words),
+        table_blocks(lines, [len(w) for w in words]),
     )
-
-
-# A table the scraper wrote one cell per line ("Pos.", "Driver", "Points", then "1", "Kyle
-# Busch", "5040", ...) is told by the period of its cells' kinds: a number cell ("5040", "85%",
-# "$1,349.00", "11-3"), a short cell (up to TABLE_CELL_WORDS words), a longer line. A run of at
-# least TABLE_MIN_ROWS rows of 2 to TABLE_MAX_PERIOD cells whose kinds repeat row after row,
-# with a number cell in the row and at least two thirds of its cells number or short cells (a
-# numbered list of other stories' headlines, "1" then a headline, is no table), is a table;
-# a row of short cells right above it is its header.
-_NUMBER_CELL = re.compile(r"[^\w\n]*\d[\d\W_]*[a-zA-Z%]{0,3}[^\w\n]*")
-TABLE_CELL_WORDS = 4
-TABLE_MAX_PERIOD = 10
-TABLE_MIN_ROWS = 3
-NUMBER, SHORT, LONG = 0, 1, 2
-
-
-def table_blocks(lines: list[str], words: list[list[str]]) -> np.ndarray:
-    """Per line, the id of the table it is a cell of, or -1 (see _NUMBER_CELL's comment);
-    `words` are the lines' words (`_words`)."""
-    n = len(lines)
-    out = np.full(n, -1, dtype=np.int64)
-    kinds = np.array(
-        [
-            NUMBER
-            if len(w) <= TABLE_CELL_WORDS and _NUMBER_CELL.fullmatch(line)
-            else SHORT
-            if len(w) <= TABLE_CELL_WORDS
-            else LONG
-            for line, w in zip(lines, words, strict=True)
-        ],
-        dtype=np.int64,
-    )
-    found: list[tuple[int, int, int]] = []  # (first line, end, period)
-    for period in range(2, min(TABLE_MAX_PERIOD, n // TABLE_MIN_ROWS) + 1):
-        # same[j]: line j repeats the kind of the cell a row above; a table is a long run of it.
-        same = np.concatenate([[False], kinds[period:] == kinds[:-period], [False]])
-        edges = np.flatnonzero(np.diff(same.astype(np.int8)))
-        # A run same[a + 1 .. b] (lines a + period .. b + period - 1 each repeating the line a
-        # row above) is the table of lines a .. b + period - 1.
-        for first, last in zip(edges[::2].tolist(), edges[1::2].tolist(), strict=True):
-            row = kinds[first : first + period]
-            if (
-                last - first >= (TABLE_MIN_ROWS - 1) * period
-                and (row == NUMBER).any()
-                and 3 * int((row < LONG).sum()) >= 2 * period
-                and len(set(row.tolist())) > 1
-            ):
-                found.append((first, last + period, period))
-    table = 0  # the longest tables first; of two as long, the one of the shorter row
-    for first, end, period in sorted(found, key=lambda f: (f[0] - f[1], f[2])):
-        head = first - period
-        if head >= 0 and (kinds[head:first] < LONG).all() and (out[head:first] < 0).all():
-            first = head
-        if (out[first:end] < 0).all():
-            out[first:end] = table
-            table += 1
-    return out
 
 
 # A line's shape for telling list siblings: each run of capitals with the lower-case letters

@@ -13,6 +13,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 
 from newsdesk.clean import patterns as P
+from newsdesk.clean.cells import numeric_table_cells
 from newsdesk.clean.metadata import YEAR
 from newsdesk.clean.names import authors_from_byline, looks_like_names
 from newsdesk.records import Hints
@@ -197,15 +198,29 @@ class Page:
 
 
 def _mark_by_pattern(page: Page) -> None:
-    """Step 1: whole-line furniture classes that need no context."""
+    """Step 1: whole-line furniture classes that need no context, except that a clock in a
+    table ("1", "Pellow", "21:14", then "2", ...) is a cell, not a video's duration badge."""
+    cells: set[int] | None = None  # the lines in tables, read once the first clock is found
     for i in list(page.open()):
         line = page.lines[i]
         short = word_count(line) <= SHORT_LINE_WORDS
         reason = _pattern_reason(line, short)
         if reason is None and page.plain and _is_markup(line):
             reason = "embed"  # in HTML, markup left in the text is the page's own quotation
+        if reason == "video_duration":
+            cells = _table_cells(page) if cells is None else cells
+            if i in cells:
+                continue
         if reason:
             page.mark(i, reason)
+
+
+def _table_cells(page: Page) -> set[int]:
+    """The line indices of the page's tables of numbers (`cells.numeric_table_cells`)."""
+    at = [i for i, line in enumerate(page.lines) if line]
+    lines = [page.lines[i] for i in at]
+    found = numeric_table_cells(lines, [word_count(line) for line in lines])
+    return {at[n] for n in found}
 
 
 def is_dateline(line: str) -> bool:

@@ -15,6 +15,7 @@ from clean_docs import doc
 import newsdesk.clean as clean_package
 from newsdesk.clean import CleanOptions, clean
 from newsdesk.clean import lines as L
+from newsdesk.clean.cells import table_blocks
 from newsdesk.clean.text import text_page
 from newsdesk.normalise import normalise
 
@@ -230,7 +231,7 @@ TABLE = [
 
 
 def _tables(lines: list[str]) -> list[int]:
-    return L.table_blocks(lines, [L._words(line) for line in lines]).tolist()
+    return table_blocks(lines, [len(line.split()) for line in lines]).tolist()
 
 
 def test_a_flattened_table_is_told_by_the_period_of_its_cells() -> None:
@@ -247,7 +248,7 @@ def test_a_flattened_table_is_told_by_the_period_of_its_cells() -> None:
 
 def test_a_table_under_a_body_line_is_kept_whole_and_the_span_crosses_it() -> None:
     lines = [STORY[0], *TABLE, STORY[1], *MENU[:3]]
-    tables = L.table_blocks(lines, [L._words(line) for line in lines])
+    tables = table_blocks(lines, [len(line.split()) for line in lines])
     c = np.array([3.0, *[-3.0] * len(TABLE), 3.0, -3.0, -3.0, -3.0])
     words = np.array([30.0, *[1.0] * len(TABLE), 30.0, 1.0, 1.0, 1.0])
     span = L.Span(bias=0.0, floor=-4.0, power=0.5)
@@ -273,6 +274,26 @@ def test_a_story_keeps_its_table_in_a_whole_page_dump() -> None:
     for paragraph in STORY:
         assert paragraph in kept
     assert {"Privacy policy", "Rugby club appoints former captain as head coach"} <= set(removed)
+
+
+def test_a_tables_clock_cells_are_no_video_durations() -> None:
+    # Race times in a results table are cells; the same clocks as a list of videos (each a
+    # duration, then its title twice) are the player's badges, and go with their titles.
+    results = ["Pos.", "Crew", "Time"]
+    for n, (crew, time) in enumerate(
+        [("Pellow", "21:14"), ("St Ives Blue", "21:39"), ("Newlyn Gold", "22:05")], 1
+    ):
+        results += [str(n), crew, time]
+    kept, removed = cleaned_page([*STORY[:3], "Final standings:", *results, *STORY[3:]])
+    assert {"21:14", "21:39", "22:05", "Newlyn Gold"} <= set(kept)
+    assert "video_duration" not in removed.values()
+    videos: list[str] = []
+    for clock, title in [("02:43", "Harbour wall"), ("01:15", "Gig crews"), ("03:02", "Quay")]:
+        videos += [clock, f"{title} in pictures", f"{title} in pictures"]
+    kept, removed = cleaned_page([*STORY[:3], *videos, *STORY[3:]])
+    assert removed["02:43"] == removed["03:02"] == "video_duration"
+    assert removed["Gig crews in pictures"] == "video_headline"
+    assert "02:43" not in kept
 
 
 def test_the_floor_sets_what_crossing_a_furniture_block_costs() -> None:

@@ -30,8 +30,8 @@ NUMBER, SHORT, LONG = 0, 1, 2
 
 @dataclass(frozen=True)
 class Table:
-    """One table: its lines first .. end - 1 (a header row included), cells per row, and how
-    many of its cells are numbers."""
+    """One table: its lines first .. end - 1 (its header row, if any, included), its cells per
+    row, and how many of its cells are numbers."""
 
     first: int
     end: int
@@ -54,7 +54,7 @@ def table_blocks(lines: list[str], word_counts: list[int]) -> np.ndarray:
 
 
 def tables(lines: list[str], word_counts: list[int]) -> list[Table]:
-    """The tables among the lines, in no particular order (see the comment above)."""
+    """The tables among the lines, the longest first (see the comment above)."""
     n = len(lines)
     taken = np.zeros(n, dtype=bool)
     kinds = np.array(

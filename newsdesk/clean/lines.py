@@ -77,7 +77,8 @@ DENSITY_WINDOWS = (2, 8)
 _WORD = re.compile(r"\w+(?:[’'-]\w+)*")
 # Word-level shapes, counted per line (C-speed findall): words in capitals.
 _CAPS_WORD = re.compile(r"\b[A-ZÀ-ÖØ-ÞΑ-ΩА-Я]{2,}\b")
-_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$")
+# A sentence end at the end of a line, found in the page's text at once (one a line at most).
+_TERMINAL = re.compile(r"[.!?…][\"'”’)\]]*$", re.MULTILINE)
 _DIGITS_RUN = re.compile(r"\d+")
 _HAS_DIGIT = re.compile(r"\d").search
 # Rarer marks, found by scanning the whole text once per mark and counted per line: prices and
@@ -385,9 +386,7 @@ def _words(line: str) -> list[str]:
     return _WORD.findall(lower)
 
 
-# The sentence ends of _TERMINAL and patterns.TERMINAL, found in the page's text at once (one
-# match per line at most).
-_TERMINAL_EOL = re.compile(_TERMINAL.pattern, re.MULTILINE)
+# patterns.TERMINAL's sentence ends, found in the page's text at once like _TERMINAL's.
 _PROSE_END_EOL = re.compile(P.TERMINAL.pattern, re.MULTILINE)
 
 
@@ -422,7 +421,7 @@ def _own(
         n <= 5,
         n <= 12,
         n <= 30,
-        count(_TERMINAL_EOL) > 0,
+        count(_TERMINAL) > 0,
         flag(line.endswith(":") for line in lines),
         flag(line[-1:].isalnum() for line in lines),
         np.array([line.count(",") + line.count(";") for line in lines]) / per_word,

@@ -215,11 +215,19 @@ class Span:
     bias: float  # added to each line's clipped log-odds: higher, a longer span
     floor: float  # the log-odds of a line are clipped here: what one furniture line costs
     power: float  # each line weighs by its words to this power
+    # What each line the rules removed between two rows of the span costs it (`row_gaps`): a
+    # menu or a "Related" block the rules took still parts the article from what follows.
+    gap: float = 0.0
 
     @classmethod
     def from_json(cls, data: dict[str, Any]) -> Span:
         """A span rule from its JSON form."""
-        return cls(float(data["bias"]), float(data["floor"]), float(data["power"]))
+        return cls(
+            float(data["bias"]),
+            float(data["floor"]),
+            float(data["power"]),
+            float(data.get("gap", 0.0)),
+        )
 
 
 @dataclass(frozen=True)
@@ -513,6 +521,7 @@ def _document(own: np.ndarray) -> np.ndarray:
 
 
 _NEAR = [_OWN[name] for name in NEIGHBOUR_FEATURES]
+_GAP_ALL, _GAP_MEDIA = _OWN["gap_before_all"], _OWN["gap_before_media"]
 
 
 def _neighbours(own: np.ndarray) -> np.ndarray:
@@ -577,13 +586,21 @@ def context_scores(z: np.ndarray, model: LineModel) -> np.ndarray:
 SPAN_CEILING = 3.0
 
 
-def body_span(c: np.ndarray, words: np.ndarray, span: Span) -> tuple[int, int]:
-    """(first, last) row of the run of rows whose weighted, clipped log-odds sum highest."""
+def body_span(
+    c: np.ndarray, words: np.ndarray, span: Span, gaps: np.ndarray | None = None
+) -> tuple[int, int]:
+    """(first, last) row of the run of rows whose weighted, clipped log-odds sum highest, less
+    `span.gap` for each line the rules removed between two of its rows (`gaps`: per row, the
+    lines removed just before it)."""
     gain = (np.clip(c, span.floor, SPAN_CEILING) + span.bias) * np.maximum(words, 1.0) ** span.power
-    prefix = np.concatenate([[0.0], np.cumsum(gain)])
-    lowest = np.minimum.accumulate(prefix[:-1])
+    cost = span.gap * gaps if gaps is not None else np.zeros(len(c))
+    prefix = np.concatenate([[0.0], np.cumsum(gain - cost)])
+    # A run from row f to row l sums prefix[l + 1] - prefix[f] + cost[f]: the lines removed
+    # above its first row are not between two of its rows.
+    starts = prefix[:-1] - cost
+    lowest = np.minimum.accumulate(starts)
     last = int(np.argmax(prefix[1:] - lowest))
-    return int(np.argmin(prefix[: last + 1])), last
+    return int(np.argmin(starts[: last + 1])), last
 
 
 # A run of at least this many same-shaped lines in a row (a list: tour dates, results, a
@@ -598,10 +615,12 @@ def decide(
     span: Span | None,
     siblings: np.ndarray | None = None,
     tables: np.ndarray | None = None,
+    gaps: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per row, body or not: the context pass's verdict (a list's items by their mean), inside
-    the body span when there is one; a table (`tables`, see table_blocks) right under a body
-    line is the article's, and is kept whole."""
+    the body span when there is one (`gaps`: per row, the removed lines that cost the span,
+    see `row_gaps`); a table (`tables`, see table_blocks) right under a body line is the
+    article's, and is kept whole."""
     runs = np.arange(len(c)) if siblings is None else siblings  # no lists: a run per row
     size = np.bincount(runs)
     listed = size[runs] >= SIBLING_RUN
@@ -610,7 +629,7 @@ def decide(
     cells = np.zeros(len(c), dtype=bool) if tables is None else tables >= 0
     if span is not None and len(c):
         # A table's cells cost the span nothing: it may reach across a table to the text below.
-        first, last = body_span(np.where(cells, -span.bias, c), words, span)
+        first, last = body_span(np.where(cells, -span.bias, c), words, span, gaps)
         # A list the span's edge falls in is taken whole (its verdict above) or not at all.
         if listed[first]:
             first = int(np.flatnonzero(runs == runs[first])[0])
@@ -634,7 +653,15 @@ def row_words(feats: Features) -> np.ndarray:
 def decide_rows(c: np.ndarray, feats: Features, span: Span | None) -> np.ndarray:
     """`decide` over a page's feature rows, as `classify` decides (the training code calls it
     too, so the span it fits is judged the same way)."""
-    return decide(c, row_words(feats), span, feats.siblings, feats.tables)
+    return decide(c, row_words(feats), span, feats.siblings, feats.tables, row_gaps(feats))
+
+
+def row_gaps(feats: Features) -> np.ndarray:
+    """Per row, the lines the rules removed between the row before it and it, media lines
+    aside: an advert label, a caption or a video player's residue stands inside articles, a
+    menu, a share row or a "Related" label between the article and what follows it."""
+    removed = np.expm1(feats.dense[:, [_GAP_ALL, _GAP_MEDIA]])
+    return np.rint(removed[:, 0] - removed[:, 1])
 
 
 def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:

@@ -191,6 +191,37 @@ def test_the_body_span_is_the_stretch_whose_scores_sum_highest() -> None:
     assert L.decide(c, words, None).tolist() == (c > 0).tolist()
 
 
+def test_lines_the_rules_removed_between_two_rows_cost_the_span() -> None:
+    # Two sure paragraphs, then two that barely read as body below a block the rules took.
+    c = np.array([3.0, 3.0, 0.5, 0.5])
+    words = np.full(len(c), 20.0)
+    span = L.Span(bias=0.0, floor=-4.0, power=0.5, gap=4.0)
+    assert L.body_span(c, words, span) == (0, 3)
+    assert L.body_span(c, words, span, np.array([0.0, 0.0, 6.0, 0.0])) == (0, 1)
+    # What the rules removed above the span's first row is not inside it.
+    assert L.body_span(c, words, span, np.array([9.0, 0.0, 0.0, 0.0])) == (0, 3)
+    assert L.body_span(c, words, L.Span(0.0, -4.0, 0.5), np.array([0.0, 0.0, 6.0, 0.0])) == (0, 3)
+
+
+def test_adverts_and_captions_are_no_gap_in_the_article() -> None:
+    lines = [
+        STORY[0],
+        "Advertisement",
+        "Photo: AFP",
+        STORY[1],
+        "Share this article",
+        "Related posts",
+        "Follow us on Twitter",
+        STORY[2],
+    ]
+    page = text_page("\n".join(lines))
+    assert [i for i, r in enumerate(page.reasons) if r is None] == [0, 3, 7]
+    assert page.reasons[1:3] == ["advert", "photo_caption"]
+    feats = L.features(page)
+    assert feats.rows == [0, 3, 7]
+    assert L.row_gaps(feats).tolist() == [0, 0, 3]
+
+
 def test_a_list_is_decided_by_its_items_mean_score() -> None:
     lines = [
         "The council met on Monday and agreed the plan after a long debate, its leader said.",
@@ -322,7 +353,11 @@ def test_another_storys_paragraphs_after_the_footer_go() -> None:
 
 def test_a_model_file_without_a_span_still_loads() -> None:
     data = json.loads(L.MODEL_PATH.read_text(encoding="utf-8"))
-    assert data["span"] is None or set(data["span"]) == {"bias", "floor", "power"}
+    assert data["span"] is None or set(data["span"]) == {"bias", "floor", "power", "gap"}
+    # A span written before removed lines cost it loads as one where they cost nothing.
+    older = dict(data["span"] or {"bias": 0, "floor": -1, "power": 0.5})
+    older.pop("gap", None)
+    assert L.Span.from_json(older).gap == 0.0
     data.pop("span", None)
     model = L.LineModel.from_json(data)
     assert model.span is None

@@ -14,13 +14,15 @@ passes:
 3. the body span: the article is one stretch of the text, so only the lines of the stretch
    whose context scores sum highest (`body_span`) may stay; what stands before or after it
    goes, however much it reads like prose (another story's blurb, the comments, the next
-   article of the feed). Inside the span the context pass decides line by line, except that
-   a list (three or more same-shaped lines in a row) is decided as one, by its items' mean,
-   and a span whose edge falls inside a list takes the whole list; a table the scraper wrote
-   one cell per line (`cells.table_blocks`) costs the span nothing and, right under a body line,
-   is kept whole (`decide`). A comment
-   section under the article (its heading, then comment headers: `comment_section`) is never
-   body and the span cannot reach into it: the comments are prose, often more than the story.
+   article of the feed); each line the rules removed between two of its lines (a menu, a
+   share row, a "Related" label; not an advert label or a caption) costs it too. Inside the
+   span the context pass decides line by line, except that a list (three or more same-shaped
+   lines in a row) is decided as one, by its items' mean, and a span whose edge falls inside
+   a list takes the whole list; a table the scraper wrote one cell per line
+   (`cells.table_blocks`) costs the span nothing and, right under a body line, is kept whole
+   (`decide`). A comment section under the article (its heading, then comment headers:
+   `comment_section`) is never body and the span cannot reach into it: the comments are
+   prose, often more than the story.
 4. the headline: where the rules' headline does not read as the article's, the model's title
    part picks one among the lines above the body, or none (headline.py).
 

@@ -183,7 +183,7 @@ def candidates(
                 headline[d],
                 sentence[d],
                 line.endswith(("?", "!")),
-                sum(ch.isdigit() for ch in line) / max(len(line), 1),
+                sum(map(str.isdigit, line)) / max(len(line), 1),
                 bool(P.DATE_LINE.match(line)),
                 len(UPPER_START.findall(line)) / n,
                 sum(w in STOP_WORDS for w in words) / n,

@@ -455,23 +455,21 @@ def _buckets(words: list[list[str]]) -> tuple[np.ndarray, np.ndarray]:
     """Hashed token buckets of each line, concatenated, and the line each belongs to: a line's
     words (or, for a long line, its first and last), its first and last word marked, its size."""
     mask = (1 << HASH_BITS) - 1
-    cache: dict[str, int] = {}
-    buckets: list[int] = []
+    tokens: list[str] = []
     owners: list[int] = []
     for row, w in enumerate(words):
         if not w:
-            tokens = {"<empty>"}
+            line_tokens = {"<empty>"}
         elif len(w) <= HASH_ALL_WORDS:
-            tokens = {*w, f"^{w[0]}", f"{w[-1]}$", f"#{len(w)}"}
+            line_tokens = {*w, f"^{w[0]}", f"{w[-1]}$", f"#{len(w)}"}
         else:
-            tokens = {f"^{w[0]}", f"^^{w[0]} {w[1]}", f"{w[-1]}$"}
-        for token in tokens:
-            bucket = cache.get(token)
-            if bucket is None:
-                bucket = cache[token] = zlib.crc32(token.encode("utf-8")) & mask
-            buckets.append(bucket)
-        owners += [row] * len(tokens)
-    return np.array(buckets, dtype=np.int64), np.array(owners, dtype=np.int64)
+            line_tokens = {f"^{w[0]}", f"^^{w[0]} {w[1]}", f"{w[-1]}$"}
+        tokens += line_tokens
+        owners += [row] * len(line_tokens)
+    # Each distinct token is hashed once; the lookups run in C.
+    bucket = {token: zlib.crc32(token.encode("utf-8")) & mask for token in set(tokens)}
+    buckets = np.fromiter(map(bucket.__getitem__, tokens), dtype=np.int64, count=len(tokens))
+    return buckets, np.array(owners, dtype=np.int64)
 
 
 def _gaps(page: Page, rows: list[int]) -> np.ndarray:
@@ -793,15 +791,29 @@ def mark_by_classifier(page: Page, model: LineModel | None = None) -> None:
         for i, keep in verdict.items()
         if not keep and page.reasons[i] is None and i not in protected and page.lines[i] != title
     ]
+    shapes = dict(zip(feats.rows, shape_classes(feats), strict=True))
     headline_like = dict(zip(feats.rows, feats.dense[:, _OWN["headline_like"]] > 0, strict=True))
     headline = {i: headline_like[i] for i in removed}
     for i in removed:
-        page.mark(i, furniture_class(page, i, headline, body[0], body[-1], comments))
+        page.mark(i, furniture_class(page, i, shapes[i], headline, body[0], body[-1], comments))
+
+
+def shape_classes(feats: Features) -> list[str]:
+    """Per row, the class its shape alone gives a removed line, read off its features: "embed"
+    (markup residue or a social handle), "price_box" (a price, a market move or mostly digits
+    in a few words), or "" (neither)."""
+    dense = feats.dense
+    embed = (dense[:, _OWN["markup"]] > 0) | (dense[:, _OWN["handle"]] > 0)
+    money = (dense[:, _OWN["currency"]] > 0) | (dense[:, _OWN["percent"]] > 0)
+    digits = dense[:, _OWN["digit_share"]] >= PRICE_DIGIT_SHARE
+    price = (money | digits) & (np.rint(row_words(feats)) <= PRICE_MAX_WORDS)
+    return np.where(embed, "embed", np.where(price, "price_box", "")).tolist()
 
 
 def furniture_class(
     page: Page,
     i: int,
+    shape: str,
     headline: dict[int, bool],
     first: int,
     last: int,
@@ -809,18 +821,17 @@ def furniture_class(
 ) -> str:
     """The class of a line the classifier removed, from its shape and where it stands.
 
-    `headline` holds, for every line the classifier removed, whether it is headline-like;
-    `comments` is where the comment section starts (`comment_section`), if there is one.
+    `shape` is what its shape alone says (`shape_classes`); `headline` holds, for every line
+    the classifier removed, whether it is headline-like; `comments` is where the comment
+    section starts (`comment_section`), if there is one.
     """
     line = page.lines[i]
     if P.TIMESTAMP.match(line):
         return "timestamp"
-    if MARKS["markup"].search(line) or MARKS["handle"].search(line) or P.URL_LINE.match(line):
+    if shape == "embed" or P.URL_LINE.match(line):
         return "embed"
-    digits = sum(map(line.count, "0123456789")) / max(len(line), 1)
-    money = MARKS["currency"].search(line) or MARKS["percent"].search(line)
-    if (money or digits >= PRICE_DIGIT_SHARE) and len(_WORD.findall(line)) <= PRICE_MAX_WORDS:
-        return "price_box"
+    if shape:
+        return shape
     if headline[i] and _in_headline_run(i, headline):
         return "teaser_list"
     if comments is not None and i >= comments:

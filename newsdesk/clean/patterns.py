@@ -313,7 +313,9 @@ NOT_A_NAME = re.compile(
     r"|updated|watch(?:ed)?|news|media|content|partner|sponsored|account|digital|print|subscribe"
     r"|newsletters?|menu|search|home|top|latest|trending|popular|breaking|live|editorial"
     r"|guidelines|reprints|rating|pricing|specs|savings|lessons|network|today|staff|team"
-    r"|hi|hello|dear|whatsapp|facebook|twitter|instagram|pinterest|linkedin|youtube|tiktok)\b",
+    r"|hi|hello|dear|whatsapp|facebook|twitter|instagram|pinterest|linkedin|youtube|tiktok"
+    # Calls to action: "Stay Connected", "Join Today", "Download Now".
+    r"|stay|connected|connect|join|explore|discover|download|register|listen)\b",
     re.IGNORECASE,
 )
 

@@ -153,6 +153,8 @@ def test_co_authors_one_a_line_and_chrome_that_looks_like_names() -> None:
         ("Senior Contributor", []),
         ("Hi Milan,", []),
         ("Kellsport", []),
+        ("Stay Connected", []),
+        ("Explore Destinations", []),
     ],
 )
 def test_bare_name_bylines(line: str, names: list[str]) -> None:

@@ -521,7 +521,9 @@ def _document(own: np.ndarray) -> np.ndarray:
 
 
 _NEAR = [_OWN[name] for name in NEIGHBOUR_FEATURES]
-_GAP_ALL, _GAP_MEDIA = _OWN["gap_before_all"], _OWN["gap_before_media"]
+_GAP_ALL, _GAP_MEDIA, _GAP_META = (
+    _OWN[f"gap_before_{group}"] for group in ("all", "media", "meta")
+)
 
 
 def _neighbours(own: np.ndarray) -> np.ndarray:
@@ -656,12 +658,19 @@ def decide_rows(c: np.ndarray, feats: Features, span: Span | None) -> np.ndarray
     return decide(c, row_words(feats), span, feats.siblings, feats.tables, row_gaps(feats))
 
 
+# A byline, a dateline or another line of the rules' "meta" group between two open lines counts
+# this many times in `row_gaps`: below the article's header it is most often another story's
+# (a teaser's date, the next article's byline). See bench/train_lines.py SPAN_GAP.
+META_GAP_WEIGHT = 2
+
+
 def row_gaps(feats: Features) -> np.ndarray:
     """Per row, the lines the rules removed between the row before it and it, media lines
-    aside: an advert label, a caption or a video player's residue stands inside articles, a
-    menu, a share row or a "Related" label between the article and what follows it."""
-    removed = np.expm1(feats.dense[:, [_GAP_ALL, _GAP_MEDIA]])
-    return np.rint(removed[:, 0] - removed[:, 1])
+    aside (an advert label, a caption or a video player's residue stands inside articles; a
+    menu, a share row or a "Related" label between the article and what follows it), meta
+    lines counted `META_GAP_WEIGHT` times."""
+    removed = np.rint(np.expm1(feats.dense[:, [_GAP_ALL, _GAP_MEDIA, _GAP_META]]))
+    return removed[:, 0] - removed[:, 1] + (META_GAP_WEIGHT - 1) * removed[:, 2]
 
 
 def classify(page: Page, model: LineModel | None = None) -> dict[int, bool]:

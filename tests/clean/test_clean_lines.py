@@ -203,7 +203,7 @@ def test_lines_the_rules_removed_between_two_rows_cost_the_span() -> None:
     assert L.body_span(c, words, L.Span(0.0, -4.0, 0.5), np.array([0.0, 0.0, 6.0, 0.0])) == (0, 3)
 
 
-def test_adverts_and_captions_are_no_gap_in_the_article() -> None:
+def test_adverts_and_captions_are_no_gap_in_the_article_and_a_date_counts_twice() -> None:
     lines = [
         STORY[0],
         "Advertisement",
@@ -211,15 +211,18 @@ def test_adverts_and_captions_are_no_gap_in_the_article() -> None:
         STORY[1],
         "Share this article",
         "Related posts",
-        "Follow us on Twitter",
+        "November 19, 2019 at 5:10 pm",
         STORY[2],
     ]
     page = text_page("\n".join(lines))
     assert [i for i, r in enumerate(page.reasons) if r is None] == [0, 3, 7]
     assert page.reasons[1:3] == ["advert", "photo_caption"]
+    assert page.reasons[6] == "dateline"
     feats = L.features(page)
     assert feats.rows == [0, 3, 7]
-    assert L.row_gaps(feats).tolist() == [0, 0, 3]
+    # Two labels, and a date line under the article's header: another story's.
+    assert L.row_gaps(feats).tolist() == [0, 0, 2 + L.META_GAP_WEIGHT]
+    assert L.META_GAP_WEIGHT > 1
 
 
 def test_a_list_is_decided_by_its_items_mean_score() -> None:

@@ -106,11 +106,16 @@ class TitleModel:
     scale: np.ndarray
     none: np.ndarray
 
-    def choose(self, candidates: np.ndarray, page: np.ndarray) -> int | None:
-        """The row of the best candidate, or None when "none" scores higher."""
-        if not len(candidates):
+    def choose(
+        self, candidates: np.ndarray, page: np.ndarray, eligible: np.ndarray | None = None
+    ) -> int | None:
+        """The row of the best candidate (among the `eligible` ones), or None when "none"
+        scores higher."""
+        if not len(candidates) or (eligible is not None and not eligible.any()):
             return None
         scores = ((candidates - self.mean) / self.scale) @ self.weights
+        if eligible is not None:
+            scores = np.where(eligible, scores, -np.inf)
         best = int(np.argmax(scores))
         return best if scores[best] > float(page @ self.none) else None
 
@@ -147,6 +152,7 @@ class Candidates:
     lines: list[int]  # page line index per row, nearest the body first
     rows: np.ndarray  # [candidates, FEATURES]
     page: np.ndarray  # [NONE_FEATURES]
+    eligible: np.ndarray | None = None  # per row, whether it may be chosen (`may_be_headline`)
 
 
 def body_start(page: Page, verdict: dict[int, bool]) -> int | None:
@@ -206,7 +212,21 @@ def candidates(
     lines_above = sum(1 for line in page.lines[:first] if line)
     page_row = [1.0, math.log1p(len(above)), math.log1p(lines_above), float(any(headline))]
     matrix = np.array(rows, dtype=np.float64).reshape(len(rows), len(FEATURES))
-    return Candidates(above, matrix, np.array(page_row))
+    eligible = np.array([may_be_headline(page.lines[i]) for i in above], dtype=bool)
+    return Candidates(above, matrix, np.array(page_row), eligible)
+
+
+# Punctuation a headline's first word may carry ("‘Despicable’ move ...", "(Video) ...").
+_OPENING = "\"'‘’“”«»([{¿¡-–—*#"
+
+
+def may_be_headline(line: str) -> bool:
+    """False for a line whose first word is all lower case ("may not manifest immediately,
+    ..."): the middle of a sentence a scraper broke across lines, never a headline (none of
+    the 144 true titles of news-metadata starts so; "iPhone" and "eBay" do not count)."""
+    words = line.split(maxsplit=1)
+    first = words[0].strip(_OPENING) if words else ""
+    return not (first.isalpha() and first.islower())
 
 
 def _content(line: str) -> set[str]:
@@ -256,7 +276,7 @@ def pick_title(
 
 def _choose(page: Page, found: Candidates, model: TitleModel, first: int) -> None:
     """The picker's headline (or none), and the deck under it."""
-    choice = model.choose(found.rows, found.page)
+    choice = model.choose(found.rows, found.page, found.eligible)
     title = None if choice is None else found.lines[choice]
     if title is not None:
         page.reasons[title] = None

@@ -8,6 +8,7 @@ from __future__ import annotations
 import json
 from dataclasses import replace
 
+import numpy as np
 import pytest
 from clean_docs import doc
 
@@ -202,3 +203,27 @@ def test_the_title_model_round_trips_and_refuses_another_layout() -> None:
 def no_classifier() -> CleanOptions:
     """The rule cascade alone."""
     return CleanOptions(classify_lines=False)
+
+
+@pytest.mark.parametrize(
+    ("line", "eligible"),
+    [
+        ("may not manifest for days, and waiting to seek treatment can make", False),
+        ("the council said on Monday that the plan", False),
+        ("Marrowby votes to turn car park into market", True),
+        ("iPhone 16 review: a better camera, the same battery", True),
+        ("‘Despicable’ move for health benefits won’t stand", True),
+        ("2 min read", True),
+    ],
+)
+def test_a_broken_sentence_is_never_the_headline(line: str, eligible: bool) -> None:
+    assert H.may_be_headline(line) is eligible
+
+
+def test_the_picker_chooses_among_eligible_lines_only() -> None:
+    model = H.TitleModel(np.array([1.0]), np.array([0.0]), np.array([1.0]), np.array([0.0]))
+    rows, page = np.array([[3.0], [2.0], [1.0]]), np.array([0.5])
+    assert model.choose(rows, page) == 0
+    assert model.choose(rows, page, np.array([False, True, True])) == 1
+    # No eligible line: no title, however well the others score.
+    assert model.choose(rows, page, np.zeros(3, dtype=bool)) is None

@@ -16,7 +16,8 @@ Removal reasons (short labels, stored in `articles.removed`):
 - ``promo``           newsletter/app/membership boxes: opener, blurb and call to action;
                       paragraphs pairing a call to action with a marketing signal; donation
                       asks ("contributing as little as $2 keeps our journalism free")
-- ``disclaimer``      affiliate/commerce disclaimers ("we may earn a commission")
+- ``disclaimer``      affiliate/commerce disclaimers ("we may earn a commission") and a
+                      site's legal notices (a supplement's FDA statement, "you agree to our Terms")
 - ``author_bio``      a bio line about the writer ("Jane Roe is a senior reporter at ...")
 - ``editor_note``     corrections and editor's notes ("A previous version of this story ...")
 - ``video_duration``  a video player's duration badge ("02:43")

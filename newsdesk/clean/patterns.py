@@ -199,6 +199,22 @@ AFFILIATE_DISCLAIMER = re.compile(
     r"|earn\s+(?:a\s+)?commission)\b",
     re.IGNORECASE,
 )
+# A site's legal notices, printed in its footer or under a sign-up form: a supplement's FDA
+# statement, "the information on this website is not medical advice", a form's "I agree to
+# the terms of service", reCAPTCHA's notice. Paragraph-long and prose-shaped, so the line
+# classifier reads them as an article's last paragraphs.
+LEGAL_NOTICE = re.compile(
+    r"\b(?:(?:these|this)\s+statements?\s+ha(?:ve|s)\s+not\s+been\s+evaluated\s+by\s+the\s+"
+    r"(?:food\s+and\s+drug\s+administration|fda)|not\s+intended\s+to\s+diagnose,?\s+treat"
+    r"|(?:information|content|materials?)\s+(?:provided\s+|contained\s+|published\s+)?on\s+this\s+"
+    r"(?:web\s?)?site\b|(?:is|are)\s+(?:provided\s+)?for\s+(?:general\s+)?informational\s+"
+    r"(?:and\s+educational\s+)?purposes\s+only|(?:does|do|shall|should)\s+not\s+constitute\s+"
+    r"(?:\w+\s+){0,2}advice|this\s+site\s+is\s+protected\s+by\s+recaptcha"
+    r"|by\s+(?:using|continuing\s+to\s+(?:use|browse))\s+(?:this|our)\s+(?:web\s?)?site"
+    r"|(?:i|you)\s+(?:hereby\s+)?agree\s+to\s+(?:the|our|its)\s+(?:\w+\s+){0,3}"
+    r"(?:terms|privacy\s+policy))",
+    re.IGNORECASE,
+)
 # Paragraph-long credits: copyright notices, reporting credits, citation and source notes.
 CREDIT_PARAGRAPH = re.compile(
     r"^(?:©|copyright\b|\(?(?:additional\s+)?reporting\s+by\b|this\s+(?:document|material|article)"

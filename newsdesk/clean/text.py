@@ -309,7 +309,7 @@ def _paragraph_reason(line: str) -> str | None:
     """Paragraph-sized furniture: promos, donation asks, disclaimers, credits, bios."""
     if _is_promo_paragraph(line) or P.SUPPORT_ASK.search(line) or P.NEWSLETTER_LINE.search(line):
         return "promo"
-    if P.AFFILIATE_DISCLAIMER.search(line):
+    if P.AFFILIATE_DISCLAIMER.search(line) or P.LEGAL_NOTICE.search(line):
         return "disclaimer"
     if P.CREDIT_PARAGRAPH.match(line):
         return "publisher_credit"

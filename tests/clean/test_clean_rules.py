@@ -280,6 +280,22 @@ def test_nothing_left_is_a_reject(text: str) -> None:
             "disclaimer",
         ),
         (
+            "These statements have not been evaluated by the Food and Drug Administration. This "
+            "product is not intended to diagnose, treat, cure or prevent any disease.",
+            "disclaimer",
+        ),
+        (
+            "The content on this website is provided for general informational purposes only and "
+            "does not constitute medical advice.",
+            "disclaimer",
+        ),
+        (
+            "By signing up, you agree to our Terms of Use and acknowledge the data practices in "
+            "our Privacy Policy.",
+            "disclaimer",
+        ),
+        ("This site is protected by reCAPTCHA and the Google Privacy Policy apply.", "disclaimer"),
+        (
             "Dana Whitfield is a senior reporter at the Daily Ledger covering courts and policing.",
             "author_bio",
         ),
@@ -313,6 +329,9 @@ def test_paragraph_sized_furniture(line: str, reason: str) -> None:
         "The space agency (NASA) said on Friday that the launch would be delayed a week.",
         "Courtesy of the weather, the final was delayed by two hours and the crowd left early.",
         "The firm said its affiliate in Spain would earn less revenue than forecast this year.",
+        # A story about the agencies and terms a legal notice names.
+        "The Food and Drug Administration said the new test had not been evaluated in children.",
+        "Critics said users who agree to the terms rarely read them before they sign up.",
     ],
 )
 def test_sentences_that_resemble_furniture_are_kept(line: str) -> None:

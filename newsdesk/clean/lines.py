@@ -298,6 +298,7 @@ class Features:
     owners: np.ndarray  # row of each bucket entry
     siblings: np.ndarray | None = None  # per row, the id of its run of same-shaped lines
     tables: np.ndarray | None = None  # per row, the id of its table (-1: none; table_blocks)
+    numbered: np.ndarray | None = None  # per row, the id of its numbered list (-1: none)
 
 
 def features(page: Page) -> Features:
@@ -333,6 +334,7 @@ def features(page: Page) -> Features:
         owners,
         sibling_runs(lines),
         table_blocks(lines, [len(w) for w in words]),
+        numbered_lists(lines),
     )
 
 
@@ -370,6 +372,37 @@ def sibling_runs(lines: list[str]) -> np.ndarray:
     shapes = line_shapes(lines)
     starts = [n == 0 or shapes[n] != shapes[n - 1] for n in range(len(shapes))]
     return np.cumsum(starts, dtype=np.int64) - 1
+
+
+# A numbered list: lines that start "1." or "1)", then "2.", "3." ... in order, other lines
+# between them allowed (an item's description, a removed link), at most NUMBERED_REACH rows
+# apart and at least NUMBERED_MIN items. An article's own lists are numbered ("1) A tide clock",
+# a shop's link, "2) Oilskin gloves", ...), a site's story boxes seldom are: `decide` keeps such
+# a list whole when its first item is kept.
+_NUMBERED = re.compile(r"^[ \t]*(\d{1,2})[ \t]?[.)][ \t]+\S", re.MULTILINE)
+NUMBERED_MIN = 3
+NUMBERED_REACH = 40
+
+
+def numbered_lists(lines: list[str]) -> np.ndarray:
+    """Per line, the id of the numbered list it is an item of, or -1 (see NUMBERED_MIN)."""
+    out = np.full(len(lines), -1, dtype=np.int64)
+    starts = np.cumsum([0] + [len(line) + 1 for line in lines])
+    found = [
+        (int(np.searchsorted(starts, m.start(), "right")) - 1, int(m.group(1)))
+        for m in _NUMBERED.finditer("\n".join(lines))
+    ]
+    lists = 0
+    run: list[tuple[int, int]] = []  # the items (line, number) of the list being read
+    for line, number in [*found, (-1, 0)]:
+        if run and number == run[-1][1] + 1 and line - run[-1][0] <= NUMBERED_REACH:
+            run.append((line, number))
+            continue
+        if len(run) >= NUMBERED_MIN:
+            out[[at for at, _ in run]] = lists
+            lists += 1
+        run = [(line, number)] if number == 1 else []
+    return out
 
 
 _OWN = {name: n for n, name in enumerate(feature_names())}
@@ -618,11 +651,15 @@ def decide(
     siblings: np.ndarray | None = None,
     tables: np.ndarray | None = None,
     gaps: np.ndarray | None = None,
+    numbered: np.ndarray | None = None,
+    lead_ins: np.ndarray | None = None,
 ) -> np.ndarray:
     """Per row, body or not: the context pass's verdict (a list's items by their mean), inside
     the body span when there is one (`gaps`: per row, the removed lines that cost the span,
     see `row_gaps`); a table (`tables`, see table_blocks) right under a body line is the
-    article's, and is kept whole."""
+    article's, and is kept whole; so is a numbered list whose first item is kept (`numbered`,
+    see numbered_lists), and the short lines between a kept line that ends in a colon
+    (`lead_ins`) and the next kept line (see LIST_MAX_ITEMS)."""
     runs = np.arange(len(c)) if siblings is None else siblings  # no lists: a run per row
     size = np.bincount(runs)
     listed = size[runs] >= SIBLING_RUN
@@ -644,7 +681,37 @@ def decide(
             at = np.flatnonzero(tables == table)
             if at[0] > 0 and keep[at[0] - 1]:
                 keep[at] = True
+    if numbered is not None:
+        for items in np.unique(numbered[numbered >= 0]).tolist():
+            at = np.flatnonzero(numbered == items)
+            if keep[at[0]]:
+                keep[at] = True
+    if lead_ins is not None:
+        _keep_introduced_lists(keep, words, lead_ins)
     return keep
+
+
+# A body line that ends in a colon ("Here's what to know:", "Think about it:") introduces the
+# lines under it: up to LIST_MAX_ITEMS lines of up to LIST_ITEM_WORDS words each, between it and
+# the next body line, are the article's list (its items, unpunctuated, read as furniture on
+# their own).
+LIST_MAX_ITEMS = 15
+LEAD_IN_WORDS = 3  # a lead-in has at least this many words ("Read more:" is no lead-in)
+LIST_ITEM_WORDS = 30
+
+
+def _keep_introduced_lists(keep: np.ndarray, words: np.ndarray, lead_ins: np.ndarray) -> None:
+    """Keep, in place, the lines between a kept lead-in line (`lead_ins`) and the next kept
+    line when they are a list's items (see LIST_MAX_ITEMS)."""
+    kept = np.flatnonzero(keep)
+    for at, after in zip(kept[:-1].tolist(), kept[1:].tolist(), strict=True):
+        items = slice(at + 1, after)
+        if (
+            lead_ins[at]
+            and 0 < after - at - 1 <= LIST_MAX_ITEMS
+            and (words[items] <= LIST_ITEM_WORDS).all()
+        ):
+            keep[items] = True
 
 
 def row_words(feats: Features) -> np.ndarray:
@@ -655,7 +722,16 @@ def row_words(feats: Features) -> np.ndarray:
 def decide_rows(c: np.ndarray, feats: Features, span: Span | None) -> np.ndarray:
     """`decide` over a page's feature rows, as `classify` decides (the training code calls it
     too, so the span it fits is judged the same way)."""
-    return decide(c, row_words(feats), span, feats.siblings, feats.tables, row_gaps(feats))
+    return decide(
+        c,
+        row_words(feats),
+        span,
+        feats.siblings,
+        feats.tables,
+        row_gaps(feats),
+        feats.numbered,
+        (feats.dense[:, _OWN["ends_colon"]] > 0) & (row_words(feats) >= LEAD_IN_WORDS),
+    )
 
 
 # A byline, a dateline or another line of the rules' "meta" group between two open lines counts

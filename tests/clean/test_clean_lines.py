@@ -310,6 +310,70 @@ def test_a_story_keeps_its_table_in_a_whole_page_dump() -> None:
     assert {"Privacy policy", "Rugby club appoints former captain as head coach"} <= set(removed)
 
 
+GIFTS = [
+    "1) A tide clock for the kitchen wall",
+    "https://shop.example/tide-clock",
+    "2) Oilskin gloves, fleece-lined",
+    "https://shop.example/gloves",
+    "3. A pocket guide to the harbour's birds",
+]
+
+
+def test_a_numbered_list_is_told_by_its_items_in_order() -> None:
+    found = L.numbered_lists([STORY[0], *GIFTS, STORY[1]]).tolist()
+    assert found == [-1, 0, -1, 0, -1, 0, -1]
+    # Two items are no list; nor are items that do not count up from one.
+    assert set(L.numbered_lists([STORY[0], *GIFTS[:4]]).tolist()) == {-1}
+    assert set(L.numbered_lists(["2) Two", "3) Three", "4) Four"]).tolist()) == {-1}
+    # Items too far apart are two lists' worth of nothing; a second list starts again at one.
+    far = [GIFTS[0], *STORY * 6, GIFTS[2], GIFTS[4]]
+    assert set(L.numbered_lists(far).tolist()) == {-1}
+    again = L.numbered_lists([*GIFTS, *GIFTS]).tolist()
+    assert again == [0, -1, 0, -1, 0, 1, -1, 1, -1, 1]
+
+
+def test_a_numbered_list_whose_first_item_is_kept_is_kept_whole() -> None:
+    lines = [STORY[0], GIFTS[0], GIFTS[2], GIFTS[4], *MENU[:2]]
+    numbered = L.numbered_lists(lines)
+    c = np.array([3.0, 0.5, -2.0, -2.0, -3.0, -3.0])
+    words = np.array([30.0, 7.0, 4.0, 7.0, 1.0, 1.0])
+    span = L.Span(bias=0.0, floor=-4.0, power=0.5)
+    assert L.decide(c, words, span).tolist() == [True, True, False, False, False, False]
+    keep = L.decide(c, words, span, numbered=numbered)
+    assert keep.tolist() == [True, True, True, True, False, False]
+    # A list whose first item is not the article's (a "Most read" box) stays out.
+    c[1] = -1.0
+    assert not L.decide(c, words, span, numbered=numbered)[1:].any()
+
+
+def test_the_list_a_body_line_introduces_with_a_colon_is_kept() -> None:
+    lead_in = "The council listed what the new market will offer traders:"
+    items = ["A roof over every stall", "Power points for fridges", "Loading bays on Mill Lane"]
+    lines = [STORY[0], lead_in, *items, STORY[1], *MENU[:2]]
+    c = np.array([3.0, 1.0, -1.5, -1.5, -1.5, 3.0, -3.0, -3.0])
+    words = np.array([len(line.split()) for line in lines], dtype=np.float64)
+    colon = np.array([line.endswith(":") for line in lines])
+    span = L.Span(bias=0.0, floor=-4.0, power=0.5)
+    assert L.decide(c, words, span).tolist() == [
+        True,
+        True,
+        False,
+        False,
+        False,
+        True,
+        False,
+        False,
+    ]
+    keep = L.decide(c, words, span, lead_ins=colon)
+    assert keep.tolist() == [*[True] * 6, False, False]
+    # Not when the lead-in is not kept, nor when a long paragraph stands between it and the
+    # next kept line (the list ended; what follows is not its items).
+    c[1] = -1.0
+    assert not L.decide(c, words, span, lead_ins=colon)[2:5].any()
+    c[1], words[3] = 1.0, 45.0
+    assert not L.decide(c, words, span, lead_ins=colon)[2:5].any()
+
+
 def test_a_tables_clock_cells_are_no_video_durations() -> None:
     # Race times in a results table are cells; the same clocks as a list of videos (each a
     # duration, then its title twice) are the player's badges, and go with their titles.

@@ -379,7 +379,7 @@ def sibling_runs(lines: list[str]) -> np.ndarray:
 # apart and at least NUMBERED_MIN items. An article's own lists are numbered ("1) A tide clock",
 # a shop's link, "2) Oilskin gloves", ...), a site's story boxes seldom are: `decide` keeps such
 # a list whole when its first item is kept.
-_NUMBERED = re.compile(r"^[ \t]*(\d{1,2})[ \t]?[.)][ \t]+\S", re.MULTILINE)
+_NUMBERED = re.compile(r"[ \t]*(\d{1,2})[ \t]?[.)][ \t]+\S")
 NUMBERED_MIN = 3
 NUMBERED_REACH = 40
 
@@ -387,11 +387,7 @@ NUMBERED_REACH = 40
 def numbered_lists(lines: list[str]) -> np.ndarray:
     """Per line, the id of the numbered list it is an item of, or -1 (see NUMBERED_MIN)."""
     out = np.full(len(lines), -1, dtype=np.int64)
-    starts = np.cumsum([0] + [len(line) + 1 for line in lines])
-    found = [
-        (int(np.searchsorted(starts, m.start(), "right")) - 1, int(m.group(1)))
-        for m in _NUMBERED.finditer("\n".join(lines))
-    ]
+    found = [(n, int(m.group(1))) for n, line in enumerate(lines) if (m := _NUMBERED.match(line))]
     lists = 0
     run: list[tuple[int, int]] = []  # the items (line, number) of the list being read
     for line, number in [*found, (-1, 0)]:
@@ -722,15 +718,10 @@ def row_words(feats: Features) -> np.ndarray:
 def decide_rows(c: np.ndarray, feats: Features, span: Span | None) -> np.ndarray:
     """`decide` over a page's feature rows, as `classify` decides (the training code calls it
     too, so the span it fits is judged the same way)."""
+    words = row_words(feats)
+    lead_ins = (feats.dense[:, _OWN["ends_colon"]] > 0) & (words >= LEAD_IN_WORDS)
     return decide(
-        c,
-        row_words(feats),
-        span,
-        feats.siblings,
-        feats.tables,
-        row_gaps(feats),
-        feats.numbered,
-        (feats.dense[:, _OWN["ends_colon"]] > 0) & (row_words(feats) >= LEAD_IN_WORDS),
+        c, words, span, feats.siblings, feats.tables, row_gaps(feats), feats.numbered, lead_ins
     )
 
 
